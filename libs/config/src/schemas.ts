@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/** A TCP port number from a string variable. */
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** A PEM block; accepts literal "\n" escapes, as some secret stores flatten newlines. */
+export const pem = (label: "PUBLIC KEY" | "PRIVATE KEY") =>
+  z
+    .string()
+    .transform((v) => v.replace(/\\n/g, "\n").trim())
+    .refine((v) => v.startsWith(`-----BEGIN ${label}-----`), `must be a PEM "${label}" block`);
+
+/** What every service reads: where it listens, how it logs, and NATS. */
+export const serviceBase = {
+  HOST: z.string().min(1).default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  NATS_URL: z
+    .string()
+    .default("nats://127.0.0.1:4222")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .refine((v) => v.length > 0, "must list at least one server"),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  /** How long in-flight calls may take to finish after SIGTERM before the process exits. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+};
+
+/** What a service that verifies tokens reads. */
+export const tokenVerification = {
+  GAVEL_JWT_PUBLIC_KEY: pem("PUBLIC KEY"),
+};
+
+/** Replication of the streams and buckets a service creates: 1 locally, 3 in the chart. */
+export const storageReplicas = {
+  GAVEL_KV_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  GAVEL_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+};

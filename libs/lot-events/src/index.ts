@@ -1,0 +1,8 @@
+export { LotStream, VersionConflictError, DUPLICATE_WINDOW_MS } from "./lot-stream.ts";
+export type { StoredLotEvent, AppendOptions, AppendResult } from "./lot-stream.ts";
+export { LotState, CorruptStreamError } from "./lot-state.ts";
+export type { AcceptedBid, LotPhase } from "./lot-state.ts";
+export { LotStateStore } from "./lot-state-store.ts";
+export { KeyedMutex } from "./keyed-mutex.ts";
+export { SUPPORTED_CURRENCIES, isSupportedCurrency, toMoney, fromMoney, formatAmount } from "./money.ts";
+export type { Amount, Currency } from "./money.ts";

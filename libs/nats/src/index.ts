@@ -1,0 +1,4 @@
+export { connectNats } from "./connect.ts";
+export type { NatsSettings } from "./connect.ts";
+export { openBucket } from "./kv-bucket.ts";
+export * from "./names.ts";

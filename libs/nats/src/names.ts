@@ -1,0 +1,39 @@
+/**
+ * The one table of NATS names Gavel uses: streams, subjects, KV buckets, consumers.
+ * Ids that become subject tokens are validated before they get here (see isSafeToken).
+ */
+
+/** Every lot's events; one subject per lot. */
+export const LOT_EVENTS_STREAM = "LOT_EVENTS";
+export const LOT_SUBJECT_PREFIX = "gavel.lot";
+export const LOT_SUBJECT_WILDCARD = `${LOT_SUBJECT_PREFIX}.*`;
+
+export function lotSubject(lotId: string): string {
+  if (!isSafeToken(lotId)) throw new Error(`not a safe subject token: ${JSON.stringify(lotId)}`);
+  return `${LOT_SUBJECT_PREFIX}.${lotId}`;
+}
+
+export function lotIdFromSubject(subject: string): string {
+  return subject.slice(LOT_SUBJECT_PREFIX.length + 1);
+}
+
+/** The catalog's read model of lots, keyed by lot id. */
+export const CATALOG_LOTS_BUCKET = "catalog_lots";
+/** CreateLot request ids (idempotency keys) to the lot they created. */
+export const CATALOG_REQUESTS_BUCKET = "catalog_requests";
+/** The durable consumer that keeps CATALOG_LOTS_BUCKET up to date with the events. */
+export const CATALOG_PROJECTOR_CONSUMER = "catalog-projector";
+
+/** Users by id. */
+export const IDENTITY_USERS_BUCKET = "identity_users";
+/** sha256(lower-cased email) to user id; its create-only writes keep emails unique. */
+export const IDENTITY_EMAILS_BUCKET = "identity_emails";
+
+/**
+ * Whether a string can be one token of a subject or a KV key: no dots, wildcards,
+ * spaces or control characters, so a client-supplied id can never widen a
+ * subscription or address another subject.
+ */
+export function isSafeToken(value: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(value);
+}

@@ -1,0 +1,5 @@
+export { startConnectServer } from "./connect-server.ts";
+export type { ConnectServer, ConnectServerOptions } from "./connect-server.ts";
+export { onShutdownSignal, exitOnFatal } from "./shutdown.ts";
+export { FieldViolations, invalidArgument } from "./field-violations.ts";
+export type { Violation } from "./field-violations.ts";

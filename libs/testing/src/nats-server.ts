@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GenericContainer, Wait, getContainerRuntimeClient } from "testcontainers";
+import { freePort } from "./free-port.ts";
+import { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
+
+export interface NatsServerHandle {
+  url: string;
+  /** "container" or "binary": how this server was started. */
+  kind: "container" | "binary";
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real nats-server with JetStream for tests. How is configuration, not code:
+ *
+ * - GAVEL_TEST_NATS=container|binary|auto (default auto: a container when a Docker
+ *   engine answers, else the binary).
+ * - GAVEL_NATS_IMAGE: the image (default the official nats image of the version the
+ *   chart runs); GAVEL_TEST_NETWORK_MODE=host runs it on the host network, for
+ *   machines with a local image and no bridge network.
+ * - NATS_SERVER_BIN: the binary; default nats-server from the tools folder, then PATH.
+ */
+export async function startNatsServer(env = process.env): Promise<NatsServerHandle> {
+  const mode = env.GAVEL_TEST_NATS ?? "auto";
+  if (mode === "binary") return startBinary(env);
+  if (mode === "container") return startContainer(env);
+  if (mode !== "auto") throw new Error(`GAVEL_TEST_NATS must be container, binary or auto, not ${mode}`);
+  return (await dockerAnswers()) ? startContainer(env) : startBinary(env);
+}
+
+async function dockerAnswers(): Promise<boolean> {
+  try {
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startContainer(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
+  const image = env.GAVEL_NATS_IMAGE ?? `nats:${NATS_SERVER_VERSION.replace(/^v/, "")}`;
+  const hostNetwork = env.GAVEL_TEST_NETWORK_MODE === "host";
+  const port = hostNetwork ? await freePort() : 4222;
+  let container = new GenericContainer(image)
+    .withCommand(["-js", "-sd", "/data", "-p", String(port), ...(hostNetwork ? ["-a", "127.0.0.1"] : [])])
+    .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+    .withStartupTimeout(60_000);
+  container = hostNetwork ? container.withNetworkMode("host") : container.withExposedPorts(port);
+  const started = await container.start();
+  const url = hostNetwork ? `nats://127.0.0.1:${port}` : `nats://${started.getHost()}:${started.getMappedPort(port)}`;
+  return { url, kind: "container", stop: async () => void (await started.stop({ timeout: 5_000 })) };
+}
+
+async function startBinary(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
+  const bin = env.NATS_SERVER_BIN ?? findBinary();
+  const port = await freePort();
+  const storeDir = await mkdtemp(join(tmpdir(), "gavel-nats-"));
+  const child = spawn(bin, ["-js", "-sd", storeDir, "-a", "127.0.0.1", "-p", String(port)], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`nats-server did not start:\n${output}`)), 20_000);
+    child.once("error", (err) => reject(new Error(`cannot run ${bin}: ${err.message} (set NATS_SERVER_BIN)`)));
+    child.once("exit", (code) => reject(new Error(`nats-server exited with ${code}:\n${output}`)));
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Server is ready")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  child.removeAllListeners("exit");
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    kind: "binary",
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function findBinary(): string {
+  const cached = join(toolsDir(), `nats-server-${NATS_SERVER_VERSION}`, "nats-server");
+  return existsSync(cached) ? cached : "nats-server";
+}
