@@ -4,5 +4,7 @@ export { LotState, CorruptStreamError } from "./lot-state.ts";
 export type { AcceptedBid, LotPhase } from "./lot-state.ts";
 export { LotStateStore } from "./lot-state-store.ts";
 export { KeyedMutex } from "./keyed-mutex.ts";
+export { LotWriter, LotRefusal, LotNotFoundError, LotContentionError } from "./lot-writer.ts";
+export type { Step } from "./lot-writer.ts";
 export { SUPPORTED_CURRENCIES, isSupportedCurrency, toMoney, fromMoney, formatAmount } from "./money.ts";
 export type { Amount, Currency } from "./money.ts";

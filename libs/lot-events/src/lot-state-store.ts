@@ -29,6 +29,11 @@ export class LotStateStore {
     return state;
   }
 
+  /** The cached state, possibly behind the stream; for decisions an append will check. */
+  cached(lotId: string): LotState | undefined {
+    return this.#states.get(lotId);
+  }
+
   /** Folds in an event this process appended itself, saving a read. */
   record(state: LotState | undefined, sequence: number, event: LotEvent): LotState {
     if (state) {

@@ -4,6 +4,7 @@ import {
   DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
+  JetStreamError,
   RetentionPolicy,
   StorageType,
   jetstream,
@@ -117,15 +118,19 @@ export class LotStream {
         batch: READ_BATCH,
       });
       let count = 0;
-      for await (const message of batch) {
-        count++;
-        next = message.seq + 1;
-        yield {
-          sequence: message.seq,
-          event: fromBinary(LotEventSchema, message.data),
-          storedAt: message.time,
-          headers: message.header,
-        };
+      try {
+        for await (const message of batch) {
+          count++;
+          next = message.seq + 1;
+          yield {
+            sequence: message.seq,
+            event: fromBinary(LotEventSchema, message.data),
+            storedAt: message.time,
+            headers: message.header,
+          };
+        }
+      } catch (err) {
+        if (!isNoMessages(err)) throw err;
       }
       if (count < READ_BATCH) return;
     }
@@ -165,4 +170,9 @@ export class LotStream {
     this.#jsm ??= jetstreamManager(this.#nc, { timeout: 5_000 });
     return this.#jsm;
   }
+}
+
+/** A direct get past the last message of a subject answers 404: simply nothing more. */
+function isNoMessages(err: unknown): boolean {
+  return err instanceof JetStreamError && (err as JetStreamError & { code?: number }).code === 404;
 }

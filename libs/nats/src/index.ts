@@ -1,4 +1,5 @@
 export { connectNats } from "./connect.ts";
 export type { NatsSettings } from "./connect.ts";
 export { openBucket } from "./kv-bucket.ts";
+export { isNatsUnavailable } from "./unavailable.ts";
 export * from "./names.ts";

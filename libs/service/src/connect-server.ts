@@ -37,7 +37,7 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
 
   const handler = connectNodeAdapter({
     routes: options.routes,
-    interceptors: options.interceptors ?? [],
+    interceptors: [logUnexpectedErrors(logger), ...(options.interceptors ?? [])],
     readMaxBytes: options.readMaxBytes ?? 1024 * 1024,
     writeMaxBytes: 16 * 1024 * 1024,
     maxTimeoutMs: 60_000,
@@ -81,6 +81,22 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
       await new Promise<void>((resolve) => admin.close(() => resolve()));
       admin.closeAllConnections();
     },
+  };
+}
+
+/**
+ * Logs every call that fails with an error the service's error table did not map:
+ * clients see a bare INTERNAL, operators need the stack.
+ */
+function logUnexpectedErrors(logger: Logger): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (err) {
+      const mapped = err instanceof ConnectError && err.code !== Code.Internal && err.code !== Code.Unknown;
+      if (!mapped) logger.error({ err, procedure: req.url }, "call failed unexpectedly");
+      throw err;
+    }
   };
 }
 

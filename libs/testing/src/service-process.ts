@@ -32,7 +32,7 @@ export async function startService(app: AppName, env: Record<string, string>): P
   });
   const logs: Array<Record<string, unknown>> = [];
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  collectLines(child, logs);
+  collectLines(app, child, logs);
 
   const urls = await new Promise<{ rpcUrl: string; adminUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(failure(app, "did not start in 20 s", logs)), 20_000);
@@ -60,15 +60,19 @@ export async function startService(app: AppName, env: Record<string, string>): P
   };
 }
 
-function collectLines(child: ChildProcess, logs: Array<Record<string, unknown>>): void {
+/** Keeps every line, and echoes errors to the test output so failures explain themselves. */
+function collectLines(app: AppName, child: ChildProcess, logs: Array<Record<string, unknown>>): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on("line", (line) => {
+      let entry: Record<string, unknown>;
       try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
+        entry = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        logs.push({ msg: line });
+        entry = { msg: line };
       }
+      logs.push(entry);
+      if (entry.level === "error" || entry.level === "fatal") process.stderr.write(`[${app}] ${line}\n`);
     });
   }
 }

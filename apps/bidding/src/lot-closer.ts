@@ -1,0 +1,139 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { fromBinary } from "@bufbuild/protobuf";
+import { toMoney, type LotWriter } from "@gavel/lot-events";
+import type { Logger } from "@gavel/logging";
+import { LOT_EVENTS_STREAM, LOT_SUBJECT_WILDCARD, lotIdFromSubject } from "@gavel/nats";
+import { LotEventSchema, type LotEvent } from "@gavel/proto/lot/v1/lot_events";
+import { decideClose } from "./bid-rules.ts";
+
+const MAX_TIMER_MS = 1_000;
+const RETRY_MS = 1_000;
+
+/**
+ * Closes lots at their end. Every bidding replica runs one: it follows the last event
+ * of every lot (an ordered consumer with "last per subject", then live), keeps each
+ * open lot's end, and when one is due appends LotClosed through the lot's write loop.
+ * Replicas race for the same lot, and the expected-version append lets exactly one
+ * win; the others re-read, find the lot closed and stop. A lot whose end passed while
+ * no replica ran is closed as soon as one starts.
+ */
+export class LotCloser {
+  readonly #deadlines = new Map<string, number>();
+  readonly #closing = new Set<string>();
+  readonly #abort = new AbortController();
+  #timer: NodeJS.Timeout | undefined;
+  #caughtUp = false;
+  #done: Promise<void> | undefined;
+  readonly #nc: NatsConnection;
+  readonly #writer: LotWriter;
+  readonly #logger: Logger;
+
+  constructor(nc: NatsConnection, writer: LotWriter, logger: Logger) {
+    this.#nc = nc;
+    this.#writer = writer;
+    this.#logger = logger;
+  }
+
+  /** True once the schedule holds every lot that existed at start. */
+  get caughtUp(): boolean {
+    return this.#caughtUp;
+  }
+
+  async start(): Promise<void> {
+    const js = jetstream(this.#nc);
+    const consumer = await js.consumers.get(LOT_EVENTS_STREAM, {
+      filter_subjects: [LOT_SUBJECT_WILDCARD],
+      deliver_policy: DeliverPolicy.LastPerSubject,
+    });
+    const info = await consumer.info();
+    if (info.num_pending === 0) this.#caughtUp = true;
+    const messages = await consumer.consume();
+    this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
+    this.#done = (async () => {
+      for await (const message of messages) {
+        this.#track(lotIdFromSubject(message.subject), fromBinary(LotEventSchema, message.data));
+        if (message.info.pending === 0) this.#caughtUp = true;
+      }
+    })();
+    this.#schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    clearTimeout(this.#timer);
+    await this.#done;
+  }
+
+  #track(lotId: string, event: LotEvent): void {
+    const kind = event.kind;
+    if (kind.case === "opened" && kind.value.endsAt) this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
+    else if (kind.case === "bidAccepted" && kind.value.endsAt) this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
+    else if (kind.case === "closed" || kind.case === "cancelled") this.#deadlines.delete(lotId);
+    this.#schedule();
+  }
+
+  /** One timer for the earliest end, capped so a clock jump is noticed within a second. */
+  #schedule(): void {
+    if (this.#abort.signal.aborted) return;
+    clearTimeout(this.#timer);
+    let next = Infinity;
+    for (const [lotId, at] of this.#deadlines) if (!this.#closing.has(lotId)) next = Math.min(next, at);
+    const delay = Math.max(0, Math.min(next - Date.now(), MAX_TIMER_MS));
+    this.#timer = setTimeout(() => this.#closeDue(), delay);
+    this.#timer.unref();
+  }
+
+  #closeDue(): void {
+    const now = Date.now();
+    for (const [lotId, at] of this.#deadlines) {
+      if (at <= now && !this.#closing.has(lotId)) void this.#close(lotId);
+    }
+    this.#schedule();
+  }
+
+  async #close(lotId: string): Promise<void> {
+    this.#closing.add(lotId);
+    try {
+      const outcome = await this.#writer.write<{ rescheduleAt: number | undefined }>(lotId, (state) => {
+        const now = new Date();
+        const decision = decideClose(state, now);
+        if (decision.kind === "not_yet") return { done: { rescheduleAt: decision.dueAt.getTime() } };
+        if (decision.kind === "nothing_to_do") return { done: { rescheduleAt: undefined } };
+        return {
+          msgId: `close:${lotId}`,
+          append: create(LotEventSchema, {
+            lotId,
+            occurredAt: timestampFromDate(now),
+            kind: {
+              case: "closed",
+              value: {
+                winnerId: decision.winnerId,
+                winningBidId: decision.winningBid?.bidId ?? "",
+                ...(decision.winningBid ? { hammerPrice: toMoney(decision.winningBid.amount) } : {}),
+                reserveMet: decision.reserveMet,
+                bidCount: decision.bidCount,
+                endedAt: timestampFromDate(decision.endedAt),
+              },
+            },
+          }),
+          then: () => {
+            this.#logger.info({ lot_id: lotId, winner_id: decision.winnerId, bids: decision.bidCount }, "lot closed");
+            return { rescheduleAt: undefined };
+          },
+        };
+      });
+      if (outcome.rescheduleAt === undefined) this.#deadlines.delete(lotId);
+      else this.#deadlines.set(lotId, outcome.rescheduleAt);
+    } catch (err) {
+      // Kept in the schedule a second later: NATS may be away for a moment.
+      this.#deadlines.set(lotId, Date.now() + RETRY_MS);
+      this.#logger.warn({ err, lot_id: lotId }, "closing a lot failed, will retry");
+    } finally {
+      this.#closing.delete(lotId);
+      this.#schedule();
+    }
+  }
+}

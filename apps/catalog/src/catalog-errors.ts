@@ -1,0 +1,40 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { LotContentionError, LotNotFoundError, LotRefusal } from "@gavel/lot-events";
+import { isNatsUnavailable } from "@gavel/nats";
+import type { CancelRefusal } from "./lot-rules.ts";
+
+export class CancelRefused extends LotRefusal {
+  override name = "CancelRefused";
+  readonly reason: CancelRefusal;
+
+  constructor(reason: CancelRefusal) {
+    super(MESSAGES[reason]);
+    this.reason = reason;
+  }
+}
+
+const MESSAGES: Record<CancelRefusal, string> = {
+  not_seller: "only the seller of a lot may cancel it",
+  not_open: "the lot is already closed or cancelled",
+  ended: "the lot has ended",
+  has_bids: "a lot with bids cannot be cancelled",
+};
+
+/** The one table from this service's refusals to Connect codes. */
+const CODES: Record<CancelRefusal, Code> = {
+  not_seller: Code.PermissionDenied,
+  not_open: Code.FailedPrecondition,
+  ended: Code.FailedPrecondition,
+  has_bids: Code.FailedPrecondition,
+};
+
+export function toConnectError(err: unknown): unknown {
+  if (err instanceof ConnectError) return err;
+  if (err instanceof CancelRefused) return new ConnectError(err.message, CODES[err.reason]);
+  if (err instanceof LotNotFoundError) return new ConnectError(err.message, Code.NotFound);
+  if (err instanceof LotContentionError) return new ConnectError(err.message, Code.Aborted);
+  if (isNatsUnavailable(err)) {
+    return new ConnectError("catalog storage is unavailable, retry shortly", Code.Unavailable, undefined, undefined, err);
+  }
+  return err;
+}

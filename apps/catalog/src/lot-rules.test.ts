@@ -1,0 +1,81 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { LotState } from "@gavel/lot-events";
+import { LotDraftSchema } from "@gavel/proto/catalog/v1/catalog";
+import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
+import { describe, expect, it } from "vitest";
+import { checkDraft, decideCancel } from "./lot-rules.ts";
+
+const NOW = new Date("2026-01-01T00:00:00Z");
+const good = () =>
+  create(LotDraftSchema, {
+    title: "Chair",
+    startingPrice: { currencyCode: "EUR", amountMinor: 100n },
+    endsAt: timestampFromMs(NOW.getTime() + 3600_000),
+  });
+
+describe("checkDraft", () => {
+  it("accepts a minimal draft", () => {
+    expect(checkDraft(good(), NOW, 60).list).toEqual([]);
+  });
+
+  it("requires a draft at all", () => {
+    expect(checkDraft(undefined, NOW, 60).list.map((v) => v.field)).toEqual(["lot"]);
+  });
+
+  it.each([
+    ["ends too soon", { endsAt: timestampFromMs(NOW.getTime() + 59_000) }, "lot.ends_at"],
+    ["ends too late", { endsAt: timestampFromMs(NOW.getTime() + 31 * 86_400_000) }, "lot.ends_at"],
+    ["reserve below start", { reservePrice: { currencyCode: "EUR", amountMinor: 99n } }, "lot.reserve_price.amount_minor"],
+    ["title too long", { title: "x".repeat(121) }, "lot.title"],
+    ["description too long", { description: "x".repeat(5001) }, "lot.description"],
+    ["negative snipe window", { snipeWindowSeconds: -1 }, "lot.snipe_window_seconds"],
+  ])("refuses a draft that %s", (_name, change, field) => {
+    const draft = create(LotDraftSchema, { ...good(), ...change });
+    expect(checkDraft(draft, NOW, 60).list.map((v) => v.field)).toEqual([field]);
+  });
+
+  it("treats a zero reserve as no reserve", () => {
+    const draft = create(LotDraftSchema, { ...good(), reservePrice: { currencyCode: "", amountMinor: 0n } });
+    expect(checkDraft(draft, NOW, 60).empty).toBe(true);
+  });
+});
+
+describe("decideCancel", () => {
+  const opened = () =>
+    LotState.fromFirstEvent(
+      1,
+      create(LotEventSchema, {
+        lotId: "l",
+        kind: {
+          case: "opened",
+          value: {
+            sellerId: "s",
+            startingPrice: { currencyCode: "EUR", amountMinor: 100n },
+            endsAt: timestampFromDate(new Date(NOW.getTime() + 1000)),
+          },
+        },
+      }),
+    );
+
+  it("lets the seller cancel an open lot without bids", () => {
+    expect(decideCancel(opened(), "s", NOW)).toBe("cancel");
+  });
+
+  it("refuses strangers, lots with bids, ended and closed lots", () => {
+    expect(decideCancel(opened(), "x", NOW)).toBe("not_seller");
+    expect(decideCancel(opened(), "s", new Date(NOW.getTime() + 1000))).toBe("ended");
+    const withBid = opened();
+    withBid.apply(
+      2,
+      create(LotEventSchema, {
+        lotId: "l",
+        kind: { case: "bidAccepted", value: { bidId: "b", bidderId: "x", amount: { currencyCode: "EUR", amountMinor: 100n } } },
+      }),
+    );
+    expect(decideCancel(withBid, "s", NOW)).toBe("has_bids");
+    const closed = opened();
+    closed.apply(2, create(LotEventSchema, { lotId: "l", kind: { case: "closed", value: {} } }));
+    expect(decideCancel(closed, "s", NOW)).toBe("not_open");
+  });
+});

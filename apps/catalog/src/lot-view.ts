@@ -1,0 +1,34 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { toMoney, type LotState } from "@gavel/lot-events";
+import { LotSchema, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
+
+const STATUSES = { open: LotStatus.OPEN, closed: LotStatus.CLOSED, cancelled: LotStatus.CANCELLED } as const;
+
+/** The catalog's view of a lot, as stored in the read model (reserve included). */
+export function lotView(state: LotState): Lot {
+  const highest = state.highestBid;
+  return create(LotSchema, {
+    id: state.lotId,
+    sellerId: state.sellerId,
+    title: state.title,
+    description: state.description,
+    startingPrice: toMoney(state.startingPrice),
+    reservePrice: toMoney(state.reservePrice),
+    reserveMet: state.reserveMet,
+    status: STATUSES[state.phase],
+    createdAt: timestampFromDate(state.openedAt),
+    endsAt: timestampFromDate(state.endsAt),
+    snipeWindowSeconds: state.snipeWindowSeconds,
+    ...(highest ? { highestBid: toMoney(highest.amount) } : {}),
+    bidCount: state.bids.length,
+    winnerId: state.closed?.winnerId ?? "",
+    version: BigInt(state.version),
+  });
+}
+
+/** What a given caller may see: the reserve amount is the seller's secret. */
+export function visibleTo(lot: Lot, callerId: string | undefined): Lot {
+  if (lot.sellerId === callerId) return lot;
+  return create(LotSchema, { ...lot, reservePrice: undefined });
+}

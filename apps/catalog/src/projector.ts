@@ -1,0 +1,63 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, jetstreamManager, type ConsumerConfig } from "@nats-io/jetstream";
+import { nanos, type NatsConnection } from "@nats-io/nats-core";
+import type { Logger } from "@gavel/logging";
+import { CATALOG_PROJECTOR_CONSUMER, LOT_EVENTS_STREAM, LOT_SUBJECT_WILDCARD, lotIdFromSubject } from "@gavel/nats";
+import type { LotReadModel } from "./lot-read-model.ts";
+
+/**
+ * Keeps the read model current with every lot event, whoever appended it (bids and
+ * closes come from bidding). A durable consumer shared by all catalog replicas, with
+ * explicit acks: an event is acknowledged only after its lot's record is refreshed,
+ * so a crash means a redelivery, and a refresh is idempotent.
+ */
+export class Projector {
+  readonly #abort = new AbortController();
+  #done: Promise<void> | undefined;
+  readonly #nc: NatsConnection;
+  readonly #model: LotReadModel;
+  readonly #logger: Logger;
+
+  constructor(nc: NatsConnection, model: LotReadModel, logger: Logger) {
+    this.#nc = nc;
+    this.#model = model;
+    this.#logger = logger;
+  }
+
+  async start(): Promise<void> {
+    const jsm = await jetstreamManager(this.#nc);
+    const config: Partial<ConsumerConfig> = {
+      durable_name: CATALOG_PROJECTOR_CONSUMER,
+      filter_subject: LOT_SUBJECT_WILDCARD,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 1_000,
+    };
+    try {
+      await jsm.consumers.add(LOT_EVENTS_STREAM, config);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError)) throw err;
+      await jsm.consumers.update(LOT_EVENTS_STREAM, CATALOG_PROJECTOR_CONSUMER, config);
+    }
+    const consumer = await jetstream(this.#nc).consumers.get(LOT_EVENTS_STREAM, CATALOG_PROJECTOR_CONSUMER);
+    const messages = await consumer.consume({ max_messages: 256 });
+    this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
+    this.#done = (async () => {
+      for await (const message of messages) {
+        const lotId = lotIdFromSubject(message.subject);
+        try {
+          await this.#model.refresh(lotId);
+          message.ack();
+        } catch (err) {
+          this.#logger.warn({ err, lot_id: lotId }, "projecting a lot event failed; redelivering");
+          message.nak(1_000);
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#done;
+  }
+}
