@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import "./src/provided-context.ts";
 
 /** The vitest settings every package with integration tests uses. */
 export const integrationConfig = defineConfig({

@@ -28,7 +28,8 @@ const REASONS: Partial<Record<BidErrorKind, BidRejection_Reason>> = {
 export function toConnectError(err: unknown): unknown {
   if (err instanceof ConnectError) return err;
   if (err instanceof LotNotFoundError) return new ConnectError(err.message, Code.NotFound);
-  if (err instanceof LotContentionError) return new ConnectError(`${err.message} (same bid id)`, Code.Aborted);
+  if (err instanceof LotContentionError)
+    return new ConnectError(`${err.message} (same bid id)`, Code.Aborted);
   if (err instanceof BidError) {
     const reason = REASONS[err.kind];
     const details =
@@ -47,7 +48,13 @@ export function toConnectError(err: unknown): unknown {
     return new ConnectError(err.message, CODES[err.kind], undefined, details);
   }
   if (isNatsUnavailable(err)) {
-    return new ConnectError("bid storage is unavailable, retry shortly", Code.Unavailable, undefined, undefined, err);
+    return new ConnectError(
+      "bid storage is unavailable, retry shortly",
+      Code.Unavailable,
+      undefined,
+      undefined,
+      err,
+    );
   }
   return err;
 }

@@ -10,7 +10,11 @@ export class BidError extends LotRefusal {
   readonly minimum: Amount | undefined;
   readonly endsAt: Date | undefined;
 
-  constructor(kind: BidErrorKind, message: string, details: { minimum?: Amount | undefined; endsAt?: Date } = {}) {
+  constructor(
+    kind: BidErrorKind,
+    message: string,
+    details: { minimum?: Amount | undefined; endsAt?: Date } = {},
+  ) {
     super(message);
     this.kind = kind;
     this.minimum = details.minimum;

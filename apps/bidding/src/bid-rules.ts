@@ -20,7 +20,10 @@ export function incrementAbove(highest: bigint): bigint {
 export function minimumNextBid(state: LotState): Amount {
   const highest = state.highestBid;
   if (!highest) return state.startingPrice;
-  return { currency: highest.amount.currency, minor: highest.amount.minor + incrementAbove(highest.amount.minor) };
+  return {
+    currency: highest.amount.currency,
+    minor: highest.amount.minor + incrementAbove(highest.amount.minor),
+  };
 }
 
 export interface BidAttempt {
@@ -29,7 +32,14 @@ export interface BidAttempt {
   amount: Amount;
 }
 
-export type RejectionReason = "too_low" | "ended" | "cancelled" | "already_highest" | "own_lot" | "currency_mismatch" | "bid_id_reused";
+export type RejectionReason =
+  | "too_low"
+  | "ended"
+  | "cancelled"
+  | "already_highest"
+  | "own_lot"
+  | "currency_mismatch"
+  | "bid_id_reused";
 
 export type BidDecision =
   | { kind: "accept"; endsAt: Date; extended: boolean }
@@ -51,20 +61,27 @@ export function decideBid(state: LotState, attempt: BidAttempt, now: Date): BidD
   });
   const earlier = state.bidById(attempt.bidId);
   if (earlier) {
-    const same = earlier.bidderId === attempt.bidderId && sameAmount(earlier.amount, attempt.amount);
+    const same =
+      earlier.bidderId === attempt.bidderId && sameAmount(earlier.amount, attempt.amount);
     return same ? { kind: "duplicate", bid: earlier } : reject("bid_id_reused");
   }
   if (state.phase === "cancelled") return reject("cancelled");
   if (state.phase === "closed" || now.getTime() >= state.endsAt.getTime()) return reject("ended");
   if (attempt.bidderId === state.sellerId) return reject("own_lot");
-  if (attempt.amount.currency !== state.startingPrice.currency) return reject("currency_mismatch", minimumNextBid(state));
-  if (state.highestBid?.bidderId === attempt.bidderId) return reject("already_highest", minimumNextBid(state));
+  if (attempt.amount.currency !== state.startingPrice.currency)
+    return reject("currency_mismatch", minimumNextBid(state));
+  if (state.highestBid?.bidderId === attempt.bidderId)
+    return reject("already_highest", minimumNextBid(state));
   const minimum = minimumNextBid(state);
   if (attempt.amount.minor < minimum.minor) return reject("too_low", minimum);
 
   const windowMs = state.snipeWindowSeconds * 1000;
   const extended = state.endsAt.getTime() - now.getTime() < windowMs;
-  return { kind: "accept", extended, endsAt: extended ? new Date(now.getTime() + windowMs) : state.endsAt };
+  return {
+    kind: "accept",
+    extended,
+    endsAt: extended ? new Date(now.getTime() + windowMs) : state.endsAt,
+  };
 }
 
 export type CloseDecision =

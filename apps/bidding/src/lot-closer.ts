@@ -69,8 +69,10 @@ export class LotCloser {
 
   #track(lotId: string, event: LotEvent): void {
     const kind = event.kind;
-    if (kind.case === "opened" && kind.value.endsAt) this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
-    else if (kind.case === "bidAccepted" && kind.value.endsAt) this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
+    if (kind.case === "opened" && kind.value.endsAt)
+      this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
+    else if (kind.case === "bidAccepted" && kind.value.endsAt)
+      this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
     else if (kind.case === "closed" || kind.case === "cancelled") this.#deadlines.delete(lotId);
     this.#schedule();
   }
@@ -80,7 +82,8 @@ export class LotCloser {
     if (this.#abort.signal.aborted) return;
     clearTimeout(this.#timer);
     let next = Infinity;
-    for (const [lotId, at] of this.#deadlines) if (!this.#closing.has(lotId)) next = Math.min(next, at);
+    for (const [lotId, at] of this.#deadlines)
+      if (!this.#closing.has(lotId)) next = Math.min(next, at);
     const delay = Math.max(0, Math.min(next - Date.now(), MAX_TIMER_MS));
     this.#timer = setTimeout(() => this.#closeDue(), delay);
     this.#timer.unref();
@@ -97,34 +100,43 @@ export class LotCloser {
   async #close(lotId: string): Promise<void> {
     this.#closing.add(lotId);
     try {
-      const outcome = await this.#writer.write<{ rescheduleAt: number | undefined }>(lotId, (state) => {
-        const now = new Date();
-        const decision = decideClose(state, now);
-        if (decision.kind === "not_yet") return { done: { rescheduleAt: decision.dueAt.getTime() } };
-        if (decision.kind === "nothing_to_do") return { done: { rescheduleAt: undefined } };
-        return {
-          msgId: `close:${lotId}`,
-          append: create(LotEventSchema, {
-            lotId,
-            occurredAt: timestampFromDate(now),
-            kind: {
-              case: "closed",
-              value: {
-                winnerId: decision.winnerId,
-                winningBidId: decision.winningBid?.bidId ?? "",
-                ...(decision.winningBid ? { hammerPrice: toMoney(decision.winningBid.amount) } : {}),
-                reserveMet: decision.reserveMet,
-                bidCount: decision.bidCount,
-                endedAt: timestampFromDate(decision.endedAt),
+      const outcome = await this.#writer.write<{ rescheduleAt: number | undefined }>(
+        lotId,
+        (state) => {
+          const now = new Date();
+          const decision = decideClose(state, now);
+          if (decision.kind === "not_yet")
+            return { done: { rescheduleAt: decision.dueAt.getTime() } };
+          if (decision.kind === "nothing_to_do") return { done: { rescheduleAt: undefined } };
+          return {
+            msgId: `close:${lotId}`,
+            append: create(LotEventSchema, {
+              lotId,
+              occurredAt: timestampFromDate(now),
+              kind: {
+                case: "closed",
+                value: {
+                  winnerId: decision.winnerId,
+                  winningBidId: decision.winningBid?.bidId ?? "",
+                  ...(decision.winningBid
+                    ? { hammerPrice: toMoney(decision.winningBid.amount) }
+                    : {}),
+                  reserveMet: decision.reserveMet,
+                  bidCount: decision.bidCount,
+                  endedAt: timestampFromDate(decision.endedAt),
+                },
               },
+            }),
+            then: () => {
+              this.#logger.info(
+                { lot_id: lotId, winner_id: decision.winnerId, bids: decision.bidCount },
+                "lot closed",
+              );
+              return { rescheduleAt: undefined };
             },
-          }),
-          then: () => {
-            this.#logger.info({ lot_id: lotId, winner_id: decision.winnerId, bids: decision.bidCount }, "lot closed");
-            return { rescheduleAt: undefined };
-          },
-        };
-      });
+          };
+        },
+      );
       if (outcome.rescheduleAt === undefined) this.#deadlines.delete(lotId);
       else this.#deadlines.set(lotId, outcome.rescheduleAt);
     } catch (err) {

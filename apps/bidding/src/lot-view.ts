@@ -1,10 +1,20 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { toMoney, type AcceptedBid, type LotState as DomainLotState } from "@gavel/lot-events";
-import { BidSchema, LotPhase, LotStateSchema, type Bid, type LotState } from "@gavel/proto/bidding/v1/bidding";
+import {
+  BidSchema,
+  LotPhase,
+  LotStateSchema,
+  type Bid,
+  type LotState,
+} from "@gavel/proto/bidding/v1/bidding";
 import { minimumNextBid } from "./bid-rules.ts";
 
-const PHASES = { open: LotPhase.OPEN, closed: LotPhase.CLOSED, cancelled: LotPhase.CANCELLED } as const;
+const PHASES = {
+  open: LotPhase.OPEN,
+  closed: LotPhase.CLOSED,
+  cancelled: LotPhase.CANCELLED,
+} as const;
 
 export function bidView(lotId: string, bid: AcceptedBid): Bid {
   return create(BidSchema, {

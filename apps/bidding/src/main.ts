@@ -13,7 +13,12 @@ const logger = createLogger({ service: "bidding", level: config.LOG_LEVEL });
 exitOnFatal(logger);
 
 const nc = await connectNats(
-  { servers: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: "bidding" },
+  {
+    servers: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    name: "bidding",
+  },
   logger,
 );
 const stream = new LotStream(nc);
@@ -34,4 +39,8 @@ const server = await startConnectServer({
   isReady: () => closer.caughtUp && !nc.isClosed() && !nc.isDraining(),
 });
 
-onShutdownSignal(logger, [() => server.close(config.SHUTDOWN_GRACE_MS), () => closer.stop(), () => nc.drain()]);
+onShutdownSignal(logger, [
+  () => server.close(config.SHUTDOWN_GRACE_MS),
+  () => closer.stop(),
+  () => nc.drain(),
+]);

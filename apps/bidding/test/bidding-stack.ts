@@ -1,9 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { CatalogService, LotDraftSchema, type LotDraft } from "@gavel/proto/catalog/v1/catalog";
-import { authHeader, connectClient, mintToken, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
+import {
+  authHeader,
+  connectClient,
+  mintToken,
+  serviceEnv,
+  startService,
+  type ServiceProcess,
+} from "@gavel/testing";
+
+/** The plain-object form of a draft (not a message), so tests can spread overrides. */
+type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
 
 /** A catalog and a number of bidding replicas on one real NATS, with clients for each. */
 export async function startBiddingStack(natsUrl: string, biddingReplicas = 1) {
@@ -27,7 +37,7 @@ export async function startBiddingStack(natsUrl: string, biddingReplicas = 1) {
 export type BiddingStack = Awaited<ReturnType<typeof startBiddingStack>>;
 
 /** Lists a lot as a new seller; returns its id and the seller's id. */
-export async function listLot(stack: BiddingStack, draft: Partial<LotDraft> & { endsInMs?: number } = {}) {
+export async function listLot(stack: BiddingStack, draft: DraftInit & { endsInMs?: number } = {}) {
   const sellerId = randomUUID();
   const { endsInMs = 3600_000, ...rest } = draft;
   const { lot } = await stack.catalogClient.createLot(

@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { BidRejection_Reason, BidRejectionSchema, BiddingService, LotPhase } from "@gavel/proto/bidding/v1/bidding";
+import {
+  BidRejection_Reason,
+  BidRejectionSchema,
+  BiddingService,
+  LotPhase,
+} from "@gavel/proto/bidding/v1/bidding";
 import { LotStatus } from "@gavel/proto/catalog/v1/catalog";
 import { connectClient, rawH2Request, startService } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -31,19 +36,36 @@ describe("placing bids", () => {
   it("accepts a bid, reports the new state, and the catalog reflects it", async () => {
     const { lotId } = await listLot(stack);
     const ada = await bidder();
-    const { bid, state } = await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(10_00n) }, ada.options);
+    const { bid, state } = await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(10_00n) },
+      ada.options,
+    );
     expect(bid).toMatchObject({ lotId, bidderId: ada.userId, amount: { amountMinor: 10_00n } });
-    expect(state).toMatchObject({ bidCount: 1, phase: LotPhase.OPEN, minimumNextBid: { amountMinor: 11_00n } });
+    expect(state).toMatchObject({
+      bidCount: 1,
+      phase: LotPhase.OPEN,
+      minimumNextBid: { amountMinor: 11_00n },
+    });
     expect(state?.version).toBe(bid?.sequence);
     await expect
-      .poll(async () => (await stack.catalogClient.getLot({ id: lotId })).lot?.highestBid?.amountMinor)
+      .poll(
+        async () => (await stack.catalogClient.getLot({ id: lotId })).lot?.highestBid?.amountMinor,
+      )
       .toBe(10_00n);
   });
 
   it("refuses a too-low bid with the minimum in a BidRejection detail", async () => {
     const { lotId } = await listLot(stack);
-    await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(20_00n) }, (await bidder()).options);
-    const err = await failure(client.placeBid({ lotId, bidId: randomUUID(), amount: eur(20_50n) }, (await bidder()).options));
+    await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(20_00n) },
+      (await bidder()).options,
+    );
+    const err = await failure(
+      client.placeBid(
+        { lotId, bidId: randomUUID(), amount: eur(20_50n) },
+        (await bidder()).options,
+      ),
+    );
     expect(err.code).toBe(Code.FailedPrecondition);
     const [rejection] = err.findDetails(BidRejectionSchema);
     expect(rejection?.reason).toBe(BidRejection_Reason.TOO_LOW);
@@ -62,7 +84,9 @@ describe("placing bids", () => {
     const third = await client.placeBid({ lotId, bidId, amount: eur(15_00n) }, ada.options);
     expect(third.bid?.sequence).toBe(first.bid?.sequence);
     expect((await client.getLotState({ lotId })).state?.bidCount).toBe(1);
-    const reused = await failure(client.placeBid({ lotId, bidId, amount: eur(99_00n) }, ada.options));
+    const reused = await failure(
+      client.placeBid({ lotId, bidId, amount: eur(99_00n) }, ada.options),
+    );
     expect(reused.code).toBe(Code.AlreadyExists);
   });
 
@@ -71,16 +95,54 @@ describe("placing bids", () => {
     const ada = await bidder();
     const seller = await bidder(sellerId);
     const cases: Array<[() => Promise<unknown>, Code]> = [
-      [() => client.placeBid({ lotId: randomUUID(), bidId: "b", amount: eur(10_00n) }, ada.options), Code.NotFound],
-      [() => client.placeBid({ lotId: "gavel.lot.*", bidId: "b", amount: eur(10_00n) }, ada.options), Code.InvalidArgument],
-      [() => client.placeBid({ lotId, bidId: "b", amount: eur(-5n) }, ada.options), Code.InvalidArgument],
-      [() => client.placeBid({ lotId, bidId: "b", amount: { currencyCode: "XYZ", amountMinor: 10_00n } }, ada.options), Code.InvalidArgument],
-      [() => client.placeBid({ lotId, bidId: "b", amount: { currencyCode: "USD", amountMinor: 10_00n } }, ada.options), Code.InvalidArgument],
-      [() => client.placeBid({ lotId, bidId: "", amount: eur(10_00n) }, ada.options), Code.InvalidArgument],
+      [
+        () =>
+          client.placeBid({ lotId: randomUUID(), bidId: "b", amount: eur(10_00n) }, ada.options),
+        Code.NotFound,
+      ],
+      [
+        () =>
+          client.placeBid({ lotId: "gavel.lot.*", bidId: "b", amount: eur(10_00n) }, ada.options),
+        Code.InvalidArgument,
+      ],
+      [
+        () => client.placeBid({ lotId, bidId: "b", amount: eur(-5n) }, ada.options),
+        Code.InvalidArgument,
+      ],
+      [
+        () =>
+          client.placeBid(
+            { lotId, bidId: "b", amount: { currencyCode: "XYZ", amountMinor: 10_00n } },
+            ada.options,
+          ),
+        Code.InvalidArgument,
+      ],
+      [
+        () =>
+          client.placeBid(
+            { lotId, bidId: "b", amount: { currencyCode: "USD", amountMinor: 10_00n } },
+            ada.options,
+          ),
+        Code.InvalidArgument,
+      ],
+      [
+        () => client.placeBid({ lotId, bidId: "", amount: eur(10_00n) }, ada.options),
+        Code.InvalidArgument,
+      ],
       [() => client.placeBid({ lotId, bidId: "b" }, ada.options), Code.InvalidArgument],
       [() => client.placeBid({ lotId, bidId: "b", amount: eur(10_00n) }), Code.Unauthenticated],
-      [() => client.placeBid({ lotId, bidId: "b", amount: eur(10_00n) }, { headers: { authorization: "Bearer x.y.z" } }), Code.Unauthenticated],
-      [() => client.placeBid({ lotId, bidId: "b", amount: eur(10_00n) }, seller.options), Code.PermissionDenied],
+      [
+        () =>
+          client.placeBid(
+            { lotId, bidId: "b", amount: eur(10_00n) },
+            { headers: { authorization: "Bearer x.y.z" } },
+          ),
+        Code.Unauthenticated,
+      ],
+      [
+        () => client.placeBid({ lotId, bidId: "b", amount: eur(10_00n) }, seller.options),
+        Code.PermissionDenied,
+      ],
       [() => client.getLotState({ lotId: randomUUID() }), Code.NotFound],
       [() => client.listBids({ lotId, pageToken: "nonsense" }), Code.InvalidArgument],
     ];
@@ -96,7 +158,11 @@ describe("placing bids", () => {
         stack.bidding[0]!.rpcUrl,
         "/gavel.bidding.v1.BiddingService/PlaceBid",
         JSON.stringify({ lotId, bidId: "b1", amount: { currencyCode: "EUR", amountMinor } }),
-        { "content-type": "application/json", "connect-protocol-version": "1", ...ada.options.headers },
+        {
+          "content-type": "application/json",
+          "connect-protocol-version": "1",
+          ...ada.options.headers,
+        },
       );
       expect(response.status).toBe(400);
       expect((JSON.parse(response.body) as { code: string }).code).toBe("invalid_argument");
@@ -107,10 +173,16 @@ describe("placing bids", () => {
   it("pages through the bid history newest first", async () => {
     const { lotId } = await listLot(stack);
     const amounts = [10_00n, 11_00n, 12_00n, 13_00n, 14_00n];
-    for (const amount of amounts) await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(amount) }, (await bidder()).options);
+    for (const amount of amounts)
+      await client.placeBid(
+        { lotId, bidId: randomUUID(), amount: eur(amount) },
+        (await bidder()).options,
+      );
     const first = await client.listBids({ lotId, pageSize: 3 });
     const second = await client.listBids({ lotId, pageSize: 3, pageToken: first.nextPageToken });
-    expect([...first.bids, ...second.bids].map((b) => b.amount?.amountMinor)).toEqual([...amounts].reverse());
+    expect([...first.bids, ...second.bids].map((b) => b.amount?.amountMinor)).toEqual(
+      [...amounts].reverse(),
+    );
     expect(second.nextPageToken).toBe("");
   });
 });
@@ -119,21 +191,42 @@ describe("closing and anti-sniping", () => {
   it("extends the end for a bid in the window, closes once, and refuses bids after", async () => {
     const { lotId } = await listLot(stack, { endsInMs: 1500, snipeWindowSeconds: 2 });
     const ada = await bidder();
-    const { bid, state } = await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(10_00n) }, ada.options);
+    const { bid, state } = await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(10_00n) },
+      ada.options,
+    );
     expect(bid?.extendedLot).toBe(true);
-    await expect.poll(async () => (await client.getLotState({ lotId })).state?.phase, { timeout: 10_000 }).toBe(LotPhase.CLOSED);
+    await expect
+      .poll(async () => (await client.getLotState({ lotId })).state?.phase, { timeout: 10_000 })
+      .toBe(LotPhase.CLOSED);
     const closed = (await client.getLotState({ lotId })).state!;
     expect(closed.winnerId).toBe(ada.userId);
     expect(Number(closed.endsAt?.seconds)).toBe(Number(state?.endsAt?.seconds));
-    const late = await failure(client.placeBid({ lotId, bidId: randomUUID(), amount: eur(50_00n) }, (await bidder()).options));
+    const late = await failure(
+      client.placeBid(
+        { lotId, bidId: randomUUID(), amount: eur(50_00n) },
+        (await bidder()).options,
+      ),
+    );
     expect(late.findDetails(BidRejectionSchema)[0]?.reason).toBe(BidRejection_Reason.LOT_ENDED);
-    await expect.poll(async () => (await stack.catalogClient.getLot({ id: lotId })).lot?.status).toBe(LotStatus.CLOSED);
+    await expect
+      .poll(async () => (await stack.catalogClient.getLot({ id: lotId })).lot?.status)
+      .toBe(LotStatus.CLOSED);
   });
 
   it("closes a lot below its reserve unsold", async () => {
-    const { lotId } = await listLot(stack, { endsInMs: 1500, snipeWindowSeconds: 1, reservePrice: eur(100_00n) });
-    await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(10_00n) }, (await bidder()).options);
-    await expect.poll(async () => (await client.getLotState({ lotId })).state?.phase, { timeout: 10_000 }).toBe(LotPhase.CLOSED);
+    const { lotId } = await listLot(stack, {
+      endsInMs: 1500,
+      snipeWindowSeconds: 1,
+      reservePrice: eur(100_00n),
+    });
+    await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(10_00n) },
+      (await bidder()).options,
+    );
+    await expect
+      .poll(async () => (await client.getLotState({ lotId })).state?.phase, { timeout: 10_000 })
+      .toBe(LotPhase.CLOSED);
     const state = (await client.getLotState({ lotId })).state!;
     expect([state.winnerId, state.reserveMet]).toEqual(["", false]);
   });
@@ -142,30 +235,46 @@ describe("closing and anti-sniping", () => {
 describe("watching and restarts", () => {
   it("replays after a sequence and then follows live, with no gap and no duplicate", async () => {
     const { lotId } = await listLot(stack);
-    const first = await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(10_00n) }, (await bidder()).options);
+    const first = await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(10_00n) },
+      (await bidder()).options,
+    );
     const abort = new AbortController();
     const seen: bigint[] = [];
     const watching = (async () => {
-      for await (const message of client.watchLot({ lotId, afterSequence: first.bid!.sequence }, { signal: abort.signal })) {
+      for await (const message of client.watchLot(
+        { lotId, afterSequence: first.bid!.sequence },
+        { signal: abort.signal },
+      )) {
         seen.push(message.sequence);
         if (seen.length === 2) abort.abort();
       }
     })().catch((err: unknown) => {
       if (ConnectError.from(err).code !== Code.Canceled) throw err;
     });
-    const second = await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(11_00n) }, (await bidder()).options);
-    const third = await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(12_00n) }, (await bidder()).options);
+    const second = await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(11_00n) },
+      (await bidder()).options,
+    );
+    const third = await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(12_00n) },
+      (await bidder()).options,
+    );
     await watching;
     expect(seen).toEqual([second.bid!.sequence, third.bid!.sequence]);
   });
 
   it("rebuilds every lot's state from the stream after a restart", async () => {
     const { lotId } = await listLot(stack);
-    await client.placeBid({ lotId, bidId: randomUUID(), amount: eur(10_00n) }, (await bidder()).options);
+    await client.placeBid(
+      { lotId, bidId: randomUUID(), amount: eur(10_00n) },
+      (await bidder()).options,
+    );
     const before = (await client.getLotState({ lotId })).state;
     const fresh = await startService("bidding", stack.env);
     try {
-      const after = (await connectClient(BiddingService, fresh.rpcUrl).getLotState({ lotId })).state;
+      const after = (await connectClient(BiddingService, fresh.rpcUrl).getLotState({ lotId }))
+        .state;
       expect(after).toEqual(before);
     } finally {
       expect(await fresh.stop()).toBe(0);

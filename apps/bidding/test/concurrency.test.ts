@@ -46,7 +46,9 @@ describe("two bidding replicas, one hot lot", () => {
           // retrying on another replica would: it must count once.
           const targets = i % 5 === 0 ? [0, 1] : [(bi + i) % 2];
           const outcomes = await Promise.allSettled(
-            targets.map((r) => clients[r]!.placeBid({ lotId, bidId, amount: eur(amount) }, b.options)),
+            targets.map((r) =>
+              clients[r]!.placeBid({ lotId, bidId, amount: eur(amount) }, b.options),
+            ),
           );
           requests += targets.length;
           outcomes.forEach((outcome, k) => {
@@ -72,28 +74,41 @@ describe("two bidding replicas, one hot lot", () => {
     expect(acceptedBy[1]).toBeGreaterThan(0);
 
     await expect
-      .poll(async () => (await clients[0]!.getLotState({ lotId })).state?.phase, { timeout: 15_000, interval: 100 })
+      .poll(async () => (await clients[0]!.getLotState({ lotId })).state?.phase, {
+        timeout: 15_000,
+        interval: 100,
+      })
       .toBe(LotPhase.CLOSED);
 
     // Bids after the close, on both replicas, are all refused as ended.
     const late = await Promise.allSettled(
-      bidders.map((b, i) => clients[i % 2]!.placeBid({ lotId, bidId: randomUUID(), amount: eur(1_000_000_00n) }, b.options)),
+      bidders.map((b, i) =>
+        clients[i % 2]!.placeBid(
+          { lotId, bidId: randomUUID(), amount: eur(1_000_000_00n) },
+          b.options,
+        ),
+      ),
     );
     for (const outcome of late) {
       expect(outcome.status).toBe("rejected");
-      const reason = ConnectError.from((outcome as PromiseRejectedResult).reason).findDetails(BidRejectionSchema)[0]?.reason;
+      const reason = ConnectError.from((outcome as PromiseRejectedResult).reason).findDetails(
+        BidRejectionSchema,
+      )[0]?.reason;
       expect(reason).toBe(BidRejection_Reason.LOT_ENDED);
     }
 
     const events: Array<{ sequence: bigint; event: LotEvent }> = [];
-    for await (const message of clients[1]!.watchLot({ lotId })) events.push({ sequence: message.sequence, event: message.event! });
+    for await (const message of clients[1]!.watchLot({ lotId }))
+      events.push({ sequence: message.sequence, event: message.event! });
 
     const kinds = events.map((e) => e.event.kind.case);
     expect(kinds[0]).toBe("opened");
     expect(kinds.filter((k) => k === "closed")).toHaveLength(1);
     expect(kinds.at(-1)).toBe("closed");
 
-    const bids = events.flatMap((e) => (e.event.kind.case === "bidAccepted" ? [{ sequence: e.sequence, ...e.event.kind.value }] : []));
+    const bids = events.flatMap((e) =>
+      e.event.kind.case === "bidAccepted" ? [{ sequence: e.sequence, ...e.event.kind.value }] : [],
+    );
     for (let i = 1; i < bids.length; i++) {
       expect(bids[i]!.amount!.amountMinor).toBeGreaterThan(bids[i - 1]!.amount!.amountMinor);
     }
@@ -102,18 +117,28 @@ describe("two bidding replicas, one hot lot", () => {
     for (const ack of acks.values()) {
       const stored = bids.find((b) => b.bidId === ack.bidId);
       expect(stored, `acknowledged bid ${ack.bidId} is missing from the stream`).toBeDefined();
-      expect([stored!.sequence, stored!.bidderId, stored!.amount!.amountMinor]).toEqual([ack.sequence, ack.bidderId, ack.amount]);
+      expect([stored!.sequence, stored!.bidderId, stored!.amount!.amountMinor]).toEqual([
+        ack.sequence,
+        ack.bidderId,
+        ack.amount,
+      ]);
     }
 
     const closed = events.at(-1)!.event.kind;
     const highest = bids.at(-1)!;
-    expect(closed.case === "closed" && [closed.value.winnerId, closed.value.hammerPrice?.amountMinor, closed.value.bidCount]).toEqual([
-      highest.bidderId,
-      highest.amount!.amountMinor,
-      bids.length,
-    ]);
-    console.log(`${requests} bid requests, ${acks.size} accepted (${acceptedBy.join(" + ")} by replica), ${events.length} events`);
-    const closeLogs = stack.bidding.flatMap((p) => p.logs).filter((l) => l.msg === "lot closed" && l.lot_id === lotId);
+    expect(
+      closed.case === "closed" && [
+        closed.value.winnerId,
+        closed.value.hammerPrice?.amountMinor,
+        closed.value.bidCount,
+      ],
+    ).toEqual([highest.bidderId, highest.amount!.amountMinor, bids.length]);
+    console.log(
+      `${requests} bid requests, ${acks.size} accepted (${acceptedBy.join(" + ")} by replica), ${events.length} events`,
+    );
+    const closeLogs = stack.bidding
+      .flatMap((p) => p.logs)
+      .filter((l) => l.msg === "lot closed" && l.lot_id === lotId);
     expect(closeLogs).toHaveLength(1);
   });
 });

@@ -34,7 +34,13 @@ export function toConnectError(err: unknown): unknown {
   if (err instanceof LotNotFoundError) return new ConnectError(err.message, Code.NotFound);
   if (err instanceof LotContentionError) return new ConnectError(err.message, Code.Aborted);
   if (isNatsUnavailable(err)) {
-    return new ConnectError("catalog storage is unavailable, retry shortly", Code.Unavailable, undefined, undefined, err);
+    return new ConnectError(
+      "catalog storage is unavailable, retry shortly",
+      Code.Unavailable,
+      undefined,
+      undefined,
+      err,
+    );
   }
   return err;
 }

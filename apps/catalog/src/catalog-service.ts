@@ -54,7 +54,11 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
 
       async listLots(req, ctx) {
         const v = new FieldViolations();
-        v.check(req.pageSize >= 0 && req.pageSize <= PAGE_MAX, "page_size", `must be 0 to ${PAGE_MAX}`);
+        v.check(
+          req.pageSize >= 0 && req.pageSize <= PAGE_MAX,
+          "page_size",
+          `must be 0 to ${PAGE_MAX}`,
+        );
         v.check(Object.values(LotStatus).includes(req.status), "status", "is not a lot status");
         v.check(Object.values(LotOrder).includes(req.order), "order", "is not a lot order");
         v.check(req.sellerId === "" || isSafeToken(req.sellerId), "seller_id", "must be a user id");
@@ -62,7 +66,11 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
         const query = { status: req.status, sellerId: req.sellerId, order: req.order };
         const all = index.query(query);
         const rest = afterToken(query, req.pageToken, all);
-        if (!rest) v.add("page_token", "is not a token for this filter and order; start again without one").throwIfAny();
+        if (!rest)
+          v.add(
+            "page_token",
+            "is not a token for this filter and order; start again without one",
+          ).throwIfAny();
         const size = req.pageSize || PAGE_DEFAULT;
         const page = rest!.slice(0, size);
         const last = page.at(-1);
@@ -81,7 +89,8 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
         v.check(req.reason.length <= 500, "reason", "must be at most 500 characters");
         v.throwIfAny();
         await writer.write<void>(req.id, (state) => {
-          if (state.phase === "cancelled" && state.sellerId === caller.userId) return { done: undefined };
+          if (state.phase === "cancelled" && state.sellerId === caller.userId)
+            return { done: undefined };
           const decision = decideCancel(state, caller.userId, new Date());
           if (decision !== "cancel") throw new CancelRefused(decision);
           return {

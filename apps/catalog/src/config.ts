@@ -1,4 +1,12 @@
-import { defaultPorts, loadConfig, port, serviceBase, storageReplicas, tokenVerification, z } from "@gavel/config";
+import {
+  defaultPorts,
+  loadConfig,
+  port,
+  serviceBase,
+  storageReplicas,
+  tokenVerification,
+  z,
+} from "@gavel/config";
 
 export const configSchema = z.object({
   ...serviceBase,

@@ -3,7 +3,6 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { KV } from "@nats-io/kv";
 import { VersionConflictError, type LotStream } from "@gavel/lot-events";
 import { isSafeToken } from "@gavel/nats";
-import { FieldViolations } from "@gavel/service";
 import type { Lot, LotDraft } from "@gavel/proto/catalog/v1/catalog";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { newLotId } from "./lot-id.ts";
@@ -32,7 +31,8 @@ export async function createLot(
   now = new Date(),
 ): Promise<Lot> {
   const v = checkDraft(draft, now, deps.minLotSeconds);
-  if (requestId !== "") v.check(isSafeToken(requestId), "request_id", "must be 1 to 64 of A-Z, a-z, 0-9, _ and -");
+  if (requestId !== "")
+    v.check(isSafeToken(requestId), "request_id", "must be 1 to 64 of A-Z, a-z, 0-9, _ and -");
   v.throwIfAny();
   const d = draft!;
 
@@ -56,7 +56,9 @@ export async function createLot(
         title: d.title.trim(),
         description: d.description,
         startingPrice: d.startingPrice,
-        ...(d.reservePrice && d.reservePrice.amountMinor > 0n ? { reservePrice: d.reservePrice } : {}),
+        ...(d.reservePrice && d.reservePrice.amountMinor > 0n
+          ? { reservePrice: d.reservePrice }
+          : {}),
         endsAt: d.endsAt,
         snipeWindowSeconds: d.snipeWindowSeconds || DEFAULT_SNIPE_WINDOW_SECONDS,
       },

@@ -30,10 +30,21 @@ export async function importLots(
   for await (const item of requests) {
     const index = results.length;
     if (index >= IMPORT_READ_LIMIT) {
-      throw new ConnectError(`an import takes at most ${IMPORT_MAX_ITEMS} items`, Code.ResourceExhausted);
+      throw new ConnectError(
+        `an import takes at most ${IMPORT_MAX_ITEMS} items`,
+        Code.ResourceExhausted,
+      );
     }
     if (index >= IMPORT_MAX_ITEMS) {
-      results.push(failure(index, new ConnectError(`only the first ${IMPORT_MAX_ITEMS} items are imported`, Code.ResourceExhausted)));
+      results.push(
+        failure(
+          index,
+          new ConnectError(
+            `only the first ${IMPORT_MAX_ITEMS} items are imported`,
+            Code.ResourceExhausted,
+          ),
+        ),
+      );
       continue;
     }
     try {
@@ -55,7 +66,11 @@ function failure(index: number, err: ConnectError): ImportResult {
     index,
     outcome: {
       case: "error",
-      value: create(ImportErrorSchema, { code: codeName(err.code), message: err.rawMessage, fieldViolations: violations }),
+      value: create(ImportErrorSchema, {
+        code: codeName(err.code),
+        message: err.rawMessage,
+        fieldViolations: violations,
+      }),
     },
   });
 }

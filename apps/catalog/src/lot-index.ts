@@ -32,7 +32,8 @@ export class LotIndex {
     this.#stop = () => watch.stop();
     void (async () => {
       for await (const entry of watch) {
-        if (entry.operation === "PUT") this.#lots.set(entry.key, fromBinary(LotSchema, entry.value));
+        if (entry.operation === "PUT")
+          this.#lots.set(entry.key, fromBinary(LotSchema, entry.value));
         else this.#lots.delete(entry.key);
         if (entry.delta === 0) this.#ready = true;
       }
@@ -46,7 +47,9 @@ export class LotIndex {
   /** Matching lots in order, and the key that orders each, for cursors. */
   query(q: LotQuery): Lot[] {
     const matches = [...this.#lots.values()].filter(
-      (lot) => (q.status === LotStatus.UNSPECIFIED || lot.status === q.status) && (q.sellerId === "" || lot.sellerId === q.sellerId),
+      (lot) =>
+        (q.status === LotStatus.UNSPECIFIED || lot.status === q.status) &&
+        (q.sellerId === "" || lot.sellerId === q.sellerId),
     );
     return matches.sort((a, b) => compareLots(a, b, q.order));
   }

@@ -23,7 +23,11 @@ export class LotReadModel {
     this.#states = states;
   }
 
-  static async open(nc: NatsConnection, states: LotStateStore, replicas: number): Promise<LotReadModel> {
+  static async open(
+    nc: NatsConnection,
+    states: LotStateStore,
+    replicas: number,
+  ): Promise<LotReadModel> {
     return new LotReadModel(await openBucket(nc, CATALOG_LOTS_BUCKET, { replicas }), states);
   }
 

@@ -1,22 +1,24 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { LotState } from "@gavel/lot-events";
-import { LotDraftSchema } from "@gavel/proto/catalog/v1/catalog";
+import { LotDraftSchema, type LotDraft } from "@gavel/proto/catalog/v1/catalog";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { describe, expect, it } from "vitest";
 import { checkDraft, decideCancel } from "./lot-rules.ts";
 
+/** The plain-object form of a draft (not a message), so tests can spread overrides. */
+type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
+
 const NOW = new Date("2026-01-01T00:00:00Z");
-const good = () =>
-  create(LotDraftSchema, {
-    title: "Chair",
-    startingPrice: { currencyCode: "EUR", amountMinor: 100n },
-    endsAt: timestampFromMs(NOW.getTime() + 3600_000),
-  });
+const good = (): DraftInit => ({
+  title: "Chair",
+  startingPrice: { currencyCode: "EUR", amountMinor: 100n },
+  endsAt: timestampFromMs(NOW.getTime() + 3600_000),
+});
 
 describe("checkDraft", () => {
   it("accepts a minimal draft", () => {
-    expect(checkDraft(good(), NOW, 60).list).toEqual([]);
+    expect(checkDraft(create(LotDraftSchema, good()), NOW, 60).list).toEqual([]);
   });
 
   it("requires a draft at all", () => {
@@ -26,17 +28,24 @@ describe("checkDraft", () => {
   it.each([
     ["ends too soon", { endsAt: timestampFromMs(NOW.getTime() + 59_000) }, "lot.ends_at"],
     ["ends too late", { endsAt: timestampFromMs(NOW.getTime() + 31 * 86_400_000) }, "lot.ends_at"],
-    ["reserve below start", { reservePrice: { currencyCode: "EUR", amountMinor: 99n } }, "lot.reserve_price.amount_minor"],
+    [
+      "reserve below start",
+      { reservePrice: { currencyCode: "EUR", amountMinor: 99n } },
+      "lot.reserve_price.amount_minor",
+    ],
     ["title too long", { title: "x".repeat(121) }, "lot.title"],
     ["description too long", { description: "x".repeat(5001) }, "lot.description"],
     ["negative snipe window", { snipeWindowSeconds: -1 }, "lot.snipe_window_seconds"],
-  ])("refuses a draft that %s", (_name, change, field) => {
+  ] as Array<[string, DraftInit, string]>)("refuses a draft that %s", (_name, change, field) => {
     const draft = create(LotDraftSchema, { ...good(), ...change });
     expect(checkDraft(draft, NOW, 60).list.map((v) => v.field)).toEqual([field]);
   });
 
   it("treats a zero reserve as no reserve", () => {
-    const draft = create(LotDraftSchema, { ...good(), reservePrice: { currencyCode: "", amountMinor: 0n } });
+    const draft = create(LotDraftSchema, {
+      ...good(),
+      reservePrice: { currencyCode: "", amountMinor: 0n },
+    });
     expect(checkDraft(draft, NOW, 60).empty).toBe(true);
   });
 });
@@ -70,7 +79,10 @@ describe("decideCancel", () => {
       2,
       create(LotEventSchema, {
         lotId: "l",
-        kind: { case: "bidAccepted", value: { bidId: "b", bidderId: "x", amount: { currencyCode: "EUR", amountMinor: 100n } } },
+        kind: {
+          case: "bidAccepted",
+          value: { bidId: "b", bidderId: "x", amount: { currencyCode: "EUR", amountMinor: 100n } },
+        },
       }),
     );
     expect(decideCancel(withBid, "s", NOW)).toBe("has_bids");

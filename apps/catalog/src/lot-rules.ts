@@ -12,7 +12,11 @@ export const MAX_SNIPE_WINDOW_SECONDS = 3600;
 export const MAX_PRICE_MINOR = 1_000_000_000_000n;
 
 /** Every problem with a draft lot, field by field. */
-export function checkDraft(draft: LotDraft | undefined, now: Date, minLotSeconds: number): FieldViolations {
+export function checkDraft(
+  draft: LotDraft | undefined,
+  now: Date,
+  minLotSeconds: number,
+): FieldViolations {
   const v = new FieldViolations();
   if (!v.check(draft !== undefined, "lot", "is required")) return v;
   const d = draft!;
@@ -22,11 +26,19 @@ export function checkDraft(draft: LotDraft | undefined, now: Date, minLotSeconds
     "lot.title",
     `must be ${TITLE_MIN} to ${TITLE_MAX} printable characters`,
   );
-  v.check([...d.description].length <= DESCRIPTION_MAX, "lot.description", `must be at most ${DESCRIPTION_MAX} characters`);
+  v.check(
+    [...d.description].length <= DESCRIPTION_MAX,
+    "lot.description",
+    `must be at most ${DESCRIPTION_MAX} characters`,
+  );
 
   const start = d.startingPrice;
   if (v.check(start !== undefined, "lot.starting_price", "is required")) {
-    v.check(isSupportedCurrency(start!.currencyCode), "lot.starting_price.currency_code", `must be one of ${SUPPORTED_CURRENCIES.join(", ")}`);
+    v.check(
+      isSupportedCurrency(start!.currencyCode),
+      "lot.starting_price.currency_code",
+      `must be one of ${SUPPORTED_CURRENCIES.join(", ")}`,
+    );
     v.check(
       start!.amountMinor >= 1n && start!.amountMinor <= MAX_PRICE_MINOR,
       "lot.starting_price.amount_minor",
@@ -35,9 +47,15 @@ export function checkDraft(draft: LotDraft | undefined, now: Date, minLotSeconds
   }
   const reserve = d.reservePrice;
   if (reserve && reserve.amountMinor !== 0n) {
-    v.check(reserve.currencyCode === start?.currencyCode, "lot.reserve_price.currency_code", "must be the starting price's currency");
     v.check(
-      reserve.amountMinor >= 1n && reserve.amountMinor >= (start?.amountMinor ?? 0n) && reserve.amountMinor <= MAX_PRICE_MINOR,
+      reserve.currencyCode === start?.currencyCode,
+      "lot.reserve_price.currency_code",
+      "must be the starting price's currency",
+    );
+    v.check(
+      reserve.amountMinor >= 1n &&
+        reserve.amountMinor >= (start?.amountMinor ?? 0n) &&
+        reserve.amountMinor <= MAX_PRICE_MINOR,
       "lot.reserve_price.amount_minor",
       "must not be below the starting price",
     );
@@ -64,7 +82,11 @@ export function checkDraft(draft: LotDraft | undefined, now: Date, minLotSeconds
 export type CancelRefusal = "not_seller" | "not_open" | "has_bids" | "ended";
 
 /** Whether this caller may withdraw this lot now. */
-export function decideCancel(state: LotState, callerId: string, now: Date): CancelRefusal | "cancel" {
+export function decideCancel(
+  state: LotState,
+  callerId: string,
+  now: Date,
+): CancelRefusal | "cancel" {
   if (state.sellerId !== callerId) return "not_seller";
   if (state.phase !== "open") return "not_open";
   if (now.getTime() >= state.endsAt.getTime()) return "ended";

@@ -3,7 +3,11 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { toMoney, type LotState } from "@gavel/lot-events";
 import { LotSchema, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 
-const STATUSES = { open: LotStatus.OPEN, closed: LotStatus.CLOSED, cancelled: LotStatus.CANCELLED } as const;
+const STATUSES = {
+  open: LotStatus.OPEN,
+  closed: LotStatus.CLOSED,
+  cancelled: LotStatus.CANCELLED,
+} as const;
 
 /** The catalog's view of a lot, as stored in the read model (reserve included). */
 export function lotView(state: LotState): Lot {

@@ -18,14 +18,22 @@ const logger = createLogger({ service: "catalog", level: config.LOG_LEVEL });
 exitOnFatal(logger);
 
 const nc = await connectNats(
-  { servers: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: "catalog" },
+  {
+    servers: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    name: "catalog",
+  },
   logger,
 );
 const stream = new LotStream(nc);
 await stream.ensureStream(config.GAVEL_STREAM_REPLICAS);
 const states = new LotStateStore(stream);
 const model = await LotReadModel.open(nc, states, config.GAVEL_KV_REPLICAS);
-const requests = await openBucket(nc, CATALOG_REQUESTS_BUCKET, { replicas: config.GAVEL_KV_REPLICAS, ttl: REQUEST_ID_TTL_MS });
+const requests = await openBucket(nc, CATALOG_REQUESTS_BUCKET, {
+  replicas: config.GAVEL_KV_REPLICAS,
+  ttl: REQUEST_ID_TTL_MS,
+});
 const index = new LotIndex();
 await index.start(model.kv, logger);
 const projector = new Projector(nc, model, logger);
@@ -41,7 +49,14 @@ const server = await startConnectServer({
   routes: (router) =>
     router.service(
       CatalogService,
-      catalogService({ stream, model, requests, index, writer: new LotWriter(states, stream), minLotSeconds: config.GAVEL_MIN_LOT_SECONDS }),
+      catalogService({
+        stream,
+        model,
+        requests,
+        index,
+        writer: new LotWriter(states, stream),
+        minLotSeconds: config.GAVEL_MIN_LOT_SECONDS,
+      }),
     ),
   isReady: () => index.ready && !nc.isClosed() && !nc.isDraining(),
 });

@@ -1,7 +1,19 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiError, jetstream, jetstreamManager, type ConsumerConfig } from "@nats-io/jetstream";
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+} from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
-import { CATALOG_PROJECTOR_CONSUMER, LOT_EVENTS_STREAM, LOT_SUBJECT_WILDCARD, lotIdFromSubject } from "@gavel/nats";
+import {
+  CATALOG_PROJECTOR_CONSUMER,
+  LOT_EVENTS_STREAM,
+  LOT_SUBJECT_WILDCARD,
+  lotIdFromSubject,
+} from "@gavel/nats";
 import type { LotReadModel } from "./lot-read-model.ts";
 
 /**
@@ -39,7 +51,10 @@ export class Projector {
       if (!(err instanceof JetStreamApiError)) throw err;
       await jsm.consumers.update(LOT_EVENTS_STREAM, CATALOG_PROJECTOR_CONSUMER, config);
     }
-    const consumer = await jetstream(this.#nc).consumers.get(LOT_EVENTS_STREAM, CATALOG_PROJECTOR_CONSUMER);
+    const consumer = await jetstream(this.#nc).consumers.get(
+      LOT_EVENTS_STREAM,
+      CATALOG_PROJECTOR_CONSUMER,
+    );
     const messages = await consumer.consume({ max_messages: 256 });
     this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
     this.#done = (async () => {

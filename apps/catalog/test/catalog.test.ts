@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { BadRequestSchema } from "@gavel/proto/common/v1/errors";
@@ -11,14 +11,27 @@ import {
   LotStatus,
   type LotDraft,
 } from "@gavel/proto/catalog/v1/catalog";
-import { authHeader, connectClient, mintToken, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
+import {
+  authHeader,
+  connectClient,
+  mintToken,
+  serviceEnv,
+  startService,
+  type ServiceProcess,
+} from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+/** The plain-object form of a draft (not a message), so tests can spread overrides. */
+type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
 
 let catalog: ServiceProcess;
 let client: ReturnType<typeof connectClient<typeof CatalogService>>;
 
 beforeAll(async () => {
-  catalog = await startService("catalog", { ...serviceEnv(inject("natsUrl")), GAVEL_MIN_LOT_SECONDS: "1" });
+  catalog = await startService("catalog", {
+    ...serviceEnv(inject("natsUrl")),
+    GAVEL_MIN_LOT_SECONDS: "1",
+  });
   client = connectClient(CatalogService, catalog.rpcUrl);
 });
 
@@ -26,7 +39,7 @@ afterAll(async () => {
   expect(await catalog.stop()).toBe(0);
 });
 
-const draft = (overrides: Partial<LotDraft> = {}): LotDraft =>
+const draft = (overrides: DraftInit = {}): LotDraft =>
   create(LotDraftSchema, {
     title: "A walnut chair",
     description: "Mid-century, lightly used.",
@@ -53,7 +66,12 @@ describe("creating and reading lots", () => {
   it("creates an open lot and shows its reserve to the seller only", async () => {
     const seller = randomUUID();
     const { lot } = await client.createLot({ lot: draft() }, await as(seller));
-    expect(lot).toMatchObject({ sellerId: seller, status: LotStatus.OPEN, bidCount: 0, title: "A walnut chair" });
+    expect(lot).toMatchObject({
+      sellerId: seller,
+      status: LotStatus.OPEN,
+      bidCount: 0,
+      title: "A walnut chair",
+    });
     expect(lot?.version).toBeGreaterThan(0n);
     const mine = await client.getLot({ id: lot!.id }, await as(seller));
     const theirs = await client.getLot({ id: lot!.id }, await as(randomUUID()));
@@ -71,8 +89,8 @@ describe("creating and reading lots", () => {
   it("names every bad field of a draft", async () => {
     const bad = draft({
       title: "x",
-      startingPrice: { currencyCode: "XXX", amountMinor: -5n } as LotDraft["startingPrice"],
-      reservePrice: { currencyCode: "USD", amountMinor: -1n } as LotDraft["reservePrice"],
+      startingPrice: { currencyCode: "XXX", amountMinor: -5n },
+      reservePrice: { currencyCode: "USD", amountMinor: -1n },
       endsAt: timestampFromMs(Date.now() - 1000),
       snipeWindowSeconds: 99_999,
     });
@@ -102,7 +120,9 @@ describe("creating and reading lots", () => {
   it("answers unknown and malformed ids with NOT_FOUND and INVALID_ARGUMENT", async () => {
     expect((await failure(client.getLot({ id: randomUUID() }))).code).toBe(Code.NotFound);
     expect((await failure(client.getLot({ id: "gavel.lot.>" }))).code).toBe(Code.InvalidArgument);
-    expect((await failure(client.batchGetLots({ ids: ["ok", "not ok"] }))).code).toBe(Code.InvalidArgument);
+    expect((await failure(client.batchGetLots({ ids: ["ok", "not ok"] }))).code).toBe(
+      Code.InvalidArgument,
+    );
   });
 
   it("batch-gets lots, leaving out unknown ids", async () => {
@@ -119,7 +139,8 @@ describe("listing lots", () => {
     const sellerId = randomUUID();
     const seller = await as(sellerId);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await client.createLot({ lot: draft({ title: `Lot ${i}` }) }, seller)).lot!.id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await client.createLot({ lot: draft({ title: `Lot ${i}` }) }, seller)).lot!.id);
     await expect.poll(async () => (await client.listLots({ sellerId })).totalSize).toBe(5);
 
     const seen: string[] = [];
@@ -136,14 +157,28 @@ describe("listing lots", () => {
   it("orders by soonest end and filters by status", async () => {
     const sellerId = randomUUID();
     const seller = await as(sellerId);
-    const later = (await client.createLot({ lot: draft({ endsAt: timestampFromMs(Date.now() + 7200_000) }) }, seller)).lot!;
-    const sooner = (await client.createLot({ lot: draft({ endsAt: timestampFromMs(Date.now() + 3600_000) }) }, seller)).lot!;
+    const later = (
+      await client.createLot(
+        { lot: draft({ endsAt: timestampFromMs(Date.now() + 7200_000) }) },
+        seller,
+      )
+    ).lot!;
+    const sooner = (
+      await client.createLot(
+        { lot: draft({ endsAt: timestampFromMs(Date.now() + 3600_000) }) },
+        seller,
+      )
+    ).lot!;
     await client.cancelLot({ id: later.id, reason: "changed my mind" }, seller);
     await expect
-      .poll(async () => (await client.listLots({ sellerId, order: LotOrder.ENDING_SOONEST })).lots.map((l) => l.id))
+      .poll(async () =>
+        (await client.listLots({ sellerId, order: LotOrder.ENDING_SOONEST })).lots.map((l) => l.id),
+      )
       .toEqual([sooner.id, later.id]);
     await expect
-      .poll(async () => (await client.listLots({ sellerId, status: LotStatus.CANCELLED })).lots.map((l) => l.id))
+      .poll(async () =>
+        (await client.listLots({ sellerId, status: LotStatus.CANCELLED })).lots.map((l) => l.id),
+      )
       .toEqual([later.id]);
   });
 
@@ -154,10 +189,19 @@ describe("listing lots", () => {
     await expect.poll(async () => (await client.listLots({ sellerId })).totalSize).toBe(3);
     const { nextPageToken } = await client.listLots({ sellerId, pageSize: 1 });
     expect(nextPageToken).not.toBe("");
-    const other = await failure(client.listLots({ sellerId, pageSize: 1, pageToken: nextPageToken, order: LotOrder.ENDING_SOONEST }));
+    const other = await failure(
+      client.listLots({
+        sellerId,
+        pageSize: 1,
+        pageToken: nextPageToken,
+        order: LotOrder.ENDING_SOONEST,
+      }),
+    );
     expect(other.code).toBe(Code.InvalidArgument);
     expect(other.rawMessage).toMatch(/page_token/);
-    expect((await failure(client.listLots({ pageToken: "garbage!" }))).code).toBe(Code.InvalidArgument);
+    expect((await failure(client.listLots({ pageToken: "garbage!" }))).code).toBe(
+      Code.InvalidArgument,
+    );
     expect((await failure(client.listLots({ pageSize: 101 }))).code).toBe(Code.InvalidArgument);
   });
 });
@@ -172,7 +216,9 @@ describe("cancelling lots", () => {
     const cancelled = await client.cancelLot({ id: lot!.id, reason: "withdrawn" }, seller);
     expect(cancelled.lot?.status).toBe(LotStatus.CANCELLED);
     expect((await client.cancelLot({ id: lot!.id }, seller)).lot?.status).toBe(LotStatus.CANCELLED);
-    expect((await failure(client.cancelLot({ id: randomUUID() }, seller))).code).toBe(Code.NotFound);
+    expect((await failure(client.cancelLot({ id: randomUUID() }, seller))).code).toBe(
+      Code.NotFound,
+    );
   });
 });
 
@@ -190,6 +236,8 @@ describe("importing lots", () => {
     expect(response.results.map((r) => r.outcome.case)).toEqual(["lot", "error", "lot"]);
     const failed = response.results[1]?.outcome;
     expect(failed?.case === "error" && failed.value.code).toBe("invalid_argument");
-    expect(failed?.case === "error" && failed.value.fieldViolations.map((f) => f.field)).toEqual(["lot.title"]);
+    expect(failed?.case === "error" && failed.value.fieldViolations.map((f) => f.field)).toEqual([
+      "lot.title",
+    ]);
   });
 });

@@ -1,4 +1,13 @@
-import { defaultPorts, loadConfig, pem, port, serviceBase, storageReplicas, tokenVerification, z } from "@gavel/config";
+import {
+  defaultPorts,
+  loadConfig,
+  pem,
+  port,
+  serviceBase,
+  storageReplicas,
+  tokenVerification,
+  z,
+} from "@gavel/config";
 
 export const configSchema = z.object({
   ...serviceBase,
@@ -9,7 +18,10 @@ export const configSchema = z.object({
   /** The Ed25519 key that signs access tokens (PKCS#8 PEM). Only identity holds it. */
   GAVEL_JWT_PRIVATE_KEY: pem("PRIVATE KEY"),
   /** Goes into each token's header, so keys can be rotated. */
-  GAVEL_JWT_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default("gavel-1"),
+  GAVEL_JWT_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default("gavel-1"),
   GAVEL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
 });
 

@@ -4,14 +4,18 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { optionalCaller, type TokenIssuer } from "@gavel/auth";
 import { isSafeToken } from "@gavel/nats";
 import { FieldViolations } from "@gavel/service";
-import { IdentityService, UserSchema, type User } from "@gavel/proto/identity/v1/identity";
+import type { IdentityService } from "@gavel/proto/identity/v1/identity";
+import { UserSchema, type User } from "@gavel/proto/identity/v1/identity";
 import { decoyHash, hashPassword, verifyPassword } from "./password-hashing.ts";
 import { checkSignUp, normalizeEmail } from "./user-rules.ts";
 import { EmailTakenError, type StoredUser, type UserStore } from "./user-store.ts";
 
 const BATCH_MAX = 100;
 
-export function identityService(users: UserStore, issuer: TokenIssuer): ServiceImpl<typeof IdentityService> {
+export function identityService(
+  users: UserStore,
+  issuer: TokenIssuer,
+): ServiceImpl<typeof IdentityService> {
   return {
     async signUp(req) {
       checkSignUp(req).throwIfAny();
@@ -24,7 +28,10 @@ export function identityService(users: UserStore, issuer: TokenIssuer): ServiceI
         return { user: toUser(user, true) };
       } catch (err) {
         if (err instanceof EmailTakenError) {
-          throw new ConnectError("an account with this email already exists: sign in instead", Code.AlreadyExists);
+          throw new ConnectError(
+            "an account with this email already exists: sign in instead",
+            Code.AlreadyExists,
+          );
         }
         throw err;
       }
@@ -34,8 +41,15 @@ export function identityService(users: UserStore, issuer: TokenIssuer): ServiceI
       const user = req.email ? await users.byEmail(normalizeEmail(req.email)) : undefined;
       const ok = await verifyPassword(req.password, user?.passwordHash ?? (await decoyHash));
       if (!user || !ok) throw new ConnectError("wrong email or password", Code.Unauthenticated);
-      const { token, expiresAt } = await issuer.issue({ id: user.id, displayName: user.displayName });
-      return { accessToken: token, expiresAt: timestampFromDate(expiresAt), user: toUser(user, true) };
+      const { token, expiresAt } = await issuer.issue({
+        id: user.id,
+        displayName: user.displayName,
+      });
+      return {
+        accessToken: token,
+        expiresAt: timestampFromDate(expiresAt),
+        user: toUser(user, true),
+      };
     },
 
     async getUser(req, ctx) {

@@ -12,11 +12,20 @@ const logger = createLogger({ service: "identity", level: config.LOG_LEVEL });
 exitOnFatal(logger);
 
 const nc = await connectNats(
-  { servers: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD, name: "identity" },
+  {
+    servers: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    name: "identity",
+  },
   logger,
 );
 const users = await UserStore.open(nc, config.GAVEL_KV_REPLICAS);
-const issuer = await TokenIssuer.fromPem(config.GAVEL_JWT_PRIVATE_KEY, config.GAVEL_JWT_KEY_ID, config.GAVEL_TOKEN_TTL_SECONDS);
+const issuer = await TokenIssuer.fromPem(
+  config.GAVEL_JWT_PRIVATE_KEY,
+  config.GAVEL_JWT_KEY_ID,
+  config.GAVEL_TOKEN_TTL_SECONDS,
+);
 const verifier = await TokenVerifier.fromPem(config.GAVEL_JWT_PUBLIC_KEY);
 
 const server = await startConnectServer({

@@ -10,7 +10,11 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Every problem with a sign-up, as field violations. */
-export function checkSignUp(input: { email: string; password: string; displayName: string }): FieldViolations {
+export function checkSignUp(input: {
+  email: string;
+  password: string;
+  displayName: string;
+}): FieldViolations {
   const v = new FieldViolations();
   const email = normalizeEmail(input.email);
   v.check(

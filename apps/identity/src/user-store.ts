@@ -46,7 +46,8 @@ export class UserStore {
       await this.#emails.create(emailKey(user.email), user.id);
     } catch (err) {
       await this.#users.delete(user.id).catch(() => undefined);
-      if (await this.#emails.get(emailKey(user.email))) throw new EmailTakenError(`${user.email} is taken`);
+      if (await this.#emails.get(emailKey(user.email)))
+        throw new EmailTakenError(`${user.email} is taken`);
       throw err;
     }
     return user;

@@ -15,7 +15,9 @@ describe("tokens", () => {
   });
 
   it("refuses a token signed with another key", async () => {
-    const forged = await (await TokenIssuer.fromPem(other.privateKeyPem, "k1")).issue({ id: "u1", displayName: "" });
+    const forged = await (
+      await TokenIssuer.fromPem(other.privateKeyPem, "k1")
+    ).issue({ id: "u1", displayName: "" });
     const verifier = await TokenVerifier.fromPem(keys.publicKeyPem);
     await expect(verifier.verify(forged.token)).rejects.toThrow(InvalidTokenError);
   });

@@ -29,7 +29,11 @@ export class TokenIssuer {
     this.#ttlSeconds = ttlSeconds;
   }
 
-  static async fromPem(privateKeyPem: string, keyId: string, ttlSeconds = 3600): Promise<TokenIssuer> {
+  static async fromPem(
+    privateKeyPem: string,
+    keyId: string,
+    ttlSeconds = 3600,
+  ): Promise<TokenIssuer> {
     return new TokenIssuer(await importPKCS8(privateKeyPem, ALGORITHM), keyId, ttlSeconds);
   }
 
@@ -77,11 +81,17 @@ export class TokenVerifier {
       if (typeof payload.sub !== "string" || payload.sub === "") {
         throw new InvalidTokenError("token has no subject");
       }
-      return { userId: payload.sub, displayName: typeof payload.name === "string" ? payload.name : "", token };
+      return {
+        userId: payload.sub,
+        displayName: typeof payload.name === "string" ? payload.name : "",
+        token,
+      };
     } catch (err) {
       if (err instanceof InvalidTokenError) throw err;
-      if (err instanceof errors.JWTExpired) throw new InvalidTokenError("token expired: sign in again");
-      if (err instanceof errors.JOSEError) throw new InvalidTokenError(`token rejected: ${err.code}`);
+      if (err instanceof errors.JWTExpired)
+        throw new InvalidTokenError("token expired: sign in again");
+      if (err instanceof errors.JOSEError)
+        throw new InvalidTokenError(`token rejected: ${err.code}`);
       throw err;
     }
   }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 
 /** Thrown by parseConfig; its message names every wrong variable. */
 export class ConfigError extends Error {

@@ -18,7 +18,12 @@ export const serviceBase = {
   NATS_URL: z
     .string()
     .default("nats://127.0.0.1:4222")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .refine((v) => v.length > 0, "must list at least one server"),
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),

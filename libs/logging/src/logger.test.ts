@@ -19,7 +19,12 @@ describe("createLogger", () => {
     const { lines, destination } = capture();
     const logger = createLogger({ service: "test", destination });
     logger.info({ password: "hunter2", user: "u1" }, "signed in");
-    expect(lines[0]).toMatchObject({ service: "test", level: "info", msg: "signed in", password: "[redacted]" });
+    expect(lines[0]).toMatchObject({
+      service: "test",
+      level: "info",
+      msg: "signed in",
+      password: "[redacted]",
+    });
     expect(lines[0]).not.toHaveProperty("trace_id");
   });
 
@@ -41,6 +46,9 @@ describe("createLogger", () => {
     } finally {
       trace.getActiveSpan = original;
     }
-    expect(lines[0]).toMatchObject({ trace_id: "0af7651916cd43dd8448eb211c80319c", span_id: "b7ad6b7169203331" });
+    expect(lines[0]).toMatchObject({
+      trace_id: "0af7651916cd43dd8448eb211c80319c",
+      span_id: "b7ad6b7169203331",
+    });
   });
 });

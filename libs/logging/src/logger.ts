@@ -27,7 +27,10 @@ export function createLogger({ service, level = "info", destination }: LoggerOpt
         if (!context || !trace.isSpanContextValid(context)) return {};
         return { trace_id: context.traceId, span_id: context.spanId };
       },
-      redact: { paths: ["password", "*.password", "token", "*.token", "authorization"], censor: "[redacted]" },
+      redact: {
+        paths: ["password", "*.password", "token", "*.token", "authorization"],
+        censor: "[redacted]",
+      },
     },
     destination,
   );

@@ -6,5 +6,11 @@ export { LotStateStore } from "./lot-state-store.ts";
 export { KeyedMutex } from "./keyed-mutex.ts";
 export { LotWriter, LotRefusal, LotNotFoundError, LotContentionError } from "./lot-writer.ts";
 export type { Step } from "./lot-writer.ts";
-export { SUPPORTED_CURRENCIES, isSupportedCurrency, toMoney, fromMoney, formatAmount } from "./money.ts";
+export {
+  SUPPORTED_CURRENCIES,
+  isSupportedCurrency,
+  toMoney,
+  fromMoney,
+  formatAmount,
+} from "./money.ts";
 export type { Amount, Currency } from "./money.ts";

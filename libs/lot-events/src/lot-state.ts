@@ -67,7 +67,11 @@ export class LotState {
   /** Starts the fold with a lot's first event, which must be LotOpened. */
   static fromFirstEvent(sequence: number, event: LotEvent): LotState {
     if (event.kind.case !== "opened") {
-      throw new CorruptStreamError(event.lotId, sequence, `first event is ${event.kind.case}, not opened`);
+      throw new CorruptStreamError(
+        event.lotId,
+        sequence,
+        `first event is ${event.kind.case}, not opened`,
+      );
     }
     const opened = event.kind.value;
     const starting = requireAmount(opened.startingPrice, event.lotId, sequence);
@@ -83,7 +87,11 @@ export class LotState {
       snipeWindowSeconds: opened.snipeWindowSeconds,
       openedAt: event.occurredAt ? timestampDate(event.occurredAt) : new Date(0),
     };
-    return new LotState(listing, opened.endsAt ? timestampDate(opened.endsAt) : new Date(0), sequence);
+    return new LotState(
+      listing,
+      opened.endsAt ? timestampDate(opened.endsAt) : new Date(0),
+      sequence,
+    );
   }
 
   /** Folds in the event that follows the last one. */

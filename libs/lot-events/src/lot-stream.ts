@@ -99,7 +99,10 @@ export class LotStream {
       });
       return { sequence: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamWrongLastSequence) {
+      if (
+        err instanceof JetStreamApiError &&
+        err.code === JetStreamApiCodes.StreamWrongLastSequence
+      ) {
         throw new VersionConflictError(event.lotId, options.expectedVersion);
       }
       throw err;
@@ -141,7 +144,11 @@ export class LotStream {
    * signal aborts. Uses an ordered consumer, which recreates itself across NATS
    * restarts at the right sequence, so the caller sees no gap and no duplicate.
    */
-  async *watch(lotId: string, afterSequence: number, signal: AbortSignal): AsyncGenerator<StoredLotEvent> {
+  async *watch(
+    lotId: string,
+    afterSequence: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<StoredLotEvent> {
     const consumer = await this.#js.consumers.get(LOT_EVENTS_STREAM, {
       filter_subjects: [lotSubject(lotId)],
       ...(afterSequence > 0

@@ -6,7 +6,8 @@ import type { LotStateStore } from "./lot-state-store.ts";
 import { VersionConflictError, type LotStream } from "./lot-stream.ts";
 
 /** What a decision step returns: an event to append, or a final answer. */
-export type Step<T> = { append: LotEvent; msgId: string; then: (state: LotState) => T } | { done: T };
+export type Step<T> =
+  { append: LotEvent; msgId: string; then: (state: LotState) => T } | { done: T };
 
 const MAX_ATTEMPTS = 30;
 
@@ -79,7 +80,10 @@ export class LotWriter {
         }
         if ("done" in step) return step.done;
         try {
-          const result = await this.#stream.append(step.append, { expectedVersion: state.version, msgId: step.msgId });
+          const result = await this.#stream.append(step.append, {
+            expectedVersion: state.version,
+            msgId: step.msgId,
+          });
           if (!result.duplicate) {
             this.#store.record(state, result.sequence, step.append);
             return step.then(state);

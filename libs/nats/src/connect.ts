@@ -27,7 +27,10 @@ export async function connectNats(settings: NatsSettings, logger: Logger): Promi
     for await (const status of nc.status()) {
       if (status.type === "ping") continue;
       const level = status.type === "error" || status.type === "disconnect" ? "warn" : "info";
-      logger[level]({ nats_status: status.type, detail: "data" in status ? String(status.data) : undefined }, "NATS status");
+      logger[level](
+        { nats_status: status.type, detail: "data" in status ? String(status.data) : undefined },
+        "NATS status",
+      );
     }
   })();
   return nc;

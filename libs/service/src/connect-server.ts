@@ -54,7 +54,13 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
   const admin = http.createServer((req, res) => {
     const ready = !stopping && (options.isReady?.() ?? true);
     const [status, body] =
-      req.url === "/healthz" ? [200, "ok"] : req.url === "/readyz" ? (ready ? [200, "ready"] : [503, "not ready"]) : [404, "not found"];
+      req.url === "/healthz"
+        ? [200, "ok"]
+        : req.url === "/readyz"
+          ? ready
+            ? [200, "ready"]
+            : [503, "not ready"]
+          : [404, "not found"];
     res.writeHead(status, { "content-type": "text/plain", "cache-control": "no-store" }).end(body);
   });
 
@@ -69,11 +75,16 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
     adminUrl,
     async close(graceMs) {
       stopping = true;
-      shutdown.abort(new ConnectError("server is shutting down, retry on another replica", Code.Unavailable));
+      shutdown.abort(
+        new ConnectError("server is shutting down, retry on another replica", Code.Unavailable),
+      );
       const closed = new Promise<void>((resolve) => rpc.close(() => resolve()));
       for (const session of sessions) session.close(); // GOAWAY: finish open streams, take no new ones
       const timer = setTimeout(() => {
-        logger.warn({ sessions: sessions.size }, "grace period over, closing remaining connections");
+        logger.warn(
+          { sessions: sessions.size },
+          "grace period over, closing remaining connections",
+        );
         for (const session of sessions) session.destroy();
       }, graceMs);
       await closed;
@@ -93,14 +104,19 @@ function logUnexpectedErrors(logger: Logger): Interceptor {
     try {
       return await next(req);
     } catch (err) {
-      const mapped = err instanceof ConnectError && err.code !== Code.Internal && err.code !== Code.Unknown;
+      const mapped =
+        err instanceof ConnectError && err.code !== Code.Internal && err.code !== Code.Unknown;
       if (!mapped) logger.error({ err, procedure: req.url }, "call failed unexpectedly");
       throw err;
     }
   };
 }
 
-function listen(server: http.Server | http2.Http2Server, port: number, host: string): Promise<void> {
+function listen(
+  server: http.Server | http2.Http2Server,
+  port: number,
+  host: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -18,7 +18,8 @@ export function mapHandlerErrors<T extends DescService>(
   for (const method of service.methods) {
     const handler = (impl as unknown as Record<string, Handler | undefined>)[method.localName];
     if (!handler) continue;
-    const streamsOut = method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming";
+    const streamsOut =
+      method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming";
     wrapped[method.localName] = streamsOut
       ? async function* (req, ctx) {
           try {

@@ -1,4 +1,4 @@
-import { Code } from "@connectrpc/connect";
+import { Code, type ConnectError } from "@connectrpc/connect";
 import { BadRequestSchema } from "@gavel/proto/common/v1/errors";
 import { describe, expect, it } from "vitest";
 import { FieldViolations } from "./field-violations.ts";
@@ -20,9 +20,11 @@ describe("FieldViolations", () => {
     } catch (err) {
       error = err;
     }
-    const connectError = error as import("@connectrpc/connect").ConnectError;
+    const connectError = error as ConnectError;
     expect(connectError.code).toBe(Code.InvalidArgument);
-    expect(connectError.rawMessage).toBe("title: must be 3 to 120 characters; ends_at: must be in the future");
+    expect(connectError.rawMessage).toBe(
+      "title: must be 3 to 120 characters; ends_at: must be in the future",
+    );
     const [detail] = connectError.findDetails(BadRequestSchema);
     expect(detail?.fieldViolations.map((f) => f.field)).toEqual(["title", "ends_at"]);
   });

@@ -1,5 +1,3 @@
-import "./provided-context.ts";
-
 export { startNatsServer } from "./nats-server.ts";
 export type { NatsServerHandle } from "./nats-server.ts";
 export { startService, repoRoot } from "./service-process.ts";

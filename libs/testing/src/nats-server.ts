@@ -28,7 +28,8 @@ export async function startNatsServer(env = process.env): Promise<NatsServerHand
   const mode = env.GAVEL_TEST_NATS ?? "auto";
   if (mode === "binary") return startBinary(env);
   if (mode === "container") return startContainer(env);
-  if (mode !== "auto") throw new Error(`GAVEL_TEST_NATS must be container, binary or auto, not ${mode}`);
+  if (mode !== "auto")
+    throw new Error(`GAVEL_TEST_NATS must be container, binary or auto, not ${mode}`);
   return (await dockerAnswers()) ? startContainer(env) : startBinary(env);
 }
 
@@ -46,13 +47,26 @@ async function startContainer(env: NodeJS.ProcessEnv): Promise<NatsServerHandle>
   const hostNetwork = env.GAVEL_TEST_NETWORK_MODE === "host";
   const port = hostNetwork ? await freePort() : 4222;
   let container = new GenericContainer(image)
-    .withCommand(["-js", "-sd", "/data", "-p", String(port), ...(hostNetwork ? ["-a", "127.0.0.1"] : [])])
+    .withCommand([
+      "-js",
+      "-sd",
+      "/data",
+      "-p",
+      String(port),
+      ...(hostNetwork ? ["-a", "127.0.0.1"] : []),
+    ])
     .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
     .withStartupTimeout(60_000);
   container = hostNetwork ? container.withNetworkMode("host") : container.withExposedPorts(port);
   const started = await container.start();
-  const url = hostNetwork ? `nats://127.0.0.1:${port}` : `nats://${started.getHost()}:${started.getMappedPort(port)}`;
-  return { url, kind: "container", stop: async () => void (await started.stop({ timeout: 5_000 })) };
+  const url = hostNetwork
+    ? `nats://127.0.0.1:${port}`
+    : `nats://${started.getHost()}:${started.getMappedPort(port)}`;
+  return {
+    url,
+    kind: "container",
+    stop: async () => void (await started.stop({ timeout: 5_000 })),
+  };
 }
 
 async function startBinary(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
@@ -64,8 +78,13 @@ async function startBinary(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
   });
   await new Promise<void>((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`nats-server did not start:\n${output}`)), 20_000);
-    child.once("error", (err) => reject(new Error(`cannot run ${bin}: ${err.message} (set NATS_SERVER_BIN)`)));
+    const timer = setTimeout(
+      () => reject(new Error(`nats-server did not start:\n${output}`)),
+      20_000,
+    );
+    child.once("error", (err) =>
+      reject(new Error(`cannot run ${bin}: ${err.message} (set NATS_SERVER_BIN)`)),
+    );
     child.once("exit", (code) => reject(new Error(`nats-server exited with ${code}:\n${output}`)));
     child.stderr.on("data", (chunk: Buffer) => {
       output += chunk.toString();

@@ -28,7 +28,11 @@ export function rawH2Request(
     stream.once("error", reject);
     stream.once("end", () => {
       session.close();
-      resolve({ status: Number(responseHeaders[":status"]), headers: responseHeaders, body: Buffer.concat(chunks).toString() });
+      resolve({
+        status: Number(responseHeaders[":status"]),
+        headers: responseHeaders,
+        body: Buffer.concat(chunks).toString(),
+      });
     });
     stream.end(body);
   });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -24,28 +25,43 @@ export interface ServiceProcess {
  * waits until its readiness endpoint answers. Nothing is mocked: the app reads its
  * config from env, connects to NATS and serves over the network.
  */
-export async function startService(app: AppName, env: Record<string, string>): Promise<ServiceProcess> {
+export interface StartOptions {
+  /** Which of the app's log lines to copy to this process's stderr (default: errors). */
+  echo?: "errors" | "all";
+}
+
+export async function startService(
+  app: AppName,
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Promise<ServiceProcess> {
+  const [port, adminPort] = [
+    env.PORT ?? String(await freePort()),
+    env.ADMIN_PORT ?? String(await freePort()),
+  ];
   const child = spawn(process.execPath, [`apps/${app}/src/main.ts`], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", PORT: "0", ADMIN_PORT: "0", HOST: "127.0.0.1", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOST: "127.0.0.1",
+      ...env,
+      PORT: port,
+      ADMIN_PORT: adminPort,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: Array<Record<string, unknown>> = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  collectLines(app, child, logs);
-
-  const urls = await new Promise<{ rpcUrl: string; adminUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(failure(app, "did not start in 20 s", logs)), 20_000);
-    void exited.then((code) => reject(failure(app, `exited with ${code} while starting`, logs)));
-    const poll = setInterval(() => {
-      const serving = logs.find((l) => l.msg === "serving");
-      if (!serving) return;
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve({ rpcUrl: String(serving.rpc_url), adminUrl: String(serving.admin_url) });
-    }, 20);
-  });
-  await waitUntilReady(app, urls.adminUrl, logs);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  collectLines(app, child, logs, options.echo ?? "errors");
+  const urls = { rpcUrl: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}` };
+  try {
+    await waitUntilReady(app, urls.adminUrl, logs, exited);
+  } catch (err) {
+    child.kill("SIGKILL"); // never leave a half-started process behind
+    throw err;
+  }
 
   return {
     app,
@@ -61,7 +77,12 @@ export async function startService(app: AppName, env: Record<string, string>): P
 }
 
 /** Keeps every line, and echoes errors to the test output so failures explain themselves. */
-function collectLines(app: AppName, child: ChildProcess, logs: Array<Record<string, unknown>>): void {
+function collectLines(
+  app: AppName,
+  child: ChildProcess,
+  logs: Array<Record<string, unknown>>,
+  echo: "errors" | "all",
+): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on("line", (line) => {
@@ -72,15 +93,27 @@ function collectLines(app: AppName, child: ChildProcess, logs: Array<Record<stri
         entry = { msg: line };
       }
       logs.push(entry);
-      if (entry.level === "error" || entry.level === "fatal") process.stderr.write(`[${app}] ${line}\n`);
+      if (echo === "all" || entry.level === "error" || entry.level === "fatal")
+        process.stderr.write(`[${app}] ${line}\n`);
     });
   }
 }
 
-async function waitUntilReady(app: AppName, adminUrl: string, logs: Array<Record<string, unknown>>): Promise<void> {
+async function waitUntilReady(
+  app: AppName,
+  adminUrl: string,
+  logs: Array<Record<string, unknown>>,
+  exited: Promise<number | null>,
+): Promise<void> {
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(`${adminUrl}/readyz`).then((r) => r.ok, () => false);
+    if (exitCode !== undefined) throw failure(app, `exited with ${exitCode} while starting`, logs);
+    const ok = await fetch(`${adminUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -88,6 +121,9 @@ async function waitUntilReady(app: AppName, adminUrl: string, logs: Array<Record
 }
 
 function failure(app: string, what: string, logs: Array<Record<string, unknown>>): Error {
-  const tail = logs.slice(-20).map((l) => JSON.stringify(l)).join("\n");
+  const tail = logs
+    .slice(-20)
+    .map((l) => JSON.stringify(l))
+    .join("\n");
   return new Error(`${app} ${what}; last lines:\n${tail}`);
 }

@@ -1,0 +1,161 @@
+/**
+ * PlaceBid under load against two real bidding replicas and a real NATS: latency
+ * percentiles and accepted bids per second, on one hot lot and spread over 100 lots.
+ *
+ *   npm run bench -- [--seconds 10] [--concurrency 32] [--runs 3]
+ *
+ * Each scenario runs --runs times and the table shows the median of the runs.
+ * Figures and the command that made them go to docs/benchmarks.md.
+ */
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { BidRejectionSchema, BiddingService } from "@gavel/proto/bidding/v1/bidding";
+import { CatalogService, LotDraftSchema } from "@gavel/proto/catalog/v1/catalog";
+import {
+  authHeader,
+  connectClient,
+  mintToken,
+  serviceEnv,
+  startNatsServer,
+  startService,
+  type AppName,
+  type ServiceProcess,
+} from "@gavel/testing";
+import { median, percentile, printTable } from "./stats.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    concurrency: { type: "string", default: "32" },
+    runs: { type: "string", default: "3" },
+  },
+});
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+const RUNS = Number(args.runs);
+
+const nats = await startNatsServer({
+  ...process.env,
+  GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
+});
+const processes: ServiceProcess[] = [];
+process.once("exit", () => processes.forEach((p) => p.stop("SIGKILL")));
+const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn" };
+const catalog = await startTracked("catalog");
+const replicas = [await startTracked("bidding"), await startTracked("bidding")];
+const catalogClient = connectClient(CatalogService, catalog.rpcUrl);
+const biddingClients = replicas.map((r) => connectClient(BiddingService, r.rpcUrl));
+const bidders = await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    const userId = randomUUID();
+    return { userId, options: authHeader(await mintToken(userId)) };
+  }),
+);
+
+async function startTracked(app: AppName): Promise<ServiceProcess> {
+  try {
+    const started = await startService(app, env);
+    processes.push(started);
+    return started;
+  } catch (err) {
+    await Promise.all(processes.map((p) => p.stop()));
+    await nats.stop();
+    throw err;
+  }
+}
+
+async function newLots(count: number): Promise<string[]> {
+  const seller = authHeader(await mintToken(randomUUID()));
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const lot = create(LotDraftSchema, {
+      title: `Bench lot ${i}`,
+      startingPrice: { currencyCode: "EUR", amountMinor: 1_00n },
+      endsAt: timestampFromMs(Date.now() + 3600_000),
+      snipeWindowSeconds: 1,
+    });
+    ids.push((await catalogClient.createLot({ lot }, seller)).lot!.id);
+  }
+  return ids;
+}
+
+interface RunResult {
+  requests: number;
+  accepted: number;
+  latenciesMs: number[];
+  errors: number;
+}
+
+/** CONCURRENCY bidders, each bidding in a loop on a random lot of the set, alternating replicas. */
+async function run(lots: string[]): Promise<RunResult> {
+  const result: RunResult = { requests: 0, accepted: 0, latenciesMs: [], errors: 0 };
+  const minimums = new Map(lots.map((id) => [id, 1_00n]));
+  const deadline = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    bidders.map(async (bidder, b) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const lotId = lots[Math.floor(Math.random() * lots.length)]!;
+        // Bid a little over the last known minimum, so most bids are real raises.
+        const amount = minimums.get(lotId)! + BigInt(Math.floor(Math.random() * 4)) * 1_00n;
+        const client = biddingClients[(b + i) % biddingClients.length]!;
+        const started = performance.now();
+        try {
+          const { state } = await client.placeBid(
+            { lotId, bidId: randomUUID(), amount: { currencyCode: "EUR", amountMinor: amount } },
+            bidder.options,
+          );
+          result.accepted++;
+          const next = state?.minimumNextBid?.amountMinor ?? amount;
+          if (next > minimums.get(lotId)!) minimums.set(lotId, next);
+        } catch (err) {
+          const error = ConnectError.from(err);
+          // FAILED_PRECONDITION (too low, already highest) is normal on a contended lot.
+          if (error.code !== Code.FailedPrecondition) result.errors++;
+          const minimum = error.findDetails(BidRejectionSchema)[0]?.minimumNextBid?.amountMinor;
+          if (minimum !== undefined && minimum > minimums.get(lotId)!) minimums.set(lotId, minimum);
+        }
+        result.latenciesMs.push(performance.now() - started);
+        result.requests++;
+      }
+    }),
+  );
+  return result;
+}
+
+const scenarios: Array<{ name: string; lots: number }> = [
+  { name: "one hot lot", lots: 1 },
+  { name: "100 lots", lots: 100 },
+];
+const rows: Array<Record<string, string | number>> = [];
+try {
+  for (const scenario of scenarios) {
+    const runs: RunResult[] = [];
+    for (let r = 1; r <= RUNS; r++) {
+      const lots = await newLots(scenario.lots);
+      await run(lots.slice(0, 1)); // warm caches and connections
+      const result = await run(lots);
+      runs.push(result);
+      process.stderr.write(
+        `${scenario.name}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.errors} errors\n`,
+      );
+    }
+    rows.push({
+      scenario: scenario.name,
+      "bidding replicas": replicas.length,
+      concurrency: CONCURRENCY,
+      "requests/s": median(runs.map((r) => r.requests / SECONDS)),
+      "accepted bids/s": median(runs.map((r) => r.accepted / SECONDS)),
+      "p50 ms": median(runs.map((r) => percentile(r.latenciesMs, 50))),
+      "p99 ms": median(runs.map((r) => percentile(r.latenciesMs, 99))),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+    });
+  }
+  console.log(`\nPlaceBid, ${SECONDS} s per run, median of ${RUNS} runs (NATS: ${nats.kind})\n`);
+  printTable(rows);
+} finally {
+  await Promise.all(processes.map((p) => p.stop()));
+  await nats.stop();
+}

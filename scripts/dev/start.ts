@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the whole stack on this machine. Starts NATS (a pinned nats-server the
+ * project builds itself, unless NATS_URL points at one), then every service on its
+ * default port, seeds demo users and lots, and stops it all on Ctrl-C.
+ *
+ *   npm start                 # everything, with demo data
+ *   npm start -- --no-seed    # without demo data
+ */
+import type { ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { defaultPorts } from "@gavel/config";
+import { repoRoot, startService, type AppName, type ServiceProcess } from "@gavel/testing";
+import { devKeys } from "./dev-keys.ts";
+import { startLocalNats } from "./local-nats.ts";
+import { DEMO_PASSWORD, DEMO_USERS, seed } from "./seed.ts";
+
+const { values: flags } = parseArgs({
+  options: { "no-seed": { type: "boolean", default: false } },
+});
+
+let nats: ChildProcess | undefined;
+const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${defaultPorts.nats.client}`;
+if (!process.env.NATS_URL) nats = await startLocalNats(repoRoot, defaultPorts.nats.client);
+
+const keys = devKeys(join(repoRoot, ".gavel", "dev-keys.json"));
+const env = {
+  NATS_URL: natsUrl,
+  GAVEL_JWT_PUBLIC_KEY: keys.publicKeyPem,
+  GAVEL_JWT_PRIVATE_KEY: keys.privateKeyPem,
+  GAVEL_MIN_LOT_SECONDS: "10",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+  ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT }
+    : {}),
+};
+
+const apps: AppName[] = ["identity", "catalog", "bidding"];
+const running: ServiceProcess[] = [];
+async function stopAll(): Promise<void> {
+  await Promise.all(running.map((p) => p.stop()));
+  nats?.kill("SIGTERM");
+}
+process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
+process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
+
+try {
+  for (const app of apps) {
+    const ports = defaultPorts[app];
+    running.push(
+      await startService(
+        app,
+        { ...env, PORT: String(ports.rpc), ADMIN_PORT: String(ports.admin) },
+        { echo: "all" },
+      ),
+    );
+  }
+  const [identity, catalog] = running;
+  const lots = flags["no-seed"] ? [] : await seed(identity!.rpcUrl, catalog!.rpcUrl);
+  console.log(`
+Gavel is running (Ctrl-C stops it):
+  NATS                ${natsUrl}${nats ? " (monitoring http://127.0.0.1:8222)" : ""}
+${running.map((p) => `  ${p.app.padEnd(19)} ${p.rpcUrl}  (Connect, gRPC, gRPC-Web; health ${p.adminUrl}/readyz)`).join("\n")}
+${lots.length ? `  demo lots           ${lots.join("; ")}\n  demo users          ${DEMO_USERS.map((u) => u.email).join(", ")} (password ${DEMO_PASSWORD})` : ""}
+`);
+  await Promise.race(
+    running.map((p) =>
+      p.exited.then((code) => Promise.reject(new Error(`${p.app} exited with ${code}`))),
+    ),
+  );
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  await stopAll();
+  process.exit(1);
+}
