@@ -1,19 +1,7 @@
-import {
-  defaultPorts,
-  loadConfig,
-  port,
-  serviceBase,
-  storageReplicas,
-  tokenVerification,
-  z,
-} from "@gavel/config";
+import { connectServiceSettings, defaultPorts, loadConfig, z } from "@gavel/config";
 
 export const configSchema = z.object({
-  ...serviceBase,
-  ...tokenVerification,
-  ...storageReplicas,
-  PORT: port(defaultPorts.bidding.rpc),
-  ADMIN_PORT: port(defaultPorts.bidding.admin),
+  ...connectServiceSettings(defaultPorts.bidding),
   /** Lot states kept in memory per replica; the rest are re-read from the stream. */
   GAVEL_LOT_CACHE_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
 });

@@ -7,7 +7,7 @@ import {
   LotPhase,
 } from "@gavel/proto/bidding/v1/bidding";
 import { LotStatus } from "@gavel/proto/catalog/v1/catalog";
-import { connectClient, rawH2Request, startService } from "@gavel/testing";
+import { connectClient, connectFailure, rawH2Request, startService } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bidder, eur, listLot, startBiddingStack, type BiddingStack } from "./bidding-stack.ts";
 
@@ -22,15 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(await stack.stop()).toEqual([0, 0]);
 });
-
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("placing bids", () => {
   it("accepts a bid, reports the new state, and the catalog reflects it", async () => {
@@ -60,7 +51,7 @@ describe("placing bids", () => {
       { lotId, bidId: randomUUID(), amount: eur(20_00n) },
       (await bidder()).options,
     );
-    const err = await failure(
+    const err = await connectFailure(
       client.placeBid(
         { lotId, bidId: randomUUID(), amount: eur(20_50n) },
         (await bidder()).options,
@@ -84,7 +75,7 @@ describe("placing bids", () => {
     const third = await client.placeBid({ lotId, bidId, amount: eur(15_00n) }, ada.options);
     expect(third.bid?.sequence).toBe(first.bid?.sequence);
     expect((await client.getLotState({ lotId })).state?.bidCount).toBe(1);
-    const reused = await failure(
+    const reused = await connectFailure(
       client.placeBid({ lotId, bidId, amount: eur(99_00n) }, ada.options),
     );
     expect(reused.code).toBe(Code.AlreadyExists);
@@ -146,7 +137,7 @@ describe("placing bids", () => {
       [() => client.getLotState({ lotId: randomUUID() }), Code.NotFound],
       [() => client.listBids({ lotId, pageToken: "nonsense" }), Code.InvalidArgument],
     ];
-    for (const [call, code] of cases) expect((await failure(call())).code).toBe(code);
+    for (const [call, code] of cases) expect((await connectFailure(call())).code).toBe(code);
     expect((await client.getLotState({ lotId })).state?.bidCount).toBe(0);
   });
 
@@ -202,7 +193,7 @@ describe("closing and anti-sniping", () => {
     const closed = (await client.getLotState({ lotId })).state!;
     expect(closed.winnerId).toBe(ada.userId);
     expect(Number(closed.endsAt?.seconds)).toBe(Number(state?.endsAt?.seconds));
-    const late = await failure(
+    const late = await connectFailure(
       client.placeBid(
         { lotId, bidId: randomUUID(), amount: eur(50_00n) },
         (await bidder()).options,

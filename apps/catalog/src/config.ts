@@ -1,19 +1,7 @@
-import {
-  defaultPorts,
-  loadConfig,
-  port,
-  serviceBase,
-  storageReplicas,
-  tokenVerification,
-  z,
-} from "@gavel/config";
+import { connectServiceSettings, defaultPorts, loadConfig, z } from "@gavel/config";
 
 export const configSchema = z.object({
-  ...serviceBase,
-  ...tokenVerification,
-  ...storageReplicas,
-  PORT: port(defaultPorts.catalog.rpc),
-  ADMIN_PORT: port(defaultPorts.catalog.admin),
+  ...connectServiceSettings(defaultPorts.catalog),
   /** Shortest time a new lot may run. Demo stacks and tests lower it to see closes quickly. */
   GAVEL_MIN_LOT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });

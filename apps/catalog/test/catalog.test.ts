@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { BadRequestSchema } from "@gavel/proto/common/v1/errors";
 import {
   CatalogService,
@@ -18,6 +18,7 @@ import {
   serviceEnv,
   startService,
   type ServiceProcess,
+  connectFailure,
 } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -53,15 +54,6 @@ async function as(userId: string) {
   return authHeader(await mintToken(userId));
 }
 
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail");
-}
-
 describe("creating and reading lots", () => {
   it("creates an open lot and shows its reserve to the seller only", async () => {
     const seller = randomUUID();
@@ -83,7 +75,9 @@ describe("creating and reading lots", () => {
   });
 
   it("needs a signed-in seller", async () => {
-    expect((await failure(client.createLot({ lot: draft() }))).code).toBe(Code.Unauthenticated);
+    expect((await connectFailure(client.createLot({ lot: draft() }))).code).toBe(
+      Code.Unauthenticated,
+    );
   });
 
   it("names every bad field of a draft", async () => {
@@ -94,7 +88,7 @@ describe("creating and reading lots", () => {
       endsAt: timestampFromMs(Date.now() - 1000),
       snipeWindowSeconds: 99_999,
     });
-    const err = await failure(client.createLot({ lot: bad }, await as(randomUUID())));
+    const err = await connectFailure(client.createLot({ lot: bad }, await as(randomUUID())));
     expect(err.code).toBe(Code.InvalidArgument);
     const fields = err.findDetails(BadRequestSchema)[0]?.fieldViolations.map((f) => f.field);
     expect(fields).toEqual([
@@ -118,9 +112,11 @@ describe("creating and reading lots", () => {
   });
 
   it("answers unknown and malformed ids with NOT_FOUND and INVALID_ARGUMENT", async () => {
-    expect((await failure(client.getLot({ id: randomUUID() }))).code).toBe(Code.NotFound);
-    expect((await failure(client.getLot({ id: "gavel.lot.>" }))).code).toBe(Code.InvalidArgument);
-    expect((await failure(client.batchGetLots({ ids: ["ok", "not ok"] }))).code).toBe(
+    expect((await connectFailure(client.getLot({ id: randomUUID() }))).code).toBe(Code.NotFound);
+    expect((await connectFailure(client.getLot({ id: "gavel.lot.>" }))).code).toBe(
+      Code.InvalidArgument,
+    );
+    expect((await connectFailure(client.batchGetLots({ ids: ["ok", "not ok"] }))).code).toBe(
       Code.InvalidArgument,
     );
   });
@@ -189,7 +185,7 @@ describe("listing lots", () => {
     await expect.poll(async () => (await client.listLots({ sellerId })).totalSize).toBe(3);
     const { nextPageToken } = await client.listLots({ sellerId, pageSize: 1 });
     expect(nextPageToken).not.toBe("");
-    const other = await failure(
+    const other = await connectFailure(
       client.listLots({
         sellerId,
         pageSize: 1,
@@ -199,10 +195,12 @@ describe("listing lots", () => {
     );
     expect(other.code).toBe(Code.InvalidArgument);
     expect(other.rawMessage).toMatch(/page_token/);
-    expect((await failure(client.listLots({ pageToken: "garbage!" }))).code).toBe(
+    expect((await connectFailure(client.listLots({ pageToken: "garbage!" }))).code).toBe(
       Code.InvalidArgument,
     );
-    expect((await failure(client.listLots({ pageSize: 101 }))).code).toBe(Code.InvalidArgument);
+    expect((await connectFailure(client.listLots({ pageSize: 101 }))).code).toBe(
+      Code.InvalidArgument,
+    );
   });
 });
 
@@ -211,12 +209,14 @@ describe("cancelling lots", () => {
     const sellerId = randomUUID();
     const seller = await as(sellerId);
     const { lot } = await client.createLot({ lot: draft() }, seller);
-    const stranger = await failure(client.cancelLot({ id: lot!.id }, await as(randomUUID())));
+    const stranger = await connectFailure(
+      client.cancelLot({ id: lot!.id }, await as(randomUUID())),
+    );
     expect(stranger.code).toBe(Code.PermissionDenied);
     const cancelled = await client.cancelLot({ id: lot!.id, reason: "withdrawn" }, seller);
     expect(cancelled.lot?.status).toBe(LotStatus.CANCELLED);
     expect((await client.cancelLot({ id: lot!.id }, seller)).lot?.status).toBe(LotStatus.CANCELLED);
-    expect((await failure(client.cancelLot({ id: randomUUID() }, seller))).code).toBe(
+    expect((await connectFailure(client.cancelLot({ id: randomUUID() }, seller))).code).toBe(
       Code.NotFound,
     );
   });

@@ -1,20 +1,7 @@
-import {
-  defaultPorts,
-  loadConfig,
-  pem,
-  port,
-  serviceBase,
-  storageReplicas,
-  tokenVerification,
-  z,
-} from "@gavel/config";
+import { connectServiceSettings, defaultPorts, loadConfig, pem, z } from "@gavel/config";
 
 export const configSchema = z.object({
-  ...serviceBase,
-  ...tokenVerification,
-  ...storageReplicas,
-  PORT: port(defaultPorts.identity.rpc),
-  ADMIN_PORT: port(defaultPorts.identity.admin),
+  ...connectServiceSettings(defaultPorts.identity),
   /** The Ed25519 key that signs access tokens (PKCS#8 PEM). Only identity holds it. */
   GAVEL_JWT_PRIVATE_KEY: pem("PRIVATE KEY"),
   /** Goes into each token's header, so keys can be rotated. */

@@ -1,4 +1,11 @@
 export { parseConfig, loadConfig, ConfigError } from "./load-config.ts";
-export { port, pem, serviceBase, storageReplicas, tokenVerification } from "./schemas.ts";
+export {
+  port,
+  pem,
+  serviceBase,
+  storageReplicas,
+  tokenVerification,
+  connectServiceSettings,
+} from "./schemas.ts";
 export { defaultPorts } from "./ports.ts";
 export { z } from "zod";

@@ -41,3 +41,14 @@ export const storageReplicas = {
   GAVEL_KV_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   GAVEL_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 };
+
+/** Everything a Connect service reads in common, with its own default ports. */
+export function connectServiceSettings(ports: { rpc: number; admin: number }) {
+  return {
+    ...serviceBase,
+    ...tokenVerification,
+    ...storageReplicas,
+    PORT: port(ports.rpc),
+    ADMIN_PORT: port(ports.admin),
+  };
+}

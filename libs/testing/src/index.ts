@@ -5,6 +5,7 @@ export type { ServiceProcess, AppName } from "./service-process.ts";
 export { testKeys, mintToken, authHeader, serviceEnv } from "./test-identity.ts";
 export { connectClient, grpcClient } from "./connect-client.ts";
 export { freePort } from "./free-port.ts";
+export { connectFailure } from "./connect-failure.ts";
 export { rawH2Request } from "./raw-h2.ts";
 export type { RawResponse } from "./raw-h2.ts";
 export { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
