@@ -14,6 +14,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { BidRejectionSchema, BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { CatalogService, LotDraftSchema } from "@gavel/proto/catalog/v1/catalog";
+import { IdentityService } from "@gavel/proto/identity/v1/identity";
 import {
   authHeader,
   connectClient,
@@ -24,6 +25,7 @@ import {
   type AppName,
   type ServiceProcess,
 } from "@gavel/testing";
+import { startConnectEcho } from "./connect-echo.ts";
 import { median, percentile, printTable } from "./stats.ts";
 
 const { values: args } = parseArgs({
@@ -48,8 +50,11 @@ const catalog = await startTracked("catalog");
 const replicas = [await startTracked("bidding"), await startTracked("bidding")];
 const catalogClient = connectClient(CatalogService, catalog.rpcUrl);
 const biddingClients = replicas.map((r) => connectClient(BiddingService, r.rpcUrl));
+/** More identities than workers: a worker bids as a different user each time, so it is
+ * never refused only for already being the highest bidder. */
+const BIDDER_POOL = Math.max(64, CONCURRENCY * 2);
 const bidders = await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
+  Array.from({ length: BIDDER_POOL }, async () => {
     const userId = randomUUID();
     return { userId, options: authHeader(await mintToken(userId)) };
   }),
@@ -89,33 +94,25 @@ interface RunResult {
   errors: number;
 }
 
-/** CONCURRENCY bidders, each bidding in a loop on a random lot of the set, alternating replicas. */
-async function run(lots: string[]): Promise<RunResult> {
+/**
+ * CONCURRENCY workers calling step in a loop for the given time. step resolves true
+ * for a success (an accepted bid), false for an expected refusal, and throws for an
+ * error.
+ */
+async function loop(
+  seconds: number,
+  step: (worker: number, i: number) => Promise<boolean>,
+): Promise<RunResult> {
   const result: RunResult = { requests: 0, accepted: 0, latenciesMs: [], errors: 0 };
-  const minimums = new Map(lots.map((id) => [id, 1_00n]));
-  const deadline = performance.now() + SECONDS * 1000;
+  const deadline = performance.now() + seconds * 1000;
   await Promise.all(
-    bidders.map(async (bidder, b) => {
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
       for (let i = 0; performance.now() < deadline; i++) {
-        const lotId = lots[Math.floor(Math.random() * lots.length)]!;
-        // Bid a little over the last known minimum, so most bids are real raises.
-        const amount = minimums.get(lotId)! + BigInt(Math.floor(Math.random() * 4)) * 1_00n;
-        const client = biddingClients[(b + i) % biddingClients.length]!;
         const started = performance.now();
         try {
-          const { state } = await client.placeBid(
-            { lotId, bidId: randomUUID(), amount: { currencyCode: "EUR", amountMinor: amount } },
-            bidder.options,
-          );
-          result.accepted++;
-          const next = state?.minimumNextBid?.amountMinor ?? amount;
-          if (next > minimums.get(lotId)!) minimums.set(lotId, next);
-        } catch (err) {
-          const error = ConnectError.from(err);
-          // FAILED_PRECONDITION (too low, already highest) is normal on a contended lot.
-          if (error.code !== Code.FailedPrecondition) result.errors++;
-          const minimum = error.findDetails(BidRejectionSchema)[0]?.minimumNextBid?.amountMinor;
-          if (minimum !== undefined && minimum > minimums.get(lotId)!) minimums.set(lotId, minimum);
+          if (await step(worker, i)) result.accepted++;
+        } catch {
+          result.errors++;
         }
         result.latenciesMs.push(performance.now() - started);
         result.requests++;
@@ -125,37 +122,77 @@ async function run(lots: string[]): Promise<RunResult> {
   return result;
 }
 
+/** Bids on a random lot of the set as a rotating bidder, alternating replicas. */
+function bidOn(lots: string[], seconds = SECONDS): Promise<RunResult> {
+  const minimums = new Map(lots.map((id) => [id, 1_00n]));
+  return loop(seconds, async (worker, i) => {
+    const bidder = bidders[(worker * 7 + i) % bidders.length]!;
+    const lotId = lots[Math.floor(Math.random() * lots.length)]!;
+    // Bid a little over the last known minimum, so most bids are real raises.
+    const amount = minimums.get(lotId)! + BigInt(Math.floor(Math.random() * 4)) * 1_00n;
+    const client = biddingClients[(worker + i) % biddingClients.length]!;
+    try {
+      const { state } = await client.placeBid(
+        { lotId, bidId: randomUUID(), amount: { currencyCode: "EUR", amountMinor: amount } },
+        bidder.options,
+      );
+      const next = state?.minimumNextBid?.amountMinor ?? amount;
+      if (next > minimums.get(lotId)!) minimums.set(lotId, next);
+      return true;
+    } catch (err) {
+      const error = ConnectError.from(err);
+      // FAILED_PRECONDITION (too low, lot moved on) is normal on a contended lot.
+      if (error.code !== Code.FailedPrecondition) throw err;
+      const minimum = error.findDetails(BidRejectionSchema)[0]?.minimumNextBid?.amountMinor;
+      if (minimum !== undefined && minimum > minimums.get(lotId)!) minimums.set(lotId, minimum);
+      return false;
+    }
+  });
+}
+
+function row(scenario: string, biddingReplicas: number, runs: RunResult[]) {
+  return {
+    scenario,
+    "bidding replicas": biddingReplicas,
+    concurrency: CONCURRENCY,
+    "requests/s": median(runs.map((r) => r.requests / SECONDS)),
+    "accepted bids/s": biddingReplicas ? median(runs.map((r) => r.accepted / SECONDS)) : "-",
+    "p50 ms": median(runs.map((r) => percentile(r.latenciesMs, 50))),
+    "p99 ms": median(runs.map((r) => percentile(r.latenciesMs, 99))),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
 const scenarios: Array<{ name: string; lots: number }> = [
   { name: "one hot lot", lots: 1 },
   { name: "100 lots", lots: 100 },
 ];
 const rows: Array<Record<string, string | number>> = [];
+const echo = await startConnectEcho();
 try {
+  const echoClient = connectClient(IdentityService, echo.url);
+  const baseline: RunResult[] = [];
+  for (let r = 1; r <= RUNS; r++) {
+    baseline.push(await loop(SECONDS, () => echoClient.getUser({ id: "x" }).then(() => true)));
+  }
+  rows.push(row("bare Connect unary (baseline)", 0, baseline));
   for (const scenario of scenarios) {
     const runs: RunResult[] = [];
     for (let r = 1; r <= RUNS; r++) {
       const lots = await newLots(scenario.lots);
-      await run(lots.slice(0, 1)); // warm caches and connections
-      const result = await run(lots);
+      await bidOn(lots.slice(0, 1), 2); // warm caches and connections
+      const result = await bidOn(lots);
       runs.push(result);
       process.stderr.write(
         `${scenario.name}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.errors} errors\n`,
       );
     }
-    rows.push({
-      scenario: scenario.name,
-      "bidding replicas": replicas.length,
-      concurrency: CONCURRENCY,
-      "requests/s": median(runs.map((r) => r.requests / SECONDS)),
-      "accepted bids/s": median(runs.map((r) => r.accepted / SECONDS)),
-      "p50 ms": median(runs.map((r) => percentile(r.latenciesMs, 50))),
-      "p99 ms": median(runs.map((r) => percentile(r.latenciesMs, 99))),
-      errors: runs.reduce((n, r) => n + r.errors, 0),
-    });
+    rows.push(row(scenario.name, replicas.length, runs));
   }
   console.log(`\nPlaceBid, ${SECONDS} s per run, median of ${RUNS} runs (NATS: ${nats.kind})\n`);
   printTable(rows);
 } finally {
+  echo.close();
   await Promise.all(processes.map((p) => p.stop()));
   await nats.stop();
 }

@@ -1,4 +1,4 @@
-import type { ServiceImpl } from "@connectrpc/connect";
+import { ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { requireCaller } from "@gavel/auth";
 import {
   isSupportedCurrency,
@@ -95,6 +95,9 @@ export function biddingService({
           const kind = stored.event.kind.case;
           if (kind === "closed" || kind === "cancelled") return;
         }
+        // The watch only stops early when the call was aborted: by the client going away,
+        // or by a shutdown, whose reason (UNAVAILABLE) tells the client to reconnect.
+        if (ctx.signal.aborted) throw ConnectError.from(ctx.signal.reason);
       },
     },
     toConnectError,

@@ -25,6 +25,8 @@ export class LotCloser {
   readonly #closing = new Set<string>();
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | undefined;
+  /** When the timer fires; an event only re-arms it for an earlier end. */
+  #timerAt = Infinity;
   #caughtUp = false;
   #done: Promise<void> | undefined;
   readonly #nc: NatsConnection;
@@ -74,10 +76,15 @@ export class LotCloser {
     else if (kind.case === "bidAccepted" && kind.value.endsAt)
       this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
     else if (kind.case === "closed" || kind.case === "cancelled") this.#deadlines.delete(lotId);
-    this.#schedule();
+    const at = this.#deadlines.get(lotId);
+    if (at !== undefined && at < this.#timerAt) this.#schedule();
   }
 
-  /** One timer for the earliest end, capped so a clock jump is noticed within a second. */
+  /**
+   * One timer for the earliest end, capped so a clock jump is noticed within a second.
+   * Finding the earliest end walks every open lot, so it runs when the timer fires or
+   * an event brings an end forward, not on every bid.
+   */
   #schedule(): void {
     if (this.#abort.signal.aborted) return;
     clearTimeout(this.#timer);
@@ -85,6 +92,7 @@ export class LotCloser {
     for (const [lotId, at] of this.#deadlines)
       if (!this.#closing.has(lotId)) next = Math.min(next, at);
     const delay = Math.max(0, Math.min(next - Date.now(), MAX_TIMER_MS));
+    this.#timerAt = Date.now() + delay;
     this.#timer = setTimeout(() => this.#closeDue(), delay);
     this.#timer.unref();
   }

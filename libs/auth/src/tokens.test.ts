@@ -35,4 +35,14 @@ describe("tokens", () => {
     await expect(verifier.verify(none)).rejects.toThrow(InvalidTokenError);
     await expect(verifier.verify("not-a-token")).rejects.toThrow(InvalidTokenError);
   });
+
+  it("remembers a verified token only until it expires", async () => {
+    const issuer = await TokenIssuer.fromPem(keys.privateKeyPem, "k1", 60);
+    const { token, expiresAt } = await issuer.issue({ id: "u1", displayName: "" });
+    const verifier = await TokenVerifier.fromPem(keys.publicKeyPem);
+    expect((await verifier.verify(token)).userId).toBe("u1");
+    expect((await verifier.verify(token)).userId).toBe("u1");
+    const afterExpiry = expiresAt.getTime() + 10_000;
+    await expect(verifier.verify(token, afterExpiry)).rejects.toThrow(/expired/);
+  });
 });

@@ -3,6 +3,7 @@ import { SignJWT, errors, importPKCS8, importSPKI, jwtVerify, type CryptoKey } f
 export const TOKEN_ISSUER = "gavel-identity";
 export const TOKEN_AUDIENCE = "gavel";
 const ALGORITHM = "EdDSA";
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** Who made a call, as proven by a verified token. */
 export interface Caller {
@@ -57,9 +58,17 @@ export class InvalidTokenError extends Error {
   override name = "InvalidTokenError";
 }
 
-/** Verifies access tokens with the identity service's public key. */
+/** How many verified tokens a verifier remembers; one per active user is plenty. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Verifies access tokens with the identity service's public key. A token verified once
+ * is remembered until it expires, because an Ed25519 verification costs more CPU than
+ * the rest of a typical call; a token that failed is never remembered.
+ */
 export class TokenVerifier {
   readonly #key: CryptoKey;
+  readonly #verified = new Map<string, { caller: Caller; expiresAtMs: number }>();
 
   private constructor(key: CryptoKey) {
     this.#key = key;
@@ -69,23 +78,41 @@ export class TokenVerifier {
     return new TokenVerifier(await importSPKI(publicKeyPem, ALGORITHM));
   }
 
-  async verify(token: string): Promise<Caller> {
+  async verify(token: string, now = Date.now()): Promise<Caller> {
+    const known = this.#verified.get(token);
+    if (known && known.expiresAtMs > now) return known.caller;
+    this.#verified.delete(token);
+    const { caller, expiresAtMs } = await this.#verifySignature(token, now);
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.#verified.keys().next().value;
+      if (oldest !== undefined) this.#verified.delete(oldest);
+    }
+    this.#verified.set(token, { caller, expiresAtMs });
+    return caller;
+  }
+
+  async #verifySignature(
+    token: string,
+    now: number,
+  ): Promise<{ caller: Caller; expiresAtMs: number }> {
     try {
       const { payload } = await jwtVerify(token, this.#key, {
         algorithms: [ALGORITHM],
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
         requiredClaims: ["sub", "exp"],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: new Date(now),
       });
       if (typeof payload.sub !== "string" || payload.sub === "") {
         throw new InvalidTokenError("token has no subject");
       }
-      return {
+      const caller = {
         userId: payload.sub,
         displayName: typeof payload.name === "string" ? payload.name : "",
         token,
       };
+      return { caller, expiresAtMs: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 };
     } catch (err) {
       if (err instanceof InvalidTokenError) throw err;
       if (err instanceof errors.JWTExpired)
