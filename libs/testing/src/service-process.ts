@@ -39,7 +39,7 @@ export async function startService(
     env.PORT ?? String(await freePort()),
     env.ADMIN_PORT ?? String(await freePort()),
   ];
-  const child = spawn(process.execPath, [`apps/${app}/src/main.ts`], {
+  const child = spawn(process.execPath, ["--enable-source-maps", entryPoint(app)], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? "",
@@ -74,6 +74,17 @@ export async function startService(
       return exited;
     },
   };
+}
+
+/**
+ * The app's source entry by default; its bundle (npm run build) with GAVEL_TEST_ENTRY=dist,
+ * so CI can run the same tests against what the images ship.
+ */
+function entryPoint(app: AppName): string {
+  const entry = process.env.GAVEL_TEST_ENTRY ?? "src";
+  if (entry === "src") return `apps/${app}/src/main.ts`;
+  if (entry === "dist") return `apps/${app}/dist/main.js`;
+  throw new Error(`GAVEL_TEST_ENTRY must be src or dist, not ${entry}`);
 }
 
 /** Keeps every line, and echoes errors to the test output so failures explain themselves. */
