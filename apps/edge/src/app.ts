@@ -1,0 +1,81 @@
+import compression from "compression";
+import cors from "cors";
+import express, { type Express, type RequestHandler } from "express";
+import helmet from "helmet";
+import type { TokenVerifier } from "@gavel/auth";
+import type { Logger } from "@gavel/logging";
+import { authenticate } from "./authentication.ts";
+import { openApiRoutes } from "./openapi-routes.ts";
+import { Problem, problemHandler } from "./problem.ts";
+import { bidRoutes } from "./routes/bids.ts";
+import { lotRoutes } from "./routes/lots.ts";
+import { rootRoutes } from "./routes/root.ts";
+import { userRoutes } from "./routes/users.ts";
+import type { Upstream } from "./upstream.ts";
+
+export interface EdgeOptions {
+  upstream: Upstream;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Origins allowed to call the API from a browser. */
+  corsOrigins: string[];
+  /** Largest JSON body accepted. */
+  bodyLimitBytes: number;
+  /** /readyz answers 503 while this returns false. */
+  isReady: () => boolean;
+}
+
+export const EXPOSED_HEADERS = [
+  "ETag",
+  "Link",
+  "Location",
+  "Retry-After",
+  "RateLimit",
+  "RateLimit-Policy",
+];
+
+export function createEdgeApp(options: EdgeOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false); // strong ETags come from resource versions, not body hashes
+  app.set("query parser", "simple"); // no nested objects from ?a[b]=c
+
+  app.get("/healthz", (_req, res) => void res.set("cache-control", "no-store").send("ok"));
+  app.get("/readyz", (_req, res) => {
+    const ready = options.isReady();
+    res
+      .status(ready ? 200 : 503)
+      .set("cache-control", "no-store")
+      .send(ready ? "ready" : "not ready");
+  });
+
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: (origin, callback) =>
+        callback(null, origin === undefined || options.corsOrigins.includes(origin)),
+      exposedHeaders: EXPOSED_HEADERS,
+      allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "If-None-Match"],
+      maxAge: 600,
+    }),
+  );
+  app.use(compression({ threshold: 1024 }));
+  app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: "application/json" }));
+
+  app.use("/v1", authenticate(options.verifier));
+  app.use(
+    "/v1",
+    rootRoutes(),
+    openApiRoutes(),
+    lotRoutes(options.upstream),
+    bidRoutes(options.upstream),
+    userRoutes(options.upstream),
+  );
+  app.use(notFound);
+  app.use(problemHandler(options.logger));
+  return app;
+}
+
+const notFound: RequestHandler = (req) => {
+  throw new Problem(404, "not-found", "Not found", `nothing at ${req.path}; start at /v1`);
+};

@@ -1,0 +1,42 @@
+import type { Request, Response } from "express";
+
+/**
+ * Cache-Control per kind of resource. Public catalog reads may be kept by any cache,
+ * browser or CDN, for a few seconds and served stale while revalidating; anything that
+ * depends on who asks is private; writes and errors are not stored.
+ */
+export const cachePolicy = {
+  /** The API root and the OpenAPI document: change only with a deployment. */
+  static: "public, max-age=300, stale-while-revalidate=3600",
+  /** Lots and bid histories, read anonymously. */
+  publicCatalog: "public, max-age=5, stale-while-revalidate=30",
+  /** The same read with a token: only the user's own cache, and revalidate each time. */
+  private: "private, no-cache",
+  none: "no-store",
+} as const;
+
+/** A strong validator from a resource's version (its last event's stream sequence). */
+export function versionEtag(kind: string, id: string, version: bigint | number): string {
+  return `"${kind}-${id}-v${version}"`;
+}
+
+/**
+ * Sets the validator and caching headers; answers 304 and returns true when the
+ * client's If-None-Match already names this version. Reads that depend on the caller
+ * are private and vary on Authorization.
+ */
+export function answerConditionally(
+  req: Request,
+  res: Response,
+  etag: string,
+  isPublic: boolean,
+): boolean {
+  res.set("etag", etag);
+  res.set("cache-control", isPublic ? cachePolicy.publicCatalog : cachePolicy.private);
+  res.vary("Authorization");
+  if (req.fresh) {
+    res.status(304).end();
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,57 @@
+import type { Bid } from "@gavel/proto/bidding/v1/bidding";
+import type { Lot } from "@gavel/proto/catalog/v1/catalog";
+import { pushPaths } from "./push-paths.ts";
+
+export interface Link {
+  href: string;
+  title?: string;
+  templated?: boolean;
+  type?: string;
+}
+export type Links = Record<string, Link>;
+
+/**
+ * Hypermedia links (HAL style `_links`): every representation says where its related
+ * resources and live feeds are, so a client can walk the API from /v1.
+ */
+export const links = {
+  root(): Links {
+    return {
+      self: { href: "/v1" },
+      lots: { href: "/v1/lots{?status,seller_id,sort,limit,cursor}", templated: true },
+      lot: { href: "/v1/lots/{id}", templated: true },
+      me: { href: "/v1/me" },
+      user: { href: "/v1/users/{id}", templated: true },
+      sign_up: { href: "/v1/auth/sign-up" },
+      sign_in: { href: "/v1/auth/sign-in" },
+      import_lots: { href: "/v1/lots/import", type: "application/x-ndjson" },
+      openapi: { href: "/v1/openapi.json", type: "application/openapi+json" },
+      docs: { href: "/v1/docs", type: "text/html" },
+      websocket: {
+        href: pushPaths.websocket,
+        title: "WebSocket: live bids, bidding over the socket",
+      },
+    };
+  },
+  lot(lot: Pick<Lot, "id" | "sellerId">): Links {
+    return {
+      self: { href: `/v1/lots/${lot.id}` },
+      bids: { href: `/v1/lots/${lot.id}/bids` },
+      place_bid: { href: `/v1/lots/${lot.id}/bids`, title: "POST a bid" },
+      cancel: { href: `/v1/lots/${lot.id}/cancel`, title: "POST, seller only" },
+      seller: { href: `/v1/users/${lot.sellerId}` },
+      stream: { href: pushPaths.lotStream(lot.id), type: "text/event-stream" },
+      websocket: { href: pushPaths.websocket },
+      collection: { href: "/v1/lots" },
+    };
+  },
+  bid(bid: Pick<Bid, "lotId" | "bidderId">): Links {
+    return {
+      lot: { href: `/v1/lots/${bid.lotId}` },
+      bidder: { href: `/v1/users/${bid.bidderId}` },
+    };
+  },
+  user(id: string): Links {
+    return { self: { href: `/v1/users/${id}` }, lots: { href: `/v1/lots?seller_id=${id}` } };
+  },
+};

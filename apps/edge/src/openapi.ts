@@ -1,0 +1,256 @@
+import { z } from "zod";
+import * as responses from "./response-schemas.ts";
+import * as requests from "./schemas.ts";
+
+type Auth = "required" | "optional";
+type ResponseName = keyof typeof responses;
+
+interface Operation {
+  method: "get" | "post";
+  path: string;
+  summary: string;
+  tag: string;
+  auth: Auth;
+  path_params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  idempotencyKey?: boolean;
+  ok: { status: number; schema?: ResponseName; description: string };
+  errors: number[];
+}
+
+/** Every /v1 operation: the routes validate with these schemas, the document is made from them. */
+export const OPERATIONS: Operation[] = [
+  {
+    method: "get",
+    path: "/v1",
+    summary: "Where to start: links to everything",
+    tag: "api",
+    auth: "optional",
+    ok: { status: 200, schema: "ApiRoot", description: "The API root" },
+    errors: [],
+  },
+  {
+    method: "get",
+    path: "/v1/lots",
+    summary: "List lots",
+    tag: "lots",
+    auth: "optional",
+    query: requests.LotListQuery,
+    ok: {
+      status: 200,
+      schema: "LotPage",
+      description: "A page of lots; Link header with first and next",
+    },
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/v1/lots",
+    summary: "List a new lot for sale",
+    tag: "lots",
+    auth: "required",
+    body: requests.CreateLotBody,
+    idempotencyKey: true,
+    ok: { status: 201, schema: "Lot", description: "The new lot" },
+    errors: [400, 401, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/lots/{id}",
+    summary: "Get a lot",
+    tag: "lots",
+    auth: "optional",
+    path_params: requests.LotIdParams,
+    ok: { status: 200, schema: "Lot", description: "The lot; strong ETag, 304 on If-None-Match" },
+    errors: [400, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/lots/{id}/cancel",
+    summary: "Withdraw a lot (seller, before the first bid)",
+    tag: "lots",
+    auth: "required",
+    path_params: requests.LotIdParams,
+    body: requests.CancelLotBody,
+    ok: { status: 200, schema: "Lot", description: "The cancelled lot" },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/v1/lots/{id}/bids",
+    summary: "A lot's bids, newest first",
+    tag: "bids",
+    auth: "optional",
+    path_params: requests.LotIdParams,
+    query: requests.BidListQuery,
+    ok: { status: 200, schema: "BidPage", description: "A page of bids" },
+    errors: [400, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/lots/{id}/bids",
+    summary: "Place a bid",
+    tag: "bids",
+    auth: "required",
+    path_params: requests.LotIdParams,
+    body: requests.PlaceBidBody,
+    idempotencyKey: true,
+    ok: { status: 201, schema: "Bid", description: "The accepted bid" },
+    errors: [400, 401, 403, 404, 409, 413, 415],
+  },
+  {
+    method: "get",
+    path: "/v1/users/{id}",
+    summary: "A user's public profile",
+    tag: "users",
+    auth: "optional",
+    path_params: requests.UserIdParams,
+    ok: { status: 200, schema: "User", description: "The user" },
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/me",
+    summary: "The signed-in user",
+    tag: "users",
+    auth: "required",
+    ok: { status: 200, schema: "User", description: "The signed-in user, with email" },
+    errors: [401],
+  },
+  {
+    method: "post",
+    path: "/v1/auth/sign-up",
+    summary: "Create an account",
+    tag: "auth",
+    auth: "optional",
+    body: requests.SignUpBody,
+    ok: { status: 201, schema: "User", description: "The new user" },
+    errors: [400, 409, 415],
+  },
+  {
+    method: "post",
+    path: "/v1/auth/sign-in",
+    summary: "Exchange email and password for a bearer token",
+    tag: "auth",
+    auth: "optional",
+    body: requests.SignInBody,
+    ok: { status: 200, schema: "Session", description: "An access token" },
+    errors: [400, 401, 415],
+  },
+];
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "Invalid request: every bad field is named",
+  401: "Missing, invalid or expired token",
+  403: "Not allowed for this user",
+  404: "No such resource",
+  409: "Conflict with the resource's state (too-low bid, ended lot)",
+  413: "Body too large",
+  415: "Body is not JSON",
+};
+
+const inputSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+
+function parameters(schema: z.ZodObject | undefined, where: "path" | "query") {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: where,
+    required: where === "path" || !(field as z.ZodType).safeParse(undefined).success,
+    schema: inputSchema(field as z.ZodType),
+  }));
+}
+
+/** The OpenAPI 3.1 document of /v1, built once from the operation table. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const problem = {
+      "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+    };
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      operationId: `${op.method}${op.path.replace(/\/v1|[{}]/g, "").replace(/[/-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
+      security: op.auth === "required" ? [{ bearer: [] }] : [{}, { bearer: [] }],
+      parameters: [
+        ...parameters(op.path_params, "path"),
+        ...parameters(op.query, "query"),
+        ...(op.idempotencyKey
+          ? [
+              {
+                name: "Idempotency-Key",
+                in: "header",
+                required: false,
+                schema: { type: "string", maxLength: 64 },
+                description: "A retry with the same key returns the first response",
+              },
+            ]
+          : []),
+      ],
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: inputSchema(op.body) } },
+            },
+          }
+        : {}),
+      responses: {
+        [op.ok.status]: {
+          description: op.ok.description,
+          ...(op.ok.schema
+            ? {
+                content: {
+                  "application/json": { schema: { $ref: `#/components/schemas/${op.ok.schema}` } },
+                },
+              }
+            : {}),
+        },
+        ...(op.method === "get" && op.path !== "/v1"
+          ? { 304: { description: "Not modified (If-None-Match)" } }
+          : {}),
+        ...Object.fromEntries(
+          [...op.errors, 429, 503].map((s) => [
+            s,
+            {
+              description:
+                ERROR_TEXT[s] ??
+                (s === 429 ? "Rate limited: see Retry-After" : "A service is unavailable; retry"),
+              content: problem,
+            },
+          ]),
+        ),
+      },
+    };
+  }
+  return {
+    openapi: "3.1.1",
+    info: {
+      title: "Gavel public API",
+      version: "1.0.0",
+      description:
+        "Live auctions over REST. Every resource links to its related resources; errors are RFC 9457 problem details.",
+    },
+    servers: [{ url: "/" }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT (EdDSA), from POST /v1/auth/sign-in",
+        },
+      },
+      schemas: Object.fromEntries(
+        Object.entries(responses).map(([name, schema]) => [
+          name,
+          z.toJSONSchema(schema, { unrepresentable: "any" }),
+        ]),
+      ),
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Bid } from "@gavel/proto/bidding/v1/bidding";
+import { LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
+import type { Money } from "@gavel/proto/common/v1/money";
+import type { User } from "@gavel/proto/identity/v1/identity";
+import { links, type Links } from "./links.ts";
+
+/** Money in JSON: integer minor units (exact) plus a decimal string for display. */
+export function moneyJson(money: Money | undefined) {
+  if (!money) return null;
+  const minor = money.amountMinor;
+  return {
+    currency: money.currencyCode,
+    amount_minor: Number(minor),
+    amount: `${minor / 100n}.${String(minor % 100n).padStart(2, "0")}`,
+  };
+}
+
+function time(ts: Timestamp | undefined): string | null {
+  return ts ? timestampDate(ts).toISOString() : null;
+}
+
+const STATUS_NAMES: Record<LotStatus, string> = {
+  [LotStatus.UNSPECIFIED]: "unknown",
+  [LotStatus.OPEN]: "open",
+  [LotStatus.CLOSED]: "closed",
+  [LotStatus.CANCELLED]: "cancelled",
+};
+
+export function lotStatusName(status: LotStatus): string {
+  return STATUS_NAMES[status];
+}
+
+export function lotJson(lot: Lot) {
+  return {
+    id: lot.id,
+    title: lot.title,
+    description: lot.description,
+    seller_id: lot.sellerId,
+    status: STATUS_NAMES[lot.status],
+    starting_price: moneyJson(lot.startingPrice),
+    ...(lot.reservePrice ? { reserve_price: moneyJson(lot.reservePrice) } : {}),
+    reserve_met: lot.reserveMet,
+    highest_bid: moneyJson(lot.highestBid),
+    bid_count: lot.bidCount,
+    winner_id: lot.winnerId || null,
+    created_at: time(lot.createdAt),
+    ends_at: time(lot.endsAt),
+    snipe_window_seconds: lot.snipeWindowSeconds,
+    version: Number(lot.version),
+    _links: links.lot(lot),
+  };
+}
+
+export function bidJson(bid: Bid) {
+  return {
+    id: bid.bidId,
+    lot_id: bid.lotId,
+    bidder_id: bid.bidderId,
+    amount: moneyJson(bid.amount),
+    placed_at: time(bid.placedAt),
+    sequence: Number(bid.sequence),
+    extended_lot: bid.extendedLot,
+    _links: links.bid(bid),
+  };
+}
+
+export function userJson(user: User) {
+  return {
+    id: user.id,
+    display_name: user.displayName,
+    ...(user.email ? { email: user.email } : {}),
+    created_at: time(user.createdAt),
+    _links: links.user(user.id),
+  };
+}
+
+export type { Links };

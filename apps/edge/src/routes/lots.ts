@@ -1,0 +1,131 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { Router } from "express";
+import { LotDraftSchema, LotOrder, LotStatus } from "@gavel/proto/catalog/v1/catalog";
+import type { z } from "zod";
+import { callerOf, requireCaller } from "../authentication.ts";
+import { answerConditionally, cachePolicy, versionEtag } from "../http-caching.ts";
+import { lotJson } from "../representations.ts";
+import {
+  CancelLotBody,
+  CreateLotBody,
+  LotIdParams,
+  LotListQuery,
+  type MoneyInput,
+} from "../schemas.ts";
+import { onBehalfOf, type Upstream } from "../upstream.ts";
+import { parse } from "../validation.ts";
+import { methodNotAllowed, requireJson } from "./route-guards.ts";
+
+const STATUSES = {
+  open: LotStatus.OPEN,
+  closed: LotStatus.CLOSED,
+  cancelled: LotStatus.CANCELLED,
+} as const;
+const ORDERS = { newest: LotOrder.NEWEST, ending_soonest: LotOrder.ENDING_SOONEST } as const;
+
+export function lotRoutes(upstream: Upstream): Router {
+  const router = Router();
+
+  router
+    .route("/lots")
+    .get(async (req, res) => {
+      const query = parse(LotListQuery, req.query, "query");
+      const page = await upstream.catalog.listLots(
+        {
+          ...(query.status ? { status: STATUSES[query.status] } : {}),
+          sellerId: query.seller_id ?? "",
+          order: ORDERS[query.sort],
+          pageSize: query.limit,
+          pageToken: query.cursor ?? "",
+        },
+        onBehalfOf(req, res),
+      );
+      const self = pageHref(query, query.cursor);
+      const first = pageHref(query, undefined);
+      const next = page.nextPageToken ? pageHref(query, page.nextPageToken) : undefined;
+      res.set(
+        "link",
+        [`<${first}>; rel="first"`, ...(next ? [`<${next}>; rel="next"`] : [])].join(", "),
+      );
+      res
+        .set("cache-control", callerOf(res) ? cachePolicy.private : cachePolicy.publicCatalog)
+        .vary("Authorization");
+      res.json({
+        total: page.totalSize,
+        items: page.lots.map(lotJson),
+        _links: {
+          self: { href: self },
+          first: { href: first },
+          ...(next ? { next: { href: next } } : {}),
+        },
+      });
+    })
+    .post(requireJson, async (req, res) => {
+      requireCaller(res);
+      const body = parse(CreateLotBody, req.body, "body");
+      const { lot } = await upstream.catalog.createLot(
+        { lot: draftFrom(body), requestId: req.get("idempotency-key") ?? "" },
+        onBehalfOf(req, res),
+      );
+      res
+        .status(201)
+        .location(`/v1/lots/${lot!.id}`)
+        .set("etag", versionEtag("lot", lot!.id, lot!.version))
+        .set("cache-control", cachePolicy.none)
+        .json(lotJson(lot!));
+    })
+    .all(methodNotAllowed("GET", "POST"));
+
+  router
+    .route("/lots/:id")
+    .get(async (req, res) => {
+      const { id } = parse(LotIdParams, req.params, "path");
+      const { lot } = await upstream.catalog.getLot({ id }, onBehalfOf(req, res));
+      if (answerConditionally(req, res, versionEtag("lot", id, lot!.version), !callerOf(res)))
+        return;
+      res.json(lotJson(lot!));
+    })
+    .all(methodNotAllowed("GET"));
+
+  router
+    .route("/lots/:id/cancel")
+    .post(requireJson, async (req, res) => {
+      requireCaller(res);
+      const { id } = parse(LotIdParams, req.params, "path");
+      const body = parse(CancelLotBody, req.body ?? {}, "body");
+      const { lot } = await upstream.catalog.cancelLot(
+        { id, reason: body.reason },
+        onBehalfOf(req, res),
+      );
+      res.set("cache-control", cachePolicy.none).json(lotJson(lot!));
+    })
+    .all(methodNotAllowed("POST"));
+
+  return router;
+}
+
+function draftFrom(body: z.infer<typeof CreateLotBody>) {
+  const money = (m: z.infer<typeof MoneyInput>) => ({
+    currencyCode: m.currency,
+    amountMinor: BigInt(m.amount_minor),
+  });
+  return create(LotDraftSchema, {
+    title: body.title,
+    description: body.description,
+    startingPrice: money(body.starting_price),
+    ...(body.reserve_price ? { reservePrice: money(body.reserve_price) } : {}),
+    endsAt: timestampFromDate(new Date(body.ends_at)),
+    snipeWindowSeconds: body.snipe_window_seconds,
+  });
+}
+
+function pageHref(query: z.infer<typeof LotListQuery>, cursor: string | undefined): string {
+  const params = new URLSearchParams();
+  if (query.status) params.set("status", query.status);
+  if (query.seller_id) params.set("seller_id", query.seller_id);
+  params.set("sort", query.sort);
+  params.set("limit", String(query.limit));
+  if (cursor) params.set("cursor", cursor);
+  return `/v1/lots?${params}`;
+}

@@ -1,0 +1,62 @@
+import { Router } from "express";
+import { requireCaller } from "../authentication.ts";
+import { cachePolicy } from "../http-caching.ts";
+import { userJson } from "../representations.ts";
+import { SignInBody, SignUpBody, UserIdParams } from "../schemas.ts";
+import { onBehalfOf, type Upstream } from "../upstream.ts";
+import { parse } from "../validation.ts";
+import { methodNotAllowed, requireJson } from "./route-guards.ts";
+
+export function userRoutes(upstream: Upstream): Router {
+  const router = Router();
+  router
+    .route("/users/:id")
+    .get(async (req, res) => {
+      const { id } = parse(UserIdParams, req.params, "path");
+      const { user } = await upstream.identity.getUser({ id }, onBehalfOf(req, res));
+      res.set("cache-control", cachePolicy.private).vary("Authorization").json(userJson(user!));
+    })
+    .all(methodNotAllowed("GET"));
+
+  router
+    .route("/me")
+    .get(async (req, res) => {
+      const caller = requireCaller(res);
+      const { user } = await upstream.identity.getUser({ id: caller.userId }, onBehalfOf(req, res));
+      res.set("cache-control", cachePolicy.private).vary("Authorization").json(userJson(user!));
+    })
+    .all(methodNotAllowed("GET"));
+
+  router
+    .route("/auth/sign-up")
+    .post(requireJson, async (req, res) => {
+      const body = parse(SignUpBody, req.body, "body");
+      const { user } = await upstream.identity.signUp(
+        { email: body.email, password: body.password, displayName: body.display_name },
+        onBehalfOf(req, res),
+      );
+      res
+        .status(201)
+        .location(`/v1/users/${user!.id}`)
+        .set("cache-control", cachePolicy.none)
+        .json(userJson(user!));
+    })
+    .all(methodNotAllowed("POST"));
+
+  router
+    .route("/auth/sign-in")
+    .post(requireJson, async (req, res) => {
+      const body = parse(SignInBody, req.body, "body");
+      const session = await upstream.identity.signIn(body, onBehalfOf(req, res));
+      res.set("cache-control", cachePolicy.none).json({
+        access_token: session.accessToken,
+        token_type: "Bearer",
+        expires_at: session.expiresAt
+          ? new Date(Number(session.expiresAt.seconds) * 1000).toISOString()
+          : null,
+        user: userJson(session.user!),
+      });
+    })
+    .all(methodNotAllowed("POST"));
+  return router;
+}
