@@ -38,10 +38,8 @@ export async function startService(
   env: Record<string, string>,
   options: StartOptions = {},
 ): Promise<ServiceProcess> {
-  const [port, adminPort] = [
-    env.PORT ?? String(await freePort()),
-    env.ADMIN_PORT ?? String(await freePort()),
-  ];
+  const port = env.PORT ?? String(await freePort());
+  const adminPort = SINGLE_PORT_APPS.has(app) ? port : (env.ADMIN_PORT ?? String(await freePort()));
   const child = spawn(process.execPath, ["--enable-source-maps", entryPoint(app)], {
     cwd: repoRoot,
     env: {
