@@ -34,9 +34,21 @@ export function answerConditionally(
   res.set("etag", etag);
   res.set("cache-control", isPublic ? cachePolicy.publicCatalog : cachePolicy.private);
   res.vary("Authorization");
-  if (req.fresh) {
+  if (notModified(req.get("if-none-match"), etag)) {
     res.status(304).end();
     return true;
   }
   return false;
+}
+
+/**
+ * RFC 9110 If-None-Match for GET: weak comparison, "*" matches any current version.
+ * (Express's req.fresh also gives up when the request says Cache-Control: no-cache,
+ * which fetch() adds to every conditional request; an origin server should still
+ * answer that revalidation with 304.)
+ */
+export function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((tag) => opaque(tag) === opaque(etag));
 }

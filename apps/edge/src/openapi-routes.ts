@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Router } from "express";
-import { cachePolicy } from "./http-caching.ts";
+import { cachePolicy, notModified } from "./http-caching.ts";
 import { openApiDocument } from "./openapi.ts";
 import { docsPage } from "./docs-page.ts";
 
@@ -11,7 +11,7 @@ export function openApiRoutes(): Router {
   const router = Router();
   router.get("/openapi.json", (req, res) => {
     res.set({ etag, "cache-control": cachePolicy.static });
-    if (req.fresh) return void res.status(304).end();
+    if (notModified(req.get("if-none-match"), etag)) return void res.status(304).end();
     res.type("application/openapi+json").send(body);
   });
   router.get("/docs", (_req, res) => {

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import { serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
+
+/** identity, catalog, bidding and one edge, all real processes on one real NATS. */
+export async function startEdgeStack(natsUrl: string, edgeEnv: Record<string, string> = {}) {
+  const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
+  const [identity, catalog, bidding] = await Promise.all([
+    startService("identity", env),
+    startService("catalog", env),
+    startService("bidding", env),
+  ]);
+  const upstreamEnv = {
+    ...env,
+    GAVEL_IDENTITY_URL: identity.rpcUrl,
+    GAVEL_CATALOG_URL: catalog.rpcUrl,
+    GAVEL_BIDDING_URL: bidding.rpcUrl,
+  };
+  const edge = await startService("edge", { ...upstreamEnv, ...edgeEnv });
+  const processes: ServiceProcess[] = [identity, catalog, bidding, edge];
+  return {
+    edge,
+    base: edge.rpcUrl,
+    upstreamEnv,
+    processes,
+    async stop() {
+      return Promise.all(processes.map((p) => p.stop()));
+    },
+  };
+}
+
+export type EdgeStack = Awaited<ReturnType<typeof startEdgeStack>>;
+
+/** Signs up a new user through the edge and signs in; returns its id and auth header. */
+export async function signedInUser(base: string, name = "Tester") {
+  const email = `u-${randomUUID()}@example.com`;
+  const password = "correct horse battery";
+  const signUp = await fetch(`${base}/v1/auth/sign-up`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password, display_name: name }),
+  });
+  if (signUp.status !== 201)
+    throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
+  const signIn = await fetch(`${base}/v1/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  const session = (await signIn.json()) as { access_token: string; user: { id: string } };
+  return { id: session.user.id, email, auth: { authorization: `Bearer ${session.access_token}` } };
+}
+
+export function lotBody(overrides: Record<string, unknown> = {}) {
+  return {
+    title: "A brass lamp",
+    description: "Works.",
+    starting_price: { currency: "EUR", amount_minor: 1000 },
+    ends_at: new Date(Date.now() + 3600_000).toISOString(),
+    ...overrides,
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}
