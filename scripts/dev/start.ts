@@ -35,7 +35,7 @@ const env = {
     : {}),
 };
 
-const apps: AppName[] = ["identity", "catalog", "bidding"];
+const services: Array<Exclude<AppName, "edge">> = ["identity", "catalog", "bidding"];
 const running: ServiceProcess[] = [];
 async function stopAll(): Promise<void> {
   await Promise.all(running.map((p) => p.stop()));
@@ -45,22 +45,29 @@ process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
 process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
 
 try {
-  for (const app of apps) {
+  for (const app of services) {
     const ports = defaultPorts[app];
-    running.push(
-      await startService(
-        app,
-        { ...env, PORT: String(ports.rpc), ADMIN_PORT: String(ports.admin) },
-        { echo: "all" },
-      ),
-    );
+    const processEnv = { ...env, PORT: String(ports.rpc), ADMIN_PORT: String(ports.admin) };
+    running.push(await startService(app, processEnv, { echo: "all" }));
   }
+  const upstream = Object.fromEntries(
+    running.map((p) => [`GAVEL_${p.app.toUpperCase()}_URL`, p.rpcUrl]),
+  );
+  const edgeEnv = { ...env, ...upstream, PORT: String(defaultPorts.edge.http) };
+  running.push(await startService("edge", edgeEnv, { echo: "all" }));
   const [identity, catalog] = running;
   const lots = flags["no-seed"] ? [] : await seed(identity!.rpcUrl, catalog!.rpcUrl);
   console.log(`
 Gavel is running (Ctrl-C stops it):
   NATS                ${natsUrl}${nats ? " (monitoring http://127.0.0.1:8222)" : ""}
-${running.map((p) => `  ${p.app.padEnd(19)} ${p.rpcUrl}  (Connect, gRPC, gRPC-Web; health ${p.adminUrl}/readyz)`).join("\n")}
+  REST API            ${running.at(-1)!.rpcUrl}/v1  (docs ${running.at(-1)!.rpcUrl}/v1/docs)
+${running
+  .slice(0, -1)
+  .map(
+    (p) =>
+      `  ${p.app.padEnd(19)} ${p.rpcUrl}  (Connect, gRPC, gRPC-Web; health ${p.adminUrl}/readyz)`,
+  )
+  .join("\n")}
 ${lots.length ? `  demo lots           ${lots.join("; ")}\n  demo users          ${DEMO_USERS.map((u) => u.email).join(", ")} (password ${DEMO_PASSWORD})` : ""}
 `);
   await Promise.race(
