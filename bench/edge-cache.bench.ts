@@ -51,7 +51,7 @@ try {
     GAVEL_CATALOG_URL: catalog!.rpcUrl,
     GAVEL_BIDDING_URL: bidding!.rpcUrl,
     // The benchmark is one client: lift the per-IP limit so it measures the path.
-    GAVEL_RATE_LIMIT_PER_IP: "100000000",
+    GAVEL_RATE_LIMIT_PER_IP: "1000000",
   });
   processes.push(edge);
 

@@ -2,12 +2,16 @@ import compression from "compression";
 import cors from "cors";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
+import type { KV } from "@nats-io/kv";
 import type { TokenVerifier } from "@gavel/auth";
 import type { Logger } from "@gavel/logging";
 import { authenticate } from "./authentication.ts";
+import { idempotency } from "./idempotency.ts";
 import { openApiRoutes } from "./openapi-routes.ts";
 import { Problem, problemHandler } from "./problem.ts";
+import { rateLimits, type RateLimitSettings } from "./rate-limit.ts";
 import { bidRoutes } from "./routes/bids.ts";
+import { importRoutes } from "./routes/import.ts";
 import { lotRoutes } from "./routes/lots.ts";
 import { rootRoutes } from "./routes/root.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -21,8 +25,14 @@ export interface EdgeOptions {
   corsOrigins: string[];
   /** Largest JSON body accepted. */
   bodyLimitBytes: number;
+  /** Express's "trust proxy": whose X-Forwarded-For gives the client address. */
+  trustProxy: boolean | number | string;
   /** /readyz answers 503 while this returns false. */
   isReady: () => boolean;
+  /** Per-user and per-IP limits, counted in NATS KV across replicas. */
+  rateLimits: Omit<RateLimitSettings, "logger">;
+  /** Where responses to requests with an Idempotency-Key are recorded. */
+  idempotencyRecords: KV;
 }
 
 export const EXPOSED_HEADERS = [
@@ -32,11 +42,13 @@ export const EXPOSED_HEADERS = [
   "Retry-After",
   "RateLimit",
   "RateLimit-Policy",
+  "Idempotent-Replayed",
 ];
 
 export function createEdgeApp(options: EdgeOptions): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", options.trustProxy);
   app.set("etag", false); // strong ETags come from resource versions, not body hashes
   app.set("query parser", "simple"); // no nested objects from ?a[b]=c
 
@@ -62,11 +74,19 @@ export function createEdgeApp(options: EdgeOptions): Express {
   app.use(compression({ threshold: 1024 }));
   app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: "application/json" }));
 
-  app.use("/v1", authenticate(options.verifier));
+  const limits = rateLimits({ ...options.rateLimits, logger: options.logger });
+  app.use(
+    "/v1",
+    limits.perIp,
+    authenticate(options.verifier),
+    limits.perUser,
+    idempotency(options.idempotencyRecords, options.logger),
+  );
   app.use(
     "/v1",
     rootRoutes(),
     openApiRoutes(),
+    importRoutes(options.upstream), // before /lots/:id
     lotRoutes(options.upstream),
     bidRoutes(options.upstream),
     userRoutes(options.upstream),

@@ -1,4 +1,12 @@
-import { defaultPorts, loadConfig, port, serviceBase, tokenVerification, z } from "@gavel/config";
+import {
+  defaultPorts,
+  loadConfig,
+  port,
+  serviceBase,
+  storageReplicas,
+  tokenVerification,
+  z,
+} from "@gavel/config";
 
 const url = z.url({ protocol: /^https?$/ });
 const list = z.string().transform((v) =>
@@ -11,6 +19,18 @@ const list = z.string().transform((v) =>
 export const configSchema = z.object({
   ...serviceBase,
   ...tokenVerification,
+  ...storageReplicas,
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address that per-IP limits
+   * count: Express's "trust proxy" setting (a hop count, or subnets such as
+   * "loopback, uniquelocal" for an in-cluster ingress). Default: loopback only.
+   */
+  GAVEL_TRUST_PROXY: z
+    .string()
+    .default("loopback")
+    .transform((v): boolean | number | string =>
+      v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v,
+    ),
   PORT: port(defaultPorts.edge.http),
   GAVEL_CATALOG_URL: url.default(`http://127.0.0.1:${defaultPorts.catalog.rpc}`),
   GAVEL_BIDDING_URL: url.default(`http://127.0.0.1:${defaultPorts.bidding.rpc}`),
@@ -28,6 +48,12 @@ export const configSchema = z.object({
     .default(64 * 1024),
   /** How long a client may take to send a whole request. */
   GAVEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+  /** Requests per window for one signed-in user, counted across every edge replica. */
+  GAVEL_RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Requests per window from one client IP, signed in or not. */
+  GAVEL_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** Length of the fixed window both limits count in. */
+  GAVEL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,11 +1,24 @@
 import http from "node:http";
+import { EDGE_IDEMPOTENCY_BUCKET, EDGE_RATE_LIMITS_BUCKET, openBucket } from "@gavel/nats";
 import { onShutdownSignal, startRuntime } from "@gavel/service";
 import { createEdgeApp } from "./app.ts";
 import { readConfig } from "./config.ts";
+import { counterTtlMs } from "./rate-limit.ts";
 import { createUpstream } from "./upstream.ts";
 
 const config = readConfig();
 const { logger, nc, verifier, natsUp } = await startRuntime("edge", config);
+const windowSeconds = config.GAVEL_RATE_LIMIT_WINDOW_SECONDS;
+const [rateLimitCounters, idempotencyRecords] = await Promise.all([
+  openBucket(nc, EDGE_RATE_LIMITS_BUCKET, {
+    ttl: counterTtlMs(windowSeconds),
+    replicas: config.GAVEL_KV_REPLICAS,
+  }),
+  openBucket(nc, EDGE_IDEMPOTENCY_BUCKET, {
+    ttl: 24 * 3600_000,
+    replicas: config.GAVEL_KV_REPLICAS,
+  }),
+]);
 
 let stopping = false;
 const app = createEdgeApp({
@@ -18,7 +31,15 @@ const app = createEdgeApp({
   logger,
   corsOrigins: config.GAVEL_CORS_ORIGINS,
   bodyLimitBytes: config.GAVEL_BODY_LIMIT_BYTES,
+  trustProxy: config.GAVEL_TRUST_PROXY,
   isReady: () => !stopping && natsUp(),
+  rateLimits: {
+    kv: rateLimitCounters,
+    perUser: config.GAVEL_RATE_LIMIT_PER_USER,
+    perIp: config.GAVEL_RATE_LIMIT_PER_IP,
+    windowSeconds,
+  },
+  idempotencyRecords,
 });
 
 const server = http.createServer(

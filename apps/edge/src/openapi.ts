@@ -14,6 +14,8 @@ interface Operation {
   path_params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body's media type, when not application/json. */
+  bodyType?: string;
   idempotencyKey?: boolean;
   ok: { status: number; schema?: ResponseName; description: string };
   errors: number[];
@@ -54,6 +56,18 @@ export const OPERATIONS: Operation[] = [
     idempotencyKey: true,
     ok: { status: 201, schema: "Lot", description: "The new lot" },
     errors: [400, 401, 413, 415],
+  },
+  {
+    method: "post",
+    path: "/v1/lots/import",
+    summary: "List many lots at once: one lot per line of NDJSON, each answered on its own",
+    tag: "lots",
+    auth: "required",
+    body: requests.CreateLotBody,
+    bodyType: "application/x-ndjson",
+    idempotencyKey: true,
+    ok: { status: 200, description: "Counts, and per line the created lot or its errors" },
+    errors: [401, 413, 415],
   },
   {
     method: "get",
@@ -195,7 +209,7 @@ export function openApiDocument(): Record<string, unknown> {
         ? {
             requestBody: {
               required: true,
-              content: { "application/json": { schema: inputSchema(op.body) } },
+              content: { [op.bodyType ?? "application/json"]: { schema: inputSchema(op.body) } },
             },
           }
         : {}),

@@ -41,7 +41,9 @@ export function lotJson(lot: Lot) {
     status: STATUS_NAMES[lot.status],
     starting_price: moneyJson(lot.startingPrice),
     // Only the seller's view carries the reserve, and only when there is one.
-    ...(lot.reservePrice && lot.reservePrice.amountMinor > 0n ? { reserve_price: moneyJson(lot.reservePrice) } : {}),
+    ...(lot.reservePrice && lot.reservePrice.amountMinor > 0n
+      ? { reserve_price: moneyJson(lot.reservePrice) }
+      : {}),
     reserve_met: lot.reserveMet,
     highest_bid: moneyJson(lot.highestBid),
     bid_count: lot.bidCount,

@@ -24,6 +24,11 @@ export const CATALOG_REQUESTS_BUCKET = "catalog_requests";
 /** The durable consumer that keeps CATALOG_LOTS_BUCKET up to date with the events. */
 export const CATALOG_PROJECTOR_CONSUMER = "catalog-projector";
 
+/** The edge's rate-limit counters, one key per limit, client and fixed window. */
+export const EDGE_RATE_LIMITS_BUCKET = "edge_rate_limits";
+/** The edge's record of each Idempotency-Key: in progress, then the response to replay. */
+export const EDGE_IDEMPOTENCY_BUCKET = "edge_idempotency";
+
 /** Users by id. */
 export const IDENTITY_USERS_BUCKET = "identity_users";
 /** sha256(lower-cased email) to user id; its create-only writes keep emails unique. */

@@ -1,18 +1,11 @@
-import { create } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Router } from "express";
-import { LotDraftSchema, LotOrder, LotStatus } from "@gavel/proto/catalog/v1/catalog";
+import { LotOrder, LotStatus } from "@gavel/proto/catalog/v1/catalog";
 import type { z } from "zod";
 import { callerOf, requireCaller } from "../authentication.ts";
 import { answerConditionally, cachePolicy, versionEtag } from "../http-caching.ts";
+import { draftFrom } from "../lot-draft.ts";
 import { lotJson } from "../representations.ts";
-import {
-  CancelLotBody,
-  CreateLotBody,
-  LotIdParams,
-  LotListQuery,
-  type MoneyInput,
-} from "../schemas.ts";
+import { CancelLotBody, CreateLotBody, LotIdParams, LotListQuery } from "../schemas.ts";
 import { onBehalfOf, type Upstream } from "../upstream.ts";
 import { parse } from "../validation.ts";
 import { methodNotAllowed, requireJson } from "./route-guards.ts";
@@ -103,21 +96,6 @@ export function lotRoutes(upstream: Upstream): Router {
     .all(methodNotAllowed("POST"));
 
   return router;
-}
-
-function draftFrom(body: z.infer<typeof CreateLotBody>) {
-  const money = (m: z.infer<typeof MoneyInput>) => ({
-    currencyCode: m.currency,
-    amountMinor: BigInt(m.amount_minor),
-  });
-  return create(LotDraftSchema, {
-    title: body.title,
-    description: body.description,
-    startingPrice: money(body.starting_price),
-    ...(body.reserve_price ? { reservePrice: money(body.reserve_price) } : {}),
-    endsAt: timestampFromDate(new Date(body.ends_at)),
-    snipeWindowSeconds: body.snipe_window_seconds,
-  });
 }
 
 function pageHref(query: z.infer<typeof LotListQuery>, cursor: string | undefined): string {

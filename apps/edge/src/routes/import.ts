@@ -1,0 +1,198 @@
+import { createHash } from "node:crypto";
+import { createInterface } from "node:readline";
+import { create } from "@bufbuild/protobuf";
+import { Router, type Request } from "express";
+import {
+  ImportLotsRequestSchema,
+  type ImportLotsRequest,
+  type ImportResult,
+} from "@gavel/proto/catalog/v1/catalog";
+import type { z } from "zod";
+import { requireCaller } from "../authentication.ts";
+import { cachePolicy } from "../http-caching.ts";
+import { Problem, type FieldError } from "../problem.ts";
+import { lotJson } from "../representations.ts";
+import { draftFrom } from "../lot-draft.ts";
+import { CreateLotBody } from "../schemas.ts";
+import { onBehalfOf, type Upstream } from "../upstream.ts";
+import { parse } from "../validation.ts";
+import { methodNotAllowed } from "./route-guards.ts";
+
+/** The catalog imports at most this many items per call (apps/catalog/src/lot-import.ts). */
+export const IMPORT_MAX_LINES = 1000;
+/** Past this many lines the import stops reading: a client streaming forever is not an import. */
+const IMPORT_READ_LIMIT = 10 * IMPORT_MAX_LINES;
+export const IMPORT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A thousand lots take longer than a unary call may; the services allow at most 60 s. */
+const IMPORT_TIMEOUT_MS = 60_000;
+const NDJSON = "application/x-ndjson";
+
+type LineResult =
+  | { line: number; status: "created"; lot: ReturnType<typeof lotJson> }
+  | {
+      line: number;
+      status: "failed";
+      error: { code: string; message: string; errors?: FieldError[] };
+    };
+
+/**
+ * POST /v1/lots/import: one lot per NDJSON line, streamed to the catalog as the body
+ * arrives. Lines that are not JSON or not a valid lot are answered here, the others by
+ * the catalog, each on its own: one bad line does not stop the rest. Line numbers count
+ * every line of the body from 1, blank ones included (those are skipped).
+ */
+export function importRoutes(upstream: Upstream): Router {
+  const router = Router();
+  router
+    .route("/lots/import")
+    .post(async (req, res) => {
+      requireCaller(res);
+      requireNdjson(req);
+      if (Number(req.get("content-length") ?? 0) > IMPORT_MAX_BODY_BYTES) throw tooLarge();
+      const key = req.get("idempotency-key");
+      const answered: LineResult[] = [];
+      const sentLines: number[] = []; // the line of each item the catalog receives, by index
+      let bodyError: unknown;
+
+      async function* items(): AsyncGenerator<ImportLotsRequest> {
+        try {
+          for await (const { line, text } of bodyLines(req)) {
+            if (answered.length + sentLines.length >= IMPORT_READ_LIMIT) throw tooManyLines();
+            const item = lineItem(text, answered.length + sentLines.length);
+            if ("error" in item) {
+              answered.push({ line, status: "failed", error: item.error });
+              continue;
+            }
+            sentLines.push(line);
+            // With an Idempotency-Key, a retried import creates each line's lot once.
+            const requestId = key ? lineRequestId(key, line) : "";
+            yield create(ImportLotsRequestSchema, { lot: draftFrom(item.lot), requestId });
+          }
+        } catch (err) {
+          bodyError = err;
+          throw err;
+        }
+      }
+
+      const options = { ...onBehalfOf(req, res), timeoutMs: IMPORT_TIMEOUT_MS };
+      const response = await upstream.catalog.importLots(items(), options).catch((err: unknown) => {
+        throw bodyError ?? err;
+      });
+      const results = [
+        ...answered,
+        ...response.results.map((r) => catalogResult(sentLines[r.index] ?? 0, r)),
+      ].sort((a, b) => a.line - b.line);
+      const created = results.filter((r) => r.status === "created").length;
+      res
+        .set("cache-control", cachePolicy.none)
+        .json({ created, failed: results.length - created, results });
+    })
+    .all(methodNotAllowed("POST"));
+  return router;
+}
+
+/**
+ * The body's non-blank lines with their numbers; a 413 problem once it passes the limit.
+ * Reading stops there (even inside one endless line) but the connection stays up, so
+ * the problem reaches the client.
+ */
+async function* bodyLines(req: Request): AsyncGenerator<{ line: number; text: string }> {
+  const lines = createInterface({ input: req, crlfDelay: Infinity });
+  let received = 0;
+  const count = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > IMPORT_MAX_BODY_BYTES) {
+      req.off("data", count);
+      lines.close();
+    }
+  };
+  req.on("data", count);
+  let line = 0;
+  for await (const text of lines) {
+    if (received > IMPORT_MAX_BODY_BYTES) break;
+    line++;
+    if (text.trim() !== "") yield { line, text };
+  }
+  if (received > IMPORT_MAX_BODY_BYTES) throw tooLarge();
+}
+
+/** A line as a lot to send, or the error it is answered with. */
+function lineItem(
+  text: string,
+  position: number,
+):
+  | { lot: z.infer<typeof CreateLotBody> }
+  | { error: Extract<LineResult, { status: "failed" }>["error"] } {
+  if (position >= IMPORT_MAX_LINES) {
+    const message = `only the first ${IMPORT_MAX_LINES} lines are imported`;
+    return { error: { code: "resource_exhausted", message } };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { error: { code: "invalid_argument", message: `not JSON: ${(err as Error).message}` } };
+  }
+  try {
+    return { lot: parse(CreateLotBody, value, "body") };
+  } catch (err) {
+    if (!(err instanceof Problem)) throw err;
+    const errors = err.extensions.errors as FieldError[];
+    return { error: { code: "invalid_argument", message: err.message, errors } };
+  }
+}
+
+function catalogResult(line: number, result: ImportResult): LineResult {
+  if (result.outcome.case === "lot")
+    return { line, status: "created", lot: lotJson(result.outcome.value) };
+  const error = result.outcome.value;
+  const violations = error?.fieldViolations ?? [];
+  return {
+    line,
+    status: "failed",
+    error: {
+      code: error?.code ?? "unknown",
+      message: error?.message ?? "",
+      ...(violations.length
+        ? { errors: violations.map((v) => ({ field: v.field, message: v.description })) }
+        : {}),
+    },
+  };
+}
+
+/** A CreateLot request id (1 to 64 of [A-Za-z0-9_-]) for one line of a keyed import. */
+function lineRequestId(key: string, line: number): string {
+  return createHash("sha256").update(`${key}\n${line}`).digest("base64url");
+}
+
+function requireNdjson(req: Request): void {
+  const type = req.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type === NDJSON) return;
+  throw new Problem(
+    415,
+    "unsupported-media-type",
+    "Unsupported media type",
+    `send the lots as ${NDJSON}, one JSON object per line`,
+    { headers: { "accept-post": NDJSON } },
+  );
+}
+
+/** Closes the connection: the rest of the body is never read, so it cannot carry another request. */
+function tooLarge(): Problem {
+  return new Problem(
+    413,
+    "body-too-large",
+    "The body is too large",
+    `an import body takes at most ${IMPORT_MAX_BODY_BYTES} bytes`,
+    { headers: { connection: "close" } },
+  );
+}
+
+function tooManyLines(): Problem {
+  return new Problem(
+    413,
+    "body-too-large",
+    "The body is too large",
+    `an import takes at most ${IMPORT_MAX_LINES} lines`,
+  );
+}

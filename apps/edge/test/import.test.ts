@@ -1,0 +1,187 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as shapes from "../src/response-schemas.ts";
+import { lotBody, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+
+let stack: EdgeStack;
+let base: string;
+
+beforeAll(async () => {
+  stack = await startEdgeStack(inject("natsUrl"));
+  base = stack.base;
+});
+
+afterAll(async () => {
+  expect(await stack.stop()).toEqual([0, 0, 0, 0]);
+});
+
+interface ImportAnswer {
+  created: number;
+  failed: number;
+  results: Array<{
+    line: number;
+    status: "created" | "failed";
+    lot?: unknown;
+    error?: { code: string; message: string; errors?: Array<{ field: string; message: string }> };
+  }>;
+}
+
+function postNdjson(body: string, headers: Record<string, string>) {
+  return fetch(`${base}/v1/lots/import`, {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson", ...headers },
+    body,
+  });
+}
+
+const ndjson = (...lines: string[]) => lines.join("\n") + "\n";
+const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(lotBody(overrides));
+
+describe("bulk import over NDJSON", () => {
+  it("creates the good lines and answers the malformed and invalid ones by line number", async () => {
+    const seller = await signedInUser(base);
+    const res = await postNdjson(
+      ndjson(
+        line({ title: "Import one" }),
+        '{"title": "Broken", ',
+        line({ title: "Import two" }),
+        JSON.stringify({ title: "x", starting_price: { currency: "EUR", amount_minor: 100 } }),
+        line({ title: "Import three" }),
+      ),
+      seller.auth,
+    );
+
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as ImportAnswer;
+    expect(answer).toMatchObject({ created: 3, failed: 2 });
+    expect(answer.results.map((r) => [r.line, r.status])).toEqual([
+      [1, "created"],
+      [2, "failed"],
+      [3, "created"],
+      [4, "failed"],
+      [5, "created"],
+    ]);
+    const lots = answer.results.flatMap((r) => (r.lot ? [shapes.Lot.parse(r.lot)] : []));
+    expect(lots.map((l) => [l.title, l.seller_id])).toEqual([
+      ["Import one", seller.id],
+      ["Import two", seller.id],
+      ["Import three", seller.id],
+    ]);
+    expect(answer.results[1]!.error).toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringMatching(/^not JSON/),
+    });
+    expect(answer.results[3]!.error?.code).toBe("invalid_argument");
+    expect(answer.results[3]!.error?.errors?.map((e) => e.field)).toEqual([
+      "body.title",
+      "body.ends_at",
+    ]);
+
+    await expect
+      .poll(async () => {
+        const page = shapes.LotPage.parse(
+          await (await fetch(`${base}/v1/lots?seller_id=${seller.id}`)).json(),
+        );
+        return page.items.map((l) => l.id).sort();
+      })
+      .toEqual(lots.map((l) => l.id).sort());
+  });
+
+  it("merges the catalog's refusals with the edge's in line order, numbering blank lines too", async () => {
+    const seller = await signedInUser(base);
+    const res = await postNdjson(
+      ndjson(
+        "not json",
+        "",
+        line({ ends_at: new Date(Date.now() - 60_000).toISOString() }),
+        line(),
+      ),
+      seller.auth,
+    );
+    const answer = (await res.json()) as ImportAnswer;
+    expect(answer).toMatchObject({ created: 1, failed: 2 });
+    expect(answer.results.map((r) => [r.line, r.status])).toEqual([
+      [1, "failed"],
+      [3, "failed"],
+      [4, "created"],
+    ]);
+    expect(answer.results[1]!.error).toMatchObject({
+      code: "invalid_argument",
+      errors: [expect.objectContaining({ field: "lot.ends_at" })],
+    });
+  });
+
+  it("creates each line's lot once when an import is retried with the same Idempotency-Key", async () => {
+    const seller = await signedInUser(base);
+    const body = ndjson(line({ title: "Once" }), line({ title: "Twice" }));
+    const headers = { ...seller.auth, "idempotency-key": randomUUID() };
+    const first = (await (await postNdjson(body, headers)).json()) as ImportAnswer;
+    const retry = (await (await postNdjson(body, headers)).json()) as ImportAnswer;
+    const ids = (a: ImportAnswer) => a.results.map((r) => shapes.Lot.parse(r.lot).id);
+    expect(first.created).toBe(2);
+    expect(ids(retry)).toEqual(ids(first));
+  });
+
+  it("refuses another content type with 415 and an anonymous caller with 401", async () => {
+    const seller = await signedInUser(base);
+    const json = await fetch(`${base}/v1/lots/import`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...seller.auth },
+      body: JSON.stringify(lotBody()),
+    });
+    expect(json.status).toBe(415);
+    expect(json.headers.get("accept-post")).toBe("application/x-ndjson");
+    expect(shapes.Problem.parse(await json.json()).type).toBe(
+      "https://gavel.dev/problems/unsupported-media-type",
+    );
+
+    const anonymous = await postNdjson(ndjson(line()), {});
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("answers lines past the catalog's 1000 without sending them", async () => {
+    const seller = await signedInUser(base);
+    const res = await postNdjson(ndjson(...Array<string>(1000).fill("{}"), line()), seller.auth);
+    const answer = (await res.json()) as ImportAnswer;
+    expect(answer).toMatchObject({ created: 0, failed: 1001 });
+    expect(answer.results[999]!.error?.code).toBe("invalid_argument");
+    expect(answer.results[1000]).toMatchObject({
+      line: 1001,
+      status: "failed",
+      error: { code: "resource_exhausted" },
+    });
+  });
+
+  it("refuses a streamed body with 413 once it passes the limit", async () => {
+    const seller = await signedInUser(base);
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Never ends on its own: only the edge's limit stops it.
+        if (sent++ < 1000) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${base}/v1/lots/import`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson", ...seller.auth },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(shapes.Problem.parse(await res.json()).type).toBe(
+      "https://gavel.dev/problems/body-too-large",
+    );
+    expect(sent).toBeLessThan(1000);
+  });
+
+  it("refuses a body over the limit with 413 before reading it", async () => {
+    const seller = await signedInUser(base);
+    const res = await postNdjson(" ".repeat(4 * 1024 * 1024 + 1), seller.auth);
+    expect(res.status).toBe(413);
+    expect(shapes.Problem.parse(await res.json()).type).toBe(
+      "https://gavel.dev/problems/body-too-large",
+    );
+  });
+});
