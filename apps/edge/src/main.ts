@@ -1,24 +1,19 @@
 import http from "node:http";
-import { EDGE_IDEMPOTENCY_BUCKET, EDGE_RATE_LIMITS_BUCKET, openBucket } from "@gavel/nats";
+import { EDGE_IDEMPOTENCY_BUCKET, openBucket } from "@gavel/nats";
 import { onShutdownSignal, startRuntime } from "@gavel/service";
 import { createEdgeApp } from "./app.ts";
 import { readConfig } from "./config.ts";
-import { counterTtlMs } from "./rate-limit.ts";
+import { ensureRateLimitStream } from "./rate-limit.ts";
 import { createUpstream } from "./upstream.ts";
 
 const config = readConfig();
 const { logger, nc, verifier, natsUp } = await startRuntime("edge", config);
 const windowSeconds = config.GAVEL_RATE_LIMIT_WINDOW_SECONDS;
-const [rateLimitCounters, idempotencyRecords] = await Promise.all([
-  openBucket(nc, EDGE_RATE_LIMITS_BUCKET, {
-    ttl: counterTtlMs(windowSeconds),
-    replicas: config.GAVEL_KV_REPLICAS,
-  }),
-  openBucket(nc, EDGE_IDEMPOTENCY_BUCKET, {
-    ttl: 24 * 3600_000,
-    replicas: config.GAVEL_KV_REPLICAS,
-  }),
-]);
+await ensureRateLimitStream(nc, windowSeconds, config.GAVEL_KV_REPLICAS);
+const idempotencyRecords = await openBucket(nc, EDGE_IDEMPOTENCY_BUCKET, {
+  ttl: 24 * 3600_000,
+  replicas: config.GAVEL_KV_REPLICAS,
+});
 
 let stopping = false;
 const app = createEdgeApp({
@@ -34,7 +29,7 @@ const app = createEdgeApp({
   trustProxy: config.GAVEL_TRUST_PROXY,
   isReady: () => !stopping && natsUp(),
   rateLimits: {
-    kv: rateLimitCounters,
+    nc,
     perUser: config.GAVEL_RATE_LIMIT_PER_USER,
     perIp: config.GAVEL_RATE_LIMIT_PER_IP,
     windowSeconds,

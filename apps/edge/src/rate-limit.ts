@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { setTimeout as delay } from "node:timers/promises";
 import type { Request, RequestHandler, Response } from "express";
-import type { KV } from "@nats-io/kv";
+import { JetStreamApiError, StorageType, jetstreamManager } from "@nats-io/jetstream";
+import { Empty, headers, nanos, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
-import { isNatsUnavailable, isSafeToken } from "@gavel/nats";
+import { EDGE_RATE_LIMIT_SUBJECT_PREFIX, EDGE_RATE_LIMITS_STREAM, isSafeToken } from "@gavel/nats";
 import { callerOf } from "./authentication.ts";
 import { Problem } from "./problem.ts";
 
@@ -15,8 +15,8 @@ export interface RateLimitPolicy {
 }
 
 export interface RateLimitSettings {
-  /** Counters shared by every edge replica (EDGE_RATE_LIMITS_BUCKET). */
-  kv: KV;
+  /** Counters are shared by every edge replica through EDGE_RATE_LIMITS_STREAM. */
+  nc: NatsConnection;
   logger: Logger;
   perUser: number;
   perIp: number;
@@ -70,7 +70,6 @@ export function limitField(
 
 /** A slow or unreachable NATS must not add more than this to a request. */
 const COUNT_DEADLINE_MS = 500;
-const COUNT_ATTEMPTS = 8;
 const WARNING_INTERVAL_MS = 10_000;
 
 /**
@@ -91,10 +90,7 @@ export function rateLimits(settings: RateLimitSettings): {
       const window = fixedWindow(Date.now(), policy.windowSeconds);
       let count: number;
       try {
-        count = await withDeadline(
-          countRequest(settings.kv, counterKey(policy, id, window.start), policy.quota),
-          COUNT_DEADLINE_MS,
-        );
+        count = await countRequest(settings.nc, counterKey(policy, id, window.start));
       } catch (err) {
         // Fail open: without NATS the limits cannot be counted across replicas, and
         // refusing every request would turn a NATS outage into an API outage.
@@ -136,34 +132,49 @@ export function rateLimits(settings: RateLimitSettings): {
 }
 
 /**
- * Counts one request unless the counter already reached the quota, and returns the
- * count including this request. Writes are compare-and-set on the key's revision, so
- * each request is counted exactly once whichever replica serves it; on a conflict the
- * counter is read again after a short, jittered pause.
+ * Counts one request and returns the count including it. The counter is a subject of a
+ * JetStream counter stream: the server adds `Nats-Incr` atomically and answers with the
+ * new total, so replicas never race on a read-modify-write, and a hot client (one IP
+ * behind a NAT, say) costs one round trip per request, not a retry loop.
  */
-async function countRequest(kv: KV, key: string, quota: number): Promise<number> {
-  let conflict: unknown;
-  for (let attempt = 0; attempt < COUNT_ATTEMPTS; attempt++) {
-    const entry = await kv.get(key);
-    const current = entry?.operation === "PUT" ? Number(entry.string()) : 0;
-    if (current >= quota) return current + 1; // already refused: no write needed
-    try {
-      if (entry?.operation === "PUT") await kv.update(key, String(current + 1), entry.revision);
-      else await kv.create(key, "1");
-      return current + 1;
-    } catch (err) {
-      if (isNatsUnavailable(err)) throw err;
-      conflict = err;
-    }
-    await delay(Math.random() * 2 ** attempt);
-  }
-  throw new Error(`counter ${key} stayed contended`, { cause: conflict });
+async function countRequest(nc: NatsConnection, key: string): Promise<number> {
+  const incr = headers();
+  incr.set("Nats-Incr", "1");
+  const reply = await nc.request(`${EDGE_RATE_LIMIT_SUBJECT_PREFIX}.${key}`, Empty, {
+    headers: incr,
+    timeout: COUNT_DEADLINE_MS,
+  });
+  const ack = reply.json<{ val?: string; error?: { description?: string } }>();
+  if (ack.val === undefined)
+    throw new Error(`counter ${key} not counted: ${ack.error?.description ?? "no value"}`);
+  return Number(ack.val);
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from NATS within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+/**
+ * The counter stream, created or updated at start. In memory (a counter outlives its
+ * window by seconds, a restart forgets at most one window), replicated like the
+ * buckets, each subject dropped shortly after its window ends.
+ */
+export async function ensureRateLimitStream(
+  nc: NatsConnection,
+  windowSeconds: number,
+  replicas: number,
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const config = {
+    name: EDGE_RATE_LIMITS_STREAM,
+    subjects: [`${EDGE_RATE_LIMIT_SUBJECT_PREFIX}.>`],
+    storage: StorageType.Memory,
+    num_replicas: replicas,
+    max_age: nanos(counterTtlMs(windowSeconds)),
+    max_msgs_per_subject: 1,
+    allow_msg_counter: true,
+    allow_direct: true,
+  };
+  try {
+    await jsm.streams.add(config);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError) || err.code !== 10058) throw err;
+    await jsm.streams.update(EDGE_RATE_LIMITS_STREAM, config);
+  }
 }

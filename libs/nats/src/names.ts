@@ -24,8 +24,12 @@ export const CATALOG_REQUESTS_BUCKET = "catalog_requests";
 /** The durable consumer that keeps CATALOG_LOTS_BUCKET up to date with the events. */
 export const CATALOG_PROJECTOR_CONSUMER = "catalog-projector";
 
-/** The edge's rate-limit counters, one key per limit, client and fixed window. */
-export const EDGE_RATE_LIMITS_BUCKET = "edge_rate_limits";
+/**
+ * The edge's rate-limit counters: a JetStream counter stream (atomic `Nats-Incr`
+ * increments), one subject per limit, client and fixed window.
+ */
+export const EDGE_RATE_LIMITS_STREAM = "EDGE_RATE_LIMITS";
+export const EDGE_RATE_LIMIT_SUBJECT_PREFIX = "gavel.ratelimit";
 /** The edge's record of each Idempotency-Key: in progress, then the response to replay. */
 export const EDGE_IDEMPOTENCY_BUCKET = "edge_idempotency";
 
