@@ -46,6 +46,13 @@ export const configSchema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(64 * 1024),
+  /**
+   * A certificate and key (PEM files) turn on the TLS listener on GAVEL_HTTPS_PORT, which
+   * serves HTTP/2 and HTTP/1.1 (ALPN). In a cluster the ingress terminates TLS instead.
+   */
+  GAVEL_TLS_CERT_FILE: z.string().min(1).optional(),
+  GAVEL_TLS_KEY_FILE: z.string().min(1).optional(),
+  GAVEL_HTTPS_PORT: port(8443),
   /** How long a client may take to send a whole request. */
   GAVEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   /** Requests per window for one signed-in user, counted across every edge replica. */
@@ -58,4 +65,15 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-export const readConfig = (): Config => loadConfig(configSchema);
+const tlsPairComplete = (c: {
+  GAVEL_TLS_CERT_FILE?: string | undefined;
+  GAVEL_TLS_KEY_FILE?: string | undefined;
+}) => (c.GAVEL_TLS_CERT_FILE === undefined) === (c.GAVEL_TLS_KEY_FILE === undefined);
+
+export const readConfig = (): Config =>
+  loadConfig(
+    configSchema.refine(tlsPairComplete, {
+      message: "set both GAVEL_TLS_CERT_FILE and GAVEL_TLS_KEY_FILE, or neither",
+      path: ["GAVEL_TLS_CERT_FILE"],
+    }),
+  );

@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { EDGE_IDEMPOTENCY_BUCKET, openBucket } from "@gavel/nats";
 import { onShutdownSignal, startRuntime } from "@gavel/service";
 import { createEdgeApp } from "./app.ts";
+import { startHttp2Front } from "./http2-front.ts";
 import { readConfig } from "./config.ts";
 import { ensureRateLimitStream } from "./rate-limit.ts";
 import { createUpstream } from "./upstream.ts";
@@ -44,11 +47,26 @@ const server = http.createServer(
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
 logger.info({ url: `http://${config.HOST}:${config.PORT}/v1` }, "serving");
+const tls =
+  config.GAVEL_TLS_CERT_FILE && config.GAVEL_TLS_KEY_FILE
+    ? await startHttp2Front({
+        app,
+        appPort: (server.address() as AddressInfo).port,
+        host: config.HOST,
+        port: config.GAVEL_HTTPS_PORT,
+        cert: readFileSync(config.GAVEL_TLS_CERT_FILE),
+        key: readFileSync(config.GAVEL_TLS_KEY_FILE),
+        logger,
+      })
+    : undefined;
 
 onShutdownSignal(logger, [
   async () => {
     stopping = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = Promise.all([
+      new Promise<void>((resolve) => server.close(() => resolve())),
+      tls?.close(config.SHUTDOWN_GRACE_MS),
+    ]);
     server.closeIdleConnections();
     const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
     await closed;
