@@ -11,7 +11,7 @@ import { CancelRefused, toConnectError } from "./catalog-errors.ts";
 import { importLots } from "./lot-import.ts";
 import { createLot, type LotCreationDeps } from "./lot-creation.ts";
 import type { LotIndex } from "./lot-index.ts";
-import { afterToken, encodeLotPageToken } from "./lot-page-token.ts";
+import { pageAt } from "./lot-page-token.ts";
 import { decideCancel } from "./lot-rules.ts";
 import { visibleTo } from "./lot-view.ts";
 
@@ -65,19 +65,16 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
         v.throwIfAny();
         const query = { status: req.status, sellerId: req.sellerId, order: req.order };
         const all = index.query(query);
-        const rest = afterToken(query, req.pageToken, all);
-        if (!rest)
-          v.add(
-            "page_token",
-            "is not a token for this filter and order; start again without one",
-          ).throwIfAny();
-        const size = req.pageSize || PAGE_DEFAULT;
-        const page = rest!.slice(0, size);
-        const last = page.at(-1);
+        const page = pageAt(query, req.pageToken, all, req.pageSize || PAGE_DEFAULT);
+        if (!page) {
+          v.add("page_token", "is not a token for this filter and order; start again without one");
+          v.throwIfAny();
+        }
         const me = optionalCaller(ctx)?.userId;
         return {
-          lots: page.map((l) => visibleTo(l, me)),
-          nextPageToken: rest!.length > size && last ? encodeLotPageToken(query, last) : "",
+          lots: page!.lots.map((l) => visibleTo(l, me)),
+          nextPageToken: page!.nextPageToken,
+          previousPageToken: page!.previousPageToken,
           totalSize: all.length,
         };
       },

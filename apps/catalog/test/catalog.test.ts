@@ -150,6 +150,26 @@ describe("listing lots", () => {
     expect(seen).toEqual([...ids].reverse());
   });
 
+  it("pages back from the last page to the first with previous tokens", async () => {
+    const sellerId = randomUUID();
+    const seller = await as(sellerId);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await client.createLot({ lot: draft() }, seller)).lot!.id);
+    await expect.poll(async () => (await client.listLots({ sellerId })).totalSize).toBe(5);
+    let page = await client.listLots({ sellerId, pageSize: 2 });
+    expect(page.previousPageToken).toBe("");
+    while (page.nextPageToken)
+      page = await client.listLots({ sellerId, pageSize: 2, pageToken: page.nextPageToken });
+    const backwards: string[][] = [page.lots.map((l) => l.id)];
+    while (page.previousPageToken) {
+      page = await client.listLots({ sellerId, pageSize: 2, pageToken: page.previousPageToken });
+      backwards.unshift(page.lots.map((l) => l.id));
+    }
+    expect(backwards.flat()).toEqual([...ids].reverse());
+    expect(backwards[0]).toHaveLength(2);
+  });
+
   it("orders by soonest end and filters by status", async () => {
     const sellerId = randomUUID();
     const seller = await as(sellerId);

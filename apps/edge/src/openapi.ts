@@ -139,7 +139,7 @@ export const OPERATIONS: Operation[] = [
     tag: "auth",
     auth: "optional",
     body: requests.SignUpBody,
-    ok: { status: 201, schema: "User", description: "The new user" },
+    ok: { status: 201, schema: "Session", description: "The new user, signed in" },
     errors: [400, 409, 415],
   },
   {

@@ -1,4 +1,5 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { startService } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
 import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
@@ -92,6 +93,46 @@ describe("walking the API", () => {
       if (next) expect(response.headers.get("link")).toContain(`<${next}>; rel="next"`);
     }
     expect(titles).toEqual(["Lot 2", "Lot 1", "Lot 0"]);
+  });
+
+  it("signs a new user in at sign-up, with a token that works at once", async () => {
+    const email = `new-${Date.now()}@example.com`;
+    const created = await postJson(`${base}/v1/auth/sign-up`, {
+      email,
+      password: "correct horse battery",
+      display_name: "New",
+    });
+    expect(created.status).toBe(201);
+    const session = shapes.Session.parse(await created.json());
+    expect(created.headers.get("location")).toBe(`/v1/users/${session.user.id}`);
+    const me = await fetch(`${base}/v1/me`, {
+      headers: { authorization: `Bearer ${session.access_token}` },
+    });
+    expect(shapes.User.parse(await me.json()).email).toBe(email);
+  });
+
+  it("links back to the previous page", async () => {
+    const seller = await signedInUser(base);
+    for (let i = 0; i < 3; i++)
+      await postJson(`${base}/v1/lots`, lotBody({ title: `Page ${i}` }), seller.auth);
+    await expect
+      .poll(
+        async () =>
+          shapes.LotPage.parse(await (await fetch(`${base}/v1/lots?seller_id=${seller.id}`)).json())
+            .total,
+      )
+      .toBe(3);
+    const first = shapes.LotPage.parse(
+      await (await fetch(`${base}/v1/lots?seller_id=${seller.id}&limit=2`)).json(),
+    );
+    expect(first._links.prev).toBeUndefined();
+    const second = await fetch(`${base}${first._links.next!.href}`);
+    const secondPage = shapes.LotPage.parse(await second.json());
+    expect(second.headers.get("link")).toContain(`<${secondPage._links.prev!.href}>; rel="prev"`);
+    const back = shapes.LotPage.parse(
+      await (await fetch(`${base}${secondPage._links.prev!.href}`)).json(),
+    );
+    expect(back.items.map((l) => l.id)).toEqual(first.items.map((l) => l.id));
   });
 
   it("shows a user their own email at /v1/me", async () => {
@@ -265,6 +306,42 @@ describe("errors are problem+json with the right status, never a 5xx", () => {
       seller.auth,
     );
     expect(own.status).toBe(403);
+  });
+});
+
+describe("browsers and operations", () => {
+  it("answers CORS preflights for allowed origins only, exposing the caching headers", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${base}/v1/lots`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization,content-type",
+        },
+      });
+    const allowed = await preflight("http://localhost:8080");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:8080");
+    expect(allowed.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
+    const refused = await preflight("https://evil.example");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    const read = await fetch(`${base}/v1`, { headers: { origin: "http://localhost:8080" } });
+    expect(read.headers.get("access-control-expose-headers")).toMatch(/ETag/);
+  });
+
+  it("sends helmet's security headers", async () => {
+    const response = await fetch(`${base}/v1`);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("strict-transport-security")).toMatch(/max-age/);
+    expect(response.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("drains and exits cleanly on SIGTERM, answering not ready meanwhile", async () => {
+    const edge = await startService("edge", stack.upstreamEnv);
+    expect((await fetch(`${edge.rpcUrl}/readyz`)).status).toBe(200);
+    expect(await edge.stop("SIGTERM")).toBe(0);
+    expect(edge.logs.some((l) => l.msg === "stopped")).toBe(true);
   });
 });
 

@@ -37,9 +37,13 @@ export function lotRoutes(upstream: Upstream): Router {
       const self = pageHref(query, query.cursor);
       const first = pageHref(query, undefined);
       const next = page.nextPageToken ? pageHref(query, page.nextPageToken) : undefined;
+      const prev = page.previousPageToken ? pageHref(query, page.previousPageToken) : undefined;
+      const pages = { first, ...(prev ? { prev } : {}), ...(next ? { next } : {}) };
       res.set(
         "link",
-        [`<${first}>; rel="first"`, ...(next ? [`<${next}>; rel="next"`] : [])].join(", "),
+        Object.entries(pages)
+          .map(([rel, href]) => `<${href}>; rel="${rel}"`)
+          .join(", "),
       );
       res
         .set("cache-control", callerOf(res) ? cachePolicy.private : cachePolicy.publicCatalog)
@@ -49,8 +53,7 @@ export function lotRoutes(upstream: Upstream): Router {
         items: page.lots.map(lotJson),
         _links: {
           self: { href: self },
-          first: { href: first },
-          ...(next ? { next: { href: next } } : {}),
+          ...Object.fromEntries(Object.entries(pages).map(([rel, href]) => [rel, { href }])),
         },
       });
     })

@@ -1,4 +1,6 @@
-import { Router } from "express";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { Router, type Response } from "express";
+import type { SignInResponse } from "@gavel/proto/identity/v1/identity";
 import { requireCaller } from "../authentication.ts";
 import { cachePolicy } from "../http-caching.ts";
 import { userJson } from "../representations.ts";
@@ -31,15 +33,18 @@ export function userRoutes(upstream: Upstream): Router {
     .route("/auth/sign-up")
     .post(requireJson, async (req, res) => {
       const body = parse(SignUpBody, req.body, "body");
-      const { user } = await upstream.identity.signUp(
+      const options = onBehalfOf(req, res);
+      await upstream.identity.signUp(
         { email: body.email, password: body.password, displayName: body.display_name },
-        onBehalfOf(req, res),
+        options,
       );
-      res
-        .status(201)
-        .location(`/v1/users/${user!.id}`)
-        .set("cache-control", cachePolicy.none)
-        .json(userJson(user!));
+      // Signed in at once: a new account's first request needs a token anyway.
+      const session = await upstream.identity.signIn(
+        { email: body.email, password: body.password },
+        options,
+      );
+      res.status(201).location(`/v1/users/${session.user!.id}`);
+      sendSession(res, session);
     })
     .all(methodNotAllowed("POST"));
 
@@ -48,15 +53,17 @@ export function userRoutes(upstream: Upstream): Router {
     .post(requireJson, async (req, res) => {
       const body = parse(SignInBody, req.body, "body");
       const session = await upstream.identity.signIn(body, onBehalfOf(req, res));
-      res.set("cache-control", cachePolicy.none).json({
-        access_token: session.accessToken,
-        token_type: "Bearer",
-        expires_at: session.expiresAt
-          ? new Date(Number(session.expiresAt.seconds) * 1000).toISOString()
-          : null,
-        user: userJson(session.user!),
-      });
+      sendSession(res, session);
     })
     .all(methodNotAllowed("POST"));
   return router;
+}
+
+function sendSession(res: Response, session: SignInResponse): void {
+  res.set("cache-control", cachePolicy.none).json({
+    access_token: session.accessToken,
+    token_type: "Bearer",
+    expires_at: session.expiresAt ? timestampDate(session.expiresAt).toISOString() : null,
+    user: userJson(session.user!),
+  });
 }

@@ -336,6 +336,13 @@ export declare type ListLotsResponse = Message<"gavel.catalog.v1.ListLotsRespons
    * @generated from field: int32 total_size = 3;
    */
   totalSize: number;
+
+  /**
+   * The page before this one, with the same filters; empty on the first page.
+   *
+   * @generated from field: string previous_page_token = 4;
+   */
+  previousPageToken: string;
 };
 
 /**
