@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from "express";
 import { JetStreamApiError, StorageType, jetstreamManager } from "@nats-io/jetstream";
 import { Empty, headers, nanos, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
-import { EDGE_RATE_LIMIT_SUBJECT_PREFIX, EDGE_RATE_LIMITS_STREAM, isSafeToken } from "@gavel/nats";
+import { edgeRateLimits, isSafeToken } from "@gavel/nats";
 import { callerOf } from "./authentication.ts";
 import { Problem } from "./problem.ts";
 
@@ -15,7 +15,7 @@ export interface RateLimitPolicy {
 }
 
 export interface RateLimitSettings {
-  /** Counters are shared by every edge replica through EDGE_RATE_LIMITS_STREAM. */
+  /** Counters are shared by every edge replica through the counter stream (edgeRateLimits). */
   nc: NatsConnection;
   logger: Logger;
   perUser: number;
@@ -90,7 +90,11 @@ export function rateLimits(settings: RateLimitSettings): {
       const window = fixedWindow(Date.now(), policy.windowSeconds);
       let count: number;
       try {
-        count = await countRequest(settings.nc, counterKey(policy, id, window.start));
+        count = await countRequest(
+          settings.nc,
+          policy.windowSeconds,
+          counterKey(policy, id, window.start),
+        );
       } catch (err) {
         // Fail open: without NATS the limits cannot be counted across replicas, and
         // refusing every request would turn a NATS outage into an API outage.
@@ -137,10 +141,14 @@ export function rateLimits(settings: RateLimitSettings): {
  * new total, so replicas never race on a read-modify-write, and a hot client (one IP
  * behind a NAT, say) costs one round trip per request, not a retry loop.
  */
-async function countRequest(nc: NatsConnection, key: string): Promise<number> {
+async function countRequest(
+  nc: NatsConnection,
+  windowSeconds: number,
+  key: string,
+): Promise<number> {
   const incr = headers();
   incr.set("Nats-Incr", "1");
-  const reply = await nc.request(`${EDGE_RATE_LIMIT_SUBJECT_PREFIX}.${key}`, Empty, {
+  const reply = await nc.request(`${edgeRateLimits(windowSeconds).subjectPrefix}.${key}`, Empty, {
     headers: incr,
     timeout: COUNT_DEADLINE_MS,
   });
@@ -161,12 +169,15 @@ export async function ensureRateLimitStream(
   replicas: number,
 ): Promise<void> {
   const jsm = await jetstreamManager(nc);
+  const names = edgeRateLimits(windowSeconds);
   const config = {
-    name: EDGE_RATE_LIMITS_STREAM,
-    subjects: [`${EDGE_RATE_LIMIT_SUBJECT_PREFIX}.>`],
+    name: names.stream,
+    subjects: [`${names.subjectPrefix}.>`],
     storage: StorageType.Memory,
     num_replicas: replicas,
     max_age: nanos(counterTtlMs(windowSeconds)),
+    // No message ids here; the default two-minute window would exceed a short max_age.
+    duplicate_window: nanos(Math.min(counterTtlMs(windowSeconds), 1_000)),
     max_msgs_per_subject: 1,
     allow_msg_counter: true,
     allow_direct: true,
@@ -175,6 +186,6 @@ export async function ensureRateLimitStream(
     await jsm.streams.add(config);
   } catch (err) {
     if (!(err instanceof JetStreamApiError) || err.code !== 10058) throw err;
-    await jsm.streams.update(EDGE_RATE_LIMITS_STREAM, config);
+    await jsm.streams.update(names.stream, config);
   }
 }

@@ -28,8 +28,19 @@ export const CATALOG_PROJECTOR_CONSUMER = "catalog-projector";
  * The edge's rate-limit counters: a JetStream counter stream (atomic `Nats-Incr`
  * increments), one subject per limit, client and fixed window.
  */
-export const EDGE_RATE_LIMITS_STREAM = "EDGE_RATE_LIMITS";
 export const EDGE_RATE_LIMIT_SUBJECT_PREFIX = "gavel.ratelimit";
+
+/**
+ * One counter stream per window length: its counters expire on its own schedule, and
+ * edges configured with different windows (during a rollout) never fight over one
+ * stream's settings. Subjects: `gavel.ratelimit.w<seconds>.<counter key>`.
+ */
+export function edgeRateLimits(windowSeconds: number): { stream: string; subjectPrefix: string } {
+  return {
+    stream: `EDGE_RATE_LIMITS_${windowSeconds}S`,
+    subjectPrefix: `${EDGE_RATE_LIMIT_SUBJECT_PREFIX}.w${windowSeconds}`,
+  };
+}
 /** The edge's record of each Idempotency-Key: in progress, then the response to replay. */
 export const EDGE_IDEMPOTENCY_BUCKET = "edge_idempotency";
 
