@@ -1,4 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { once } from "node:events";
+import { connect } from "node:net";
 import { startService } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
@@ -335,6 +337,28 @@ describe("browsers and operations", () => {
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("strict-transport-security")).toMatch(/max-age/);
     expect(response.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("cuts off a client that sends its request too slowly with 408", async () => {
+    const edge = await startService("edge", {
+      ...stack.upstreamEnv,
+      GAVEL_REQUEST_TIMEOUT_MS: "1000",
+    });
+    try {
+      const { port } = new URL(edge.rpcUrl);
+      const socket = connect(Number(port), "127.0.0.1");
+      const started = Date.now();
+      socket.write(
+        "POST /v1/auth/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+      );
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      await once(socket, "close");
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await edge.stop();
+    }
   });
 
   it("drains and exits cleanly on SIGTERM, answering not ready meanwhile", async () => {
