@@ -1,13 +1,13 @@
-import { authInterceptor } from "@gavel/auth";
 import { LotStateStore, LotStream, LotWriter } from "@gavel/lot-events";
-import { onShutdownSignal, startConnectServer, startRuntime } from "@gavel/service";
+import { onShutdownSignal, serveConnect, startRuntime } from "@gavel/service";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { biddingService } from "./bidding-service.ts";
 import { readConfig } from "./config.ts";
 import { LotCloser } from "./lot-closer.ts";
 
 const config = readConfig();
-const { logger, nc, verifier, natsUp } = await startRuntime("bidding", config);
+const runtime = await startRuntime("bidding", config);
+const { logger, nc, natsUp } = runtime;
 
 const stream = new LotStream(nc);
 await stream.ensureStream(config.GAVEL_STREAM_REPLICAS);
@@ -16,12 +16,7 @@ const writer = new LotWriter(store, stream);
 const closer = new LotCloser(nc, writer, logger);
 await closer.start();
 
-const server = await startConnectServer({
-  logger,
-  host: config.HOST,
-  port: config.PORT,
-  adminPort: config.ADMIN_PORT,
-  interceptors: [authInterceptor(verifier)],
+const server = await serveConnect(runtime, config, {
   routes: (router) => router.service(BiddingService, biddingService({ writer, store, stream })),
   isReady: () => closer.caughtUp && natsUp(),
 });

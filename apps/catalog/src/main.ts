@@ -1,7 +1,6 @@
-import { authInterceptor } from "@gavel/auth";
 import { LotStateStore, LotStream, LotWriter } from "@gavel/lot-events";
 import { CATALOG_REQUESTS_BUCKET, openBucket } from "@gavel/nats";
-import { onShutdownSignal, startConnectServer, startRuntime } from "@gavel/service";
+import { onShutdownSignal, serveConnect, startRuntime } from "@gavel/service";
 import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { catalogService } from "./catalog-service.ts";
 import { readConfig } from "./config.ts";
@@ -13,7 +12,8 @@ import { Projector } from "./projector.ts";
 const REQUEST_ID_TTL_MS = 24 * 3600_000;
 
 const config = readConfig();
-const { logger, nc, verifier, natsUp } = await startRuntime("catalog", config);
+const runtime = await startRuntime("catalog", config);
+const { logger, nc, natsUp } = runtime;
 
 const stream = new LotStream(nc);
 await stream.ensureStream(config.GAVEL_STREAM_REPLICAS);
@@ -36,12 +36,7 @@ const service = catalogService({
   writer: new LotWriter(states, stream),
   minLotSeconds: config.GAVEL_MIN_LOT_SECONDS,
 });
-const server = await startConnectServer({
-  logger,
-  host: config.HOST,
-  port: config.PORT,
-  adminPort: config.ADMIN_PORT,
-  interceptors: [authInterceptor(verifier)],
+const server = await serveConnect(runtime, config, {
   routes: (router) => router.service(CatalogService, service),
   isReady: () => index.ready && natsUp(),
 });

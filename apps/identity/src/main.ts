@@ -1,12 +1,13 @@
-import { authInterceptor, TokenIssuer } from "@gavel/auth";
-import { onShutdownSignal, startConnectServer, startRuntime } from "@gavel/service";
+import { TokenIssuer } from "@gavel/auth";
+import { onShutdownSignal, serveConnect, startRuntime } from "@gavel/service";
 import { IdentityService } from "@gavel/proto/identity/v1/identity";
 import { readConfig } from "./config.ts";
 import { identityService } from "./identity-service.ts";
 import { UserStore } from "./user-store.ts";
 
 const config = readConfig();
-const { logger, nc, verifier, natsUp } = await startRuntime("identity", config);
+const runtime = await startRuntime("identity", config);
+const { logger, nc, natsUp } = runtime;
 
 const users = await UserStore.open(nc, config.GAVEL_KV_REPLICAS);
 const issuer = await TokenIssuer.fromPem(
@@ -15,12 +16,7 @@ const issuer = await TokenIssuer.fromPem(
   config.GAVEL_TOKEN_TTL_SECONDS,
 );
 
-const server = await startConnectServer({
-  logger,
-  host: config.HOST,
-  port: config.PORT,
-  adminPort: config.ADMIN_PORT,
-  interceptors: [authInterceptor(verifier)],
+const server = await serveConnect(runtime, config, {
   routes: (router) => router.service(IdentityService, identityService(users, issuer)),
   isReady: natsUp,
 });

@@ -1,7 +1,12 @@
 import type { NatsConnection } from "@nats-io/nats-core";
-import { TokenVerifier } from "@gavel/auth";
+import { authInterceptor, TokenVerifier } from "@gavel/auth";
 import { createLogger, type Logger } from "@gavel/logging";
 import { connectNats } from "@gavel/nats";
+import {
+  startConnectServer,
+  type ConnectServer,
+  type ConnectServerOptions,
+} from "./connect-server.ts";
 import { exitOnFatal } from "./shutdown.ts";
 
 export interface RuntimeConfig {
@@ -36,4 +41,29 @@ export async function startRuntime(service: string, config: RuntimeConfig): Prom
   );
   const verifier = await TokenVerifier.fromPem(config.GAVEL_JWT_PUBLIC_KEY);
   return { logger, nc, verifier, natsUp: () => !nc.isClosed() && !nc.isDraining() };
+}
+
+export interface ListenConfig {
+  HOST: string;
+  PORT: number;
+  ADMIN_PORT: number;
+}
+
+/**
+ * Serves a service's Connect routes on its configured ports, with every call's token
+ * verified by the runtime's verifier.
+ */
+export function serveConnect(
+  runtime: Runtime,
+  config: ListenConfig,
+  service: Pick<ConnectServerOptions, "routes" | "isReady">,
+): Promise<ConnectServer> {
+  return startConnectServer({
+    logger: runtime.logger,
+    host: config.HOST,
+    port: config.PORT,
+    adminPort: config.ADMIN_PORT,
+    interceptors: [authInterceptor(runtime.verifier)],
+    ...service,
+  });
 }
