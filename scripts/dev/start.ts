@@ -10,7 +10,7 @@ import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultPorts } from "@gavel/config";
-import { repoRoot, startService, type AppName, type ServiceProcess } from "@gavel/testing";
+import { repoRoot, startService, type ServiceProcess } from "@gavel/testing";
 import { devKeys } from "./dev-keys.ts";
 import { startLocalNats } from "./local-nats.ts";
 import { DEMO_PASSWORD, DEMO_USERS, seed } from "./seed.ts";
@@ -35,7 +35,7 @@ const env = {
     : {}),
 };
 
-const services: Array<Exclude<AppName, "edge">> = ["identity", "catalog", "bidding"];
+const services = ["identity", "catalog", "bidding"] as const;
 const running: ServiceProcess[] = [];
 async function stopAll(): Promise<void> {
   await Promise.all(running.map((p) => p.stop()));
@@ -55,14 +55,17 @@ try {
   );
   const edgeEnv = { ...env, ...upstream, PORT: String(defaultPorts.edge.http) };
   running.push(await startService("edge", edgeEnv, { echo: "all" }));
+  const bffEnv = { ...env, ...upstream, PORT: String(defaultPorts.bff.http) };
+  running.push(await startService("bff", bffEnv, { echo: "all" }));
   const [identity, catalog] = running;
   const lots = flags["no-seed"] ? [] : await seed(identity!.rpcUrl, catalog!.rpcUrl);
   console.log(`
 Gavel is running (Ctrl-C stops it):
   NATS                ${natsUrl}${nats ? " (monitoring http://127.0.0.1:8222)" : ""}
-  REST API            ${running.at(-1)!.rpcUrl}/v1  (docs ${running.at(-1)!.rpcUrl}/v1/docs)
+  REST API            ${running.at(-2)!.rpcUrl}/v1  (docs ${running.at(-2)!.rpcUrl}/v1/docs)
+  GraphQL             ${running.at(-1)!.rpcUrl}/graphql
 ${running
-  .slice(0, -1)
+  .slice(0, -2)
   .map(
     (p) =>
       `  ${p.app.padEnd(19)} ${p.rpcUrl}  (Connect, gRPC, gRPC-Web; health ${p.adminUrl}/readyz)`,

@@ -8,7 +8,7 @@ import {
   connectClient,
   mintToken,
   serviceEnv,
-  startService,
+  ServiceGroup,
   type ServiceProcess,
 } from "@gavel/testing";
 
@@ -18,19 +18,17 @@ type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
 /** A catalog and a number of bidding replicas on one real NATS, with clients for each. */
 export async function startBiddingStack(natsUrl: string, biddingReplicas = 1) {
   const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
-  const catalog = await startService("catalog", env);
+  const group = new ServiceGroup();
+  const catalog = await group.start("catalog", env);
   const bidding: ServiceProcess[] = [];
-  for (let i = 0; i < biddingReplicas; i++) bidding.push(await startService("bidding", env));
+  for (let i = 0; i < biddingReplicas; i++) bidding.push(await group.start("bidding", env));
   return {
     env,
     catalog,
     bidding,
     catalogClient: connectClient(CatalogService, catalog.rpcUrl),
     biddingClients: bidding.map((b) => connectClient(BiddingService, b.rpcUrl)),
-    async stop() {
-      const codes = await Promise.all([catalog, ...bidding].map((p) => p.stop()));
-      return codes;
-    },
+    stop: () => group.stop(),
   };
 }
 

@@ -1,31 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
+import { startFrontStack } from "@gavel/testing";
 
 /** identity, catalog, bidding and one edge, all real processes on one real NATS. */
 export async function startEdgeStack(natsUrl: string, edgeEnv: Record<string, string> = {}) {
-  const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
-  const [identity, catalog, bidding] = await Promise.all([
-    startService("identity", env),
-    startService("catalog", env),
-    startService("bidding", env),
-  ]);
-  const upstreamEnv = {
-    ...env,
-    GAVEL_IDENTITY_URL: identity.rpcUrl,
-    GAVEL_CATALOG_URL: catalog.rpcUrl,
-    GAVEL_BIDDING_URL: bidding.rpcUrl,
-  };
-  const edge = await startService("edge", { ...upstreamEnv, ...edgeEnv });
-  const processes: ServiceProcess[] = [identity, catalog, bidding, edge];
-  return {
-    edge,
-    base: edge.rpcUrl,
-    upstreamEnv,
-    processes,
-    async stop() {
-      return Promise.all(processes.map((p) => p.stop()));
-    },
-  };
+  const stack = await startFrontStack(natsUrl, "edge", edgeEnv);
+  return { ...stack, edge: stack.front, base: stack.front.rpcUrl };
 }
 
 export type EdgeStack = Awaited<ReturnType<typeof startEdgeStack>>;

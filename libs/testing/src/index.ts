@@ -1,7 +1,9 @@
 export { startNatsServer } from "./nats-server.ts";
 export type { NatsServerHandle } from "./nats-server.ts";
 export { startService, repoRoot } from "./service-process.ts";
-export type { ServiceProcess, AppName } from "./service-process.ts";
+export { ServiceGroup } from "./service-group.ts";
+export { startFrontStack } from "./front-stack.ts";
+export type { ServiceProcess, AppName, StartOptions } from "./service-process.ts";
 export { testKeys, mintToken, authHeader, serviceEnv } from "./test-identity.ts";
 export { connectClient, grpcClient } from "./connect-client.ts";
 export { freePort } from "./free-port.ts";

@@ -5,10 +5,10 @@ import { freePort } from "./free-port.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-export type AppName = "catalog" | "bidding" | "identity" | "edge";
+export type AppName = "catalog" | "bidding" | "identity" | "edge" | "bff";
 
 /** Apps that serve health on their one HTTP port rather than a separate admin port. */
-const SINGLE_PORT_APPS: ReadonlySet<AppName> = new Set(["edge"]);
+const SINGLE_PORT_APPS: ReadonlySet<AppName> = new Set(["edge", "bff"]);
 
 export interface ServiceProcess {
   app: AppName;

@@ -1,0 +1,31 @@
+import type { Request, Response } from "express";
+import type { Caller, TokenVerifier } from "@gavel/auth";
+import { callerFrom } from "./authentication.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+import type { RequestScope, Upstream } from "./upstream.ts";
+
+/** What every resolver of one request gets. */
+export interface GraphQLContext {
+  caller: Caller | undefined;
+  upstream: Upstream;
+  scope: RequestScope;
+  loaders: Loaders;
+}
+
+export function contextFactory(upstream: Upstream, verifier: TokenVerifier) {
+  return async ({ req, res }: { req: Request; res: Response }): Promise<GraphQLContext> => {
+    const authorization = req.get("authorization");
+    const caller = await callerFrom(authorization, verifier);
+    const scope: RequestScope = { authorization, signal: clientGone(res), calls: {} };
+    return { caller, upstream, scope, loaders: createLoaders(upstream, scope) };
+  };
+}
+
+/** Aborts when the connection closes before the response was sent. */
+function clientGone(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

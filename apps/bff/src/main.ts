@@ -1,0 +1,49 @@
+import http from "node:http";
+import { onShutdownSignal, startRuntime } from "@gavel/service";
+import { createBffApp } from "./app.ts";
+import { readConfig } from "./config.ts";
+import { createGraphQLServer } from "./graphql-server.ts";
+import { createUpstream } from "./upstream.ts";
+
+const config = readConfig();
+const { logger, nc, verifier, natsUp } = await startRuntime("bff", config);
+
+const httpServer = http.createServer({
+  requestTimeout: config.GAVEL_REQUEST_TIMEOUT_MS,
+  headersTimeout: Math.min(10_000, config.GAVEL_REQUEST_TIMEOUT_MS),
+});
+httpServer.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+const graphql = createGraphQLServer({
+  httpServer,
+  logger,
+  production: config.GAVEL_ENV === "production",
+  reportUpstreamCalls: config.GAVEL_ENV === "development",
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});
+await graphql.start();
+
+let stopping = false;
+httpServer.on(
+  "request",
+  createBffApp({
+    graphql,
+    upstream: createUpstream({
+      catalog: config.GAVEL_CATALOG_URL,
+      bidding: config.GAVEL_BIDDING_URL,
+      identity: config.GAVEL_IDENTITY_URL,
+    }),
+    verifier,
+    bodyLimitBytes: config.GAVEL_BODY_LIMIT_BYTES,
+    isReady: () => !stopping && natsUp(),
+  }),
+);
+await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
+logger.info({ url: `http://${config.HOST}:${config.PORT}/graphql` }, "serving");
+
+onShutdownSignal(logger, [
+  async () => {
+    stopping = true;
+    await graphql.stop(); // stops accepting, lets requests finish within the grace period
+  },
+  () => nc.drain(),
+]);

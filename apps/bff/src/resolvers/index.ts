@@ -1,0 +1,27 @@
+import type { Resolvers } from "../gen/resolvers-types.ts";
+import { DateTime, MinorUnits } from "../scalars.ts";
+import { Bid } from "./bid.ts";
+import { Lot } from "./lot.ts";
+import { cancelLot, createLot } from "./lot-mutations.ts";
+import { Money } from "./money.ts";
+import { placeBid } from "./place-bid.ts";
+import { Query } from "./query.ts";
+import { signIn } from "./sign-in.ts";
+import { User } from "./user.ts";
+import { Viewer } from "./viewer.ts";
+
+/**
+ * Every resolver. Union results carry their __typename, so Apollo's default type
+ * resolution picks the member; fields named as in the service's message resolve by name.
+ */
+export const resolvers: Resolvers = {
+  Query,
+  Mutation: { signIn, placeBid, createLot, cancelLot },
+  Lot,
+  Bid,
+  User,
+  Viewer,
+  Money,
+  MinorUnits,
+  DateTime,
+};

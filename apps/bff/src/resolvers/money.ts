@@ -1,0 +1,8 @@
+import type { MoneyResolvers } from "../gen/resolvers-types.ts";
+import { decimalAmount } from "../money.ts";
+
+export const Money: MoneyResolvers = {
+  currency: (money) => money.currencyCode,
+  amountMinor: (money) => money.amountMinor,
+  amount: (money) => decimalAmount(money.amountMinor),
+};

@@ -1,0 +1,33 @@
+import { ServiceGroup } from "./service-group.ts";
+import { serviceEnv } from "./test-identity.ts";
+
+/**
+ * identity, catalog and bidding, then a front (the REST edge or the GraphQL BFF) pointed
+ * at them: every process real, on one real NATS. Nothing is left running if any of them
+ * fails to start.
+ */
+export async function startFrontStack(
+  natsUrl: string,
+  front: "edge" | "bff",
+  frontEnv: Record<string, string> = {},
+) {
+  const group = new ServiceGroup();
+  const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
+  const [identity, catalog, bidding] = await Promise.all(
+    (["identity", "catalog", "bidding"] as const).map((app) => group.start(app, env)),
+  );
+  const upstreamEnv = {
+    ...env,
+    GAVEL_IDENTITY_URL: identity!.rpcUrl,
+    GAVEL_CATALOG_URL: catalog!.rpcUrl,
+    GAVEL_BIDDING_URL: bidding!.rpcUrl,
+  };
+  const frontProcess = await group.start(front, { ...upstreamEnv, ...frontEnv });
+  return {
+    front: frontProcess,
+    identity: identity!,
+    upstreamEnv,
+    processes: group.processes,
+    stop: () => group.stop(),
+  };
+}
