@@ -2,6 +2,7 @@ import type { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { TokenVerifier } from "@gavel/auth";
+import { answerHealth } from "@gavel/service";
 import { contextFactory, type GraphQLContext } from "./context.ts";
 import type { Upstream } from "./upstream.ts";
 
@@ -20,14 +21,7 @@ export function createBffApp(options: BffOptions): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
 
-  app.get("/healthz", (_req, res) => void res.set("cache-control", "no-store").send("ok"));
-  app.get("/readyz", (_req, res) => {
-    const ready = options.isReady();
-    res
-      .status(ready ? 200 : 503)
-      .set("cache-control", "no-store")
-      .send(ready ? "ready" : "not ready");
-  });
+  app.use((req, res, next) => void (answerHealth(req, res, options.isReady) || next()));
 
   app.use(
     "/graphql",

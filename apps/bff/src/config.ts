@@ -1,6 +1,12 @@
-import { defaultPorts, loadConfig, port, serviceBase, tokenVerification, z } from "@gavel/config";
-
-const url = z.url({ protocol: /^https?$/ });
+import {
+  defaultPorts,
+  loadConfig,
+  port,
+  serviceBase,
+  tokenVerification,
+  upstreamServices,
+  z,
+} from "@gavel/config";
 
 export const configSchema = z.object({
   ...serviceBase,
@@ -11,9 +17,7 @@ export const configSchema = z.object({
    * every response: the RPCs the request cost, per procedure (what the tests count).
    */
   GAVEL_ENV: z.enum(["development", "production"]).default("development"),
-  GAVEL_CATALOG_URL: url.default(`http://127.0.0.1:${defaultPorts.catalog.rpc}`),
-  GAVEL_BIDDING_URL: url.default(`http://127.0.0.1:${defaultPorts.bidding.rpc}`),
-  GAVEL_IDENTITY_URL: url.default(`http://127.0.0.1:${defaultPorts.identity.rpc}`),
+  ...upstreamServices,
   GAVEL_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

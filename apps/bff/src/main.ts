@@ -1,6 +1,7 @@
 import http from "node:http";
 import { onShutdownSignal, startRuntime } from "@gavel/service";
 import { createBffApp } from "./app.ts";
+import { upstreamUrlsOf } from "@gavel/config";
 import { readConfig } from "./config.ts";
 import { createGraphQLServer } from "./graphql-server.ts";
 import { createUpstream } from "./upstream.ts";
@@ -27,11 +28,7 @@ httpServer.on(
   "request",
   createBffApp({
     graphql,
-    upstream: createUpstream({
-      catalog: config.GAVEL_CATALOG_URL,
-      bidding: config.GAVEL_BIDDING_URL,
-      identity: config.GAVEL_IDENTITY_URL,
-    }),
+    upstream: createUpstream(upstreamUrlsOf(config)),
     verifier,
     bodyLimitBytes: config.GAVEL_BODY_LIMIT_BYTES,
     isReady: () => !stopping && natsUp(),

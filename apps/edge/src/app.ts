@@ -5,6 +5,7 @@ import helmet from "helmet";
 import type { KV } from "@nats-io/kv";
 import type { TokenVerifier } from "@gavel/auth";
 import type { Logger } from "@gavel/logging";
+import { answerHealth } from "@gavel/service";
 import { authenticate } from "./authentication.ts";
 import { idempotency } from "./idempotency.ts";
 import { openApiRoutes } from "./openapi-routes.ts";
@@ -52,14 +53,7 @@ export function createEdgeApp(options: EdgeOptions): Express {
   app.set("etag", false); // strong ETags come from resource versions, not body hashes
   app.set("query parser", "simple"); // no nested objects from ?a[b]=c
 
-  app.get("/healthz", (_req, res) => void res.set("cache-control", "no-store").send("ok"));
-  app.get("/readyz", (_req, res) => {
-    const ready = options.isReady();
-    res
-      .status(ready ? 200 : 503)
-      .set("cache-control", "no-store")
-      .send(ready ? "ready" : "not ready");
-  });
+  app.use((req, res, next) => void (answerHealth(req, res, options.isReady) || next()));
 
   app.use(helmet());
   app.use(

@@ -6,9 +6,9 @@ import {
   storageReplicas,
   tokenVerification,
   z,
+  upstreamServices,
 } from "@gavel/config";
 
-const url = z.url({ protocol: /^https?$/ });
 const list = z.string().transform((v) =>
   v
     .split(",")
@@ -32,9 +32,7 @@ export const configSchema = z.object({
       v === "true" ? true : v === "false" ? false : /^\d+$/.test(v) ? Number(v) : v,
     ),
   PORT: port(defaultPorts.edge.http),
-  GAVEL_CATALOG_URL: url.default(`http://127.0.0.1:${defaultPorts.catalog.rpc}`),
-  GAVEL_BIDDING_URL: url.default(`http://127.0.0.1:${defaultPorts.bidding.rpc}`),
-  GAVEL_IDENTITY_URL: url.default(`http://127.0.0.1:${defaultPorts.identity.rpc}`),
+  ...upstreamServices,
   /** Browser origins allowed by CORS, comma-separated. */
   GAVEL_CORS_ORIGINS: list.default([
     `http://localhost:${defaultPorts.edge.http}`,

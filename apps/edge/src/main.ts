@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { EDGE_IDEMPOTENCY_BUCKET, openBucket } from "@gavel/nats";
-import { onShutdownSignal, startRuntime } from "@gavel/service";
+import { createUpstream, onShutdownSignal, startRuntime } from "@gavel/service";
 import { createEdgeApp } from "./app.ts";
 import { startHttp2Front } from "./http2-front.ts";
+import { upstreamUrlsOf } from "@gavel/config";
 import { readConfig } from "./config.ts";
 import { ensureRateLimitStream } from "./rate-limit.ts";
-import { createUpstream } from "./upstream.ts";
 
 const config = readConfig();
 const { logger, nc, verifier, natsUp } = await startRuntime("edge", config);
@@ -20,11 +20,7 @@ const idempotencyRecords = await openBucket(nc, EDGE_IDEMPOTENCY_BUCKET, {
 
 let stopping = false;
 const app = createEdgeApp({
-  upstream: createUpstream({
-    catalog: config.GAVEL_CATALOG_URL,
-    bidding: config.GAVEL_BIDDING_URL,
-    identity: config.GAVEL_IDENTITY_URL,
-  }),
+  upstream: createUpstream(upstreamUrlsOf(config)),
   verifier,
   logger,
   corsOrigins: config.GAVEL_CORS_ORIGINS,

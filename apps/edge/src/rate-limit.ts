@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
-import { JetStreamApiError, StorageType, jetstreamManager } from "@nats-io/jetstream";
+import { StorageType, jetstreamManager } from "@nats-io/jetstream";
 import { Empty, headers, nanos, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
-import { edgeRateLimits, isSafeToken } from "@gavel/nats";
+import { addOrUpdateStream, edgeRateLimits, isSafeToken } from "@gavel/nats";
 import { callerOf } from "./authentication.ts";
 import { Problem } from "./problem.ts";
 
@@ -182,10 +182,5 @@ export async function ensureRateLimitStream(
     allow_msg_counter: true,
     allow_direct: true,
   };
-  try {
-    await jsm.streams.add(config);
-  } catch (err) {
-    if (!(err instanceof JetStreamApiError) || err.code !== 10058) throw err;
-    await jsm.streams.update(names.stream, config);
-  }
+  await addOrUpdateStream(jsm, config);
 }

@@ -6,6 +6,8 @@ export {
   storageReplicas,
   tokenVerification,
   connectServiceSettings,
+  upstreamServices,
+  upstreamUrlsOf,
 } from "./schemas.ts";
 export { defaultPorts } from "./ports.ts";
 export { z } from "zod";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultPorts } from "./ports.ts";
 
 /** A TCP port number from a string variable. */
 export const port = (fallback: number) =>
@@ -50,5 +51,26 @@ export function connectServiceSettings(ports: { rpc: number; admin: number }) {
     ...storageReplicas,
     PORT: port(ports.rpc),
     ADMIN_PORT: port(ports.admin),
+  };
+}
+
+const serviceUrl = z.url({ protocol: /^https?$/ });
+
+/** Where a front (edge, BFF) finds the internal services. */
+export const upstreamServices = {
+  GAVEL_CATALOG_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.catalog.rpc}`),
+  GAVEL_BIDDING_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.bidding.rpc}`),
+  GAVEL_IDENTITY_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.identity.rpc}`),
+};
+
+export function upstreamUrlsOf(config: {
+  GAVEL_CATALOG_URL: string;
+  GAVEL_BIDDING_URL: string;
+  GAVEL_IDENTITY_URL: string;
+}) {
+  return {
+    catalog: config.GAVEL_CATALOG_URL,
+    bidding: config.GAVEL_BIDDING_URL,
+    identity: config.GAVEL_IDENTITY_URL,
   };
 }

@@ -14,7 +14,12 @@ import {
   type StreamConfig,
 } from "@nats-io/jetstream";
 import { nanos, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
-import { LOT_EVENTS_STREAM, LOT_SUBJECT_WILDCARD, lotSubject } from "@gavel/nats";
+import {
+  addOrUpdateStream,
+  LOT_EVENTS_STREAM,
+  LOT_SUBJECT_WILDCARD,
+  lotSubject,
+} from "@gavel/nats";
 import { type LotEvent, LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 
 /** How long JetStream remembers message ids to drop duplicate appends. */
@@ -82,12 +87,7 @@ export class LotStream {
       deny_delete: true,
       deny_purge: true,
     };
-    try {
-      await jsm.streams.add(config);
-    } catch (err) {
-      if (!(err instanceof JetStreamApiError) || err.code !== 10058) throw err;
-      await jsm.streams.update(LOT_EVENTS_STREAM, config);
-    }
+    await addOrUpdateStream(jsm, config);
   }
 
   async append(event: LotEvent, options: AppendOptions): Promise<AppendResult> {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "@gavel/logging";
+import { answerHealth } from "./health.ts";
 
 export interface ConnectServerOptions {
   logger: Logger;
@@ -51,17 +52,13 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
   });
   rpc.on("sessionError", (err) => logger.debug({ err }, "http2 session error"));
 
+  const isReady = () => !stopping && (options.isReady?.() ?? true);
   const admin = http.createServer((req, res) => {
-    const ready = !stopping && (options.isReady?.() ?? true);
-    const [status, body] =
-      req.url === "/healthz"
-        ? [200, "ok"]
-        : req.url === "/readyz"
-          ? ready
-            ? [200, "ready"]
-            : [503, "not ready"]
-          : [404, "not found"];
-    res.writeHead(status, { "content-type": "text/plain", "cache-control": "no-store" }).end(body);
+    if (!answerHealth(req, res, isReady)) {
+      res
+        .writeHead(404, { "content-type": "text/plain", "cache-control": "no-store" })
+        .end("not found");
+    }
   });
 
   await listen(rpc, options.port, options.host);

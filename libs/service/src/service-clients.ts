@@ -1,0 +1,33 @@
+import type { DescService } from "@bufbuild/protobuf";
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
+import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
+import { IdentityService } from "@gavel/proto/identity/v1/identity";
+
+/** The internal services a front (the REST edge, the GraphQL BFF) calls. */
+export interface Upstream {
+  catalog: Client<typeof CatalogService>;
+  bidding: Client<typeof BiddingService>;
+  identity: Client<typeof IdentityService>;
+}
+
+export interface UpstreamUrls {
+  catalog: string;
+  bidding: string;
+  identity: string;
+}
+
+/** How long a front waits for a service before the call fails with DEADLINE_EXCEEDED. */
+export const UPSTREAM_TIMEOUT_MS = 10_000;
+
+/** Connect clients over HTTP/2 (h2c), one connection per service, shared by all requests. */
+export function createUpstream(urls: UpstreamUrls, interceptors: Interceptor[] = []): Upstream {
+  const client = <T extends DescService>(service: T, baseUrl: string) =>
+    createClient(service, createConnectTransport({ baseUrl, httpVersion: "2", interceptors }));
+  return {
+    catalog: client(CatalogService, urls.catalog),
+    bidding: client(BiddingService, urls.bidding),
+    identity: client(IdentityService, urls.identity),
+  };
+}
