@@ -1,19 +1,20 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { LotContentionError, LotNotFoundError, LotRefusal } from "@gavel/lot-events";
 import { isNatsUnavailable } from "@gavel/nats";
-import type { CancelRefusal } from "./lot-rules.ts";
+import type { Refusal } from "./lot-rules.ts";
 
-export class CancelRefused extends LotRefusal {
-  override name = "CancelRefused";
-  readonly reason: CancelRefusal;
+/** A lot rule said no: to cancelling a lot, or to watching it. */
+export class RuleRefused extends LotRefusal {
+  override name = "RuleRefused";
+  readonly reason: Refusal;
 
-  constructor(reason: CancelRefusal) {
+  constructor(reason: Refusal) {
     super(MESSAGES[reason]);
     this.reason = reason;
   }
 }
 
-const MESSAGES: Record<CancelRefusal, string> = {
+const MESSAGES: Record<Refusal, string> = {
   not_seller: "only the seller of a lot may cancel it",
   not_open: "the lot is already closed or cancelled",
   ended: "the lot has ended",
@@ -21,7 +22,7 @@ const MESSAGES: Record<CancelRefusal, string> = {
 };
 
 /** The one table from this service's refusals to Connect codes. */
-const CODES: Record<CancelRefusal, Code> = {
+const CODES: Record<Refusal, Code> = {
   not_seller: Code.PermissionDenied,
   not_open: Code.FailedPrecondition,
   ended: Code.FailedPrecondition,
@@ -30,7 +31,7 @@ const CODES: Record<CancelRefusal, Code> = {
 
 export function toConnectError(err: unknown): unknown {
   if (err instanceof ConnectError) return err;
-  if (err instanceof CancelRefused) return new ConnectError(err.message, CODES[err.reason]);
+  if (err instanceof RuleRefused) return new ConnectError(err.message, CODES[err.reason]);
   if (err instanceof LotNotFoundError) return new ConnectError(err.message, Code.NotFound);
   if (err instanceof LotContentionError) return new ConnectError(err.message, Code.Aborted);
   if (isNatsUnavailable(err)) {

@@ -1,44 +1,52 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import { optionalCaller, requireCaller } from "@gavel/auth";
 import type { LotWriter } from "@gavel/lot-events";
 import { isSafeToken } from "@gavel/nats";
 import { FieldViolations, mapHandlerErrors } from "@gavel/service";
 import { CatalogService, LotOrder, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import { CancelRefused, toConnectError } from "./catalog-errors.ts";
+import type { BidderIndex } from "./bidder-index.ts";
+import { listBidderLots } from "./bidder-lots.ts";
+import { RuleRefused, toConnectError } from "./catalog-errors.ts";
 import { importLots } from "./lot-import.ts";
 import { createLot, type LotCreationDeps } from "./lot-creation.ts";
-import type { LotIndex } from "./lot-index.ts";
-import { pageAt } from "./lot-page-token.ts";
+import { lotListing, type LotIndex } from "./lot-index.ts";
+import { checkPageSize, pageOrRefuse } from "./page-token.ts";
 import { decideCancel } from "./lot-rules.ts";
 import { visibleTo } from "./lot-view.ts";
+import type { WatchIndex } from "./watch-index.ts";
+import type { WatchStore } from "./watch-store.ts";
+import { addToWatchlist, listWatchlist, removeFromWatchlist } from "./watchlist.ts";
 
 const BATCH_MAX = 100;
-const PAGE_MAX = 100;
-const PAGE_DEFAULT = 20;
 
 export interface CatalogDeps extends LotCreationDeps {
   writer: LotWriter;
   index: LotIndex;
+  watches: WatchIndex;
+  watchStore: WatchStore;
+  bidders: BidderIndex;
 }
 
 export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogService> {
-  const { model, index, writer } = deps;
+  const { model, index, writer, watches } = deps;
+  /** Every lot this service answers with, as the caller may see it. */
+  const shown = (lot: Lot, callerId: string | undefined) =>
+    visibleTo(lot, callerId, watches.count(lot.id));
   return mapHandlerErrors(
     CatalogService,
     {
       async createLot(req, ctx) {
         const caller = requireCaller(ctx);
-        return { lot: await createLot(deps, caller.userId, req.lot, req.requestId) };
+        const lot = await createLot(deps, caller.userId, req.lot, req.requestId);
+        return { lot: shown(lot, caller.userId) };
       },
 
       async getLot(req, ctx) {
         requireLotId(req.id, "id");
-        const lot = await model.get(req.id);
-        if (!lot) throw new ConnectError(`no lot with id ${req.id}`, Code.NotFound);
-        return { lot: visibleTo(lot, optionalCaller(ctx)?.userId) };
+        return { lot: shown(await model.require(req.id), optionalCaller(ctx)?.userId) };
       },
 
       async batchGetLots(req, ctx) {
@@ -49,32 +57,30 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
         v.throwIfAny();
         const me = optionalCaller(ctx)?.userId;
         const lots = await Promise.all(ids.map((id) => model.get(id)));
-        return { lots: lots.filter((l): l is Lot => l !== undefined).map((l) => visibleTo(l, me)) };
+        return { lots: lots.filter((l): l is Lot => l !== undefined).map((l) => shown(l, me)) };
       },
 
       async listLots(req, ctx) {
         const v = new FieldViolations();
-        v.check(
-          req.pageSize >= 0 && req.pageSize <= PAGE_MAX,
-          "page_size",
-          `must be 0 to ${PAGE_MAX}`,
-        );
+        checkPageSize(v, req.pageSize);
         v.check(Object.values(LotStatus).includes(req.status), "status", "is not a lot status");
         v.check(Object.values(LotOrder).includes(req.order), "order", "is not a lot order");
         v.check(req.sellerId === "" || isSafeToken(req.sellerId), "seller_id", "must be a user id");
+        v.check(req.winnerId === "" || isSafeToken(req.winnerId), "winner_id", "must be a user id");
         v.throwIfAny();
-        const query = { status: req.status, sellerId: req.sellerId, order: req.order };
+        const query = {
+          status: req.status,
+          sellerId: req.sellerId,
+          winnerId: req.winnerId,
+          order: req.order,
+        };
         const all = index.query(query);
-        const page = pageAt(query, req.pageToken, all, req.pageSize || PAGE_DEFAULT);
-        if (!page) {
-          v.add("page_token", "is not a token for this filter and order; start again without one");
-          v.throwIfAny();
-        }
+        const page = pageOrRefuse(lotListing(query), all, req);
         const me = optionalCaller(ctx)?.userId;
         return {
-          lots: page!.lots.map((l) => visibleTo(l, me)),
-          nextPageToken: page!.nextPageToken,
-          previousPageToken: page!.previousPageToken,
+          lots: page.items.map((l) => shown(l, me)),
+          nextPageToken: page.nextPageToken,
+          previousPageToken: page.previousPageToken,
           totalSize: all.length,
         };
       },
@@ -89,7 +95,7 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
           if (state.phase === "cancelled" && state.sellerId === caller.userId)
             return { done: undefined };
           const decision = decideCancel(state, caller.userId, new Date());
-          if (decision !== "cancel") throw new CancelRefused(decision);
+          if (decision !== "cancel") throw new RuleRefused(decision);
           return {
             msgId: `cancel:${req.id}`,
             append: create(LotEventSchema, {
@@ -101,12 +107,32 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
           };
         });
         const lot = await model.refresh(req.id);
-        return { lot: lot && visibleTo(lot, caller.userId) };
+        return { lot: lot && shown(lot, caller.userId) };
       },
 
       async importLots(requests, ctx) {
         const caller = requireCaller(ctx);
         return importLots(deps, caller.userId, requests);
+      },
+
+      async addToWatchlist(req, ctx) {
+        const caller = requireCaller(ctx);
+        requireLotId(req.lotId, "lot_id");
+        return { lot: await addToWatchlist(deps, caller.userId, req.lotId) };
+      },
+
+      async removeFromWatchlist(req, ctx) {
+        const caller = requireCaller(ctx);
+        requireLotId(req.lotId, "lot_id");
+        return { lot: await removeFromWatchlist(deps, caller.userId, req.lotId) };
+      },
+
+      async listWatchlist(req, ctx) {
+        return listWatchlist(deps, requireCaller(ctx).userId, req);
+      },
+
+      async listBidderLots(req, ctx) {
+        return listBidderLots(deps, requireCaller(ctx).userId, req);
       },
     },
     toConnectError,

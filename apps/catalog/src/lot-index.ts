@@ -1,70 +1,73 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import type { KV } from "@nats-io/kv";
-import type { Logger } from "@gavel/logging";
+import type { KvEntry } from "@nats-io/kv";
 import { LotOrder, LotSchema, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
+import type { MirrorTarget } from "./kv-mirror.ts";
+import { latestFirst, soonestFirst, type Listing } from "./page-token.ts";
 
 export interface LotQuery {
   status: LotStatus;
   sellerId: string;
+  winnerId: string;
   order: LotOrder;
 }
 
 /**
- * Every lot of the read model in memory, kept current by a KV watch, for filtered and
+ * Every lot of the read model in memory, kept current by a KvMirror, for filtered and
  * sorted pages. Each catalog replica holds its own; it is fine for the tens of
  * thousands of lots a sample deployment has, and the place to swap in a search index
  * for more.
  */
-export class LotIndex {
+export class LotIndex implements MirrorTarget<Lot> {
   readonly #lots = new Map<string, Lot>();
-  #ready = false;
-  #stop: (() => void) | undefined;
 
-  get ready(): boolean {
-    return this.#ready;
+  decode(entry: KvEntry): Lot {
+    return fromBinary(LotSchema, entry.value);
   }
 
-  async start(kv: KV, logger: Logger): Promise<void> {
-    const status = await kv.status();
-    if (status.values === 0) this.#ready = true;
-    const watch = await kv.watch();
-    this.#stop = () => watch.stop();
-    void (async () => {
-      for await (const entry of watch) {
-        if (entry.operation === "PUT")
-          this.#lots.set(entry.key, fromBinary(LotSchema, entry.value));
-        else this.#lots.delete(entry.key);
-        if (entry.delta === 0) this.#ready = true;
-      }
-    })().catch((err: unknown) => logger.error({ err }, "lot index watch ended"));
+  set(lotId: string, lot: Lot): void {
+    this.#lots.set(lotId, lot);
   }
 
-  stop(): void {
-    this.#stop?.();
+  delete(lotId: string): void {
+    this.#lots.delete(lotId);
   }
 
-  /** Matching lots in order, and the key that orders each, for cursors. */
+  get(lotId: string): Lot | undefined {
+    return this.#lots.get(lotId);
+  }
+
+  /**
+   * Each entry with its lot, for lists of lots kept elsewhere (watches, bids). An entry
+   * whose lot this index has not seen yet (milliseconds old) is left out until it has.
+   */
+  withLots<E extends { lotId: string }>(entries: readonly E[]): Array<E & { lot: Lot }> {
+    return entries.flatMap((entry) => {
+      const lot = this.#lots.get(entry.lotId);
+      return lot ? [{ ...entry, lot }] : [];
+    });
+  }
+
+  /** The lots that match the filters, in no particular order (see lotListing). */
   query(q: LotQuery): Lot[] {
-    const matches = [...this.#lots.values()].filter(
+    return [...this.#lots.values()].filter(
       (lot) =>
         (q.status === LotStatus.UNSPECIFIED || lot.status === q.status) &&
-        (q.sellerId === "" || lot.sellerId === q.sellerId),
+        (q.sellerId === "" || lot.sellerId === q.sellerId) &&
+        (q.winnerId === "" || lot.winnerId === q.winnerId),
     );
-    return matches.sort((a, b) => compareLots(a, b, q.order));
   }
 }
 
-/** Newest first by id (a UUIDv7), or soonest end first with the id breaking ties. */
-export function compareLots(a: Lot, b: Lot, order: LotOrder): number {
-  if (order === LotOrder.ENDING_SOONEST) {
-    const byEnd = endMs(a) - endMs(b);
-    if (byEnd !== 0) return byEnd;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  }
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-function endMs(lot: Lot): number {
-  return lot.endsAt ? timestampMs(lot.endsAt) : 0;
+/**
+ * ListLots' order: newest first by id (a UUIDv7, so the time is in it), or soonest end
+ * first with the id breaking ties.
+ */
+export function lotListing(q: LotQuery): Listing<Lot> {
+  const soonest = q.order === LotOrder.ENDING_SOONEST;
+  return {
+    key: ["lots", q.status, q.sellerId, q.winnerId, q.order],
+    positionOf: (lot) => ({ at: soonest && lot.endsAt ? timestampMs(lot.endsAt) : 0, id: lot.id }),
+    compare: soonest ? soonestFirst : latestFirst,
+  };
 }

@@ -1,18 +1,29 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
-import type { LotStateStore } from "@gavel/lot-events";
+import { LotNotFoundError, type LotState, type LotStateStore } from "@gavel/lot-events";
 import { CATALOG_LOTS_BUCKET, openBucket } from "@gavel/nats";
 import { LotSchema, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import { lotView } from "./lot-view.ts";
+import { writeIfNewer, type VersionedCodec } from "./write-if-newer.ts";
 
-const MAX_ATTEMPTS = 10;
+const LOT_RECORD: VersionedCodec<Lot> = {
+  encode: (lot) => toBinary(LotSchema, lot),
+  decode: (bytes) => fromBinary(LotSchema, bytes),
+  version: (lot) => lot.version,
+};
+
+/** A lot's record as just written or found, and the state it was folded to. */
+export interface ProjectedLot {
+  lot: Lot;
+  state: LotState;
+}
 
 /**
  * Lots as the catalog serves them, in NATS KV, derived from each lot's event stream.
  * refresh() folds the stream and writes the record only when it is newer than what is
- * stored (compare-and-set on the KV revision), so any number of writers, in any
- * order, leave the newest version in place.
+ * stored (see writeIfNewer), so any number of writers, in any order, leave the newest
+ * version in place.
  */
 export class LotReadModel {
   readonly kv: KV;
@@ -33,34 +44,30 @@ export class LotReadModel {
 
   async get(lotId: string): Promise<Lot | undefined> {
     const entry = await this.kv.get(lotId);
-    return entry?.operation === "PUT" ? fromBinary(LotSchema, entry.value) : undefined;
+    return entry?.operation === "PUT" ? LOT_RECORD.decode(entry.value) : undefined;
+  }
+
+  /** get(), or LotNotFoundError (NOT_FOUND) for an unknown lot. */
+  async require(lotId: string): Promise<Lot> {
+    const lot = await this.get(lotId);
+    if (!lot) throw new LotNotFoundError(lotId);
+    return lot;
   }
 
   /** Brings a lot's record up to the latest event of its stream, and returns it. */
   async refresh(lotId: string): Promise<Lot | undefined> {
+    return (await this.project(lotId))?.lot;
+  }
+
+  /**
+   * refresh(), also handing back the folded state, for records derived from the same
+   * fold (the projector's bidder records). The state is the store's live cache entry,
+   * which other calls may have folded further by the time the caller reads it: still
+   * one consistent version (state.version), just a newer one.
+   */
+  async project(lotId: string): Promise<ProjectedLot | undefined> {
     const state = await this.#states.load(lotId);
     if (!state) return undefined;
-    const lot = lotView(state);
-    const bytes = toBinary(LotSchema, lot);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const entry = await this.kv.get(lotId);
-      try {
-        if (entry?.operation !== "PUT") {
-          await this.kv.create(lotId, bytes);
-          return lot;
-        }
-        const stored = fromBinary(LotSchema, entry.value);
-        if (stored.version >= lot.version) return stored;
-        await this.kv.update(lotId, bytes, entry.revision);
-        return lot;
-      } catch (err) {
-        if (!isRevisionConflict(err)) throw err;
-      }
-    }
-    throw new Error(`read model of lot ${lotId} kept changing; giving up this refresh`);
+    return { lot: await writeIfNewer(this.kv, lotId, lotView(state), LOT_RECORD), state };
   }
-}
-
-function isRevisionConflict(err: unknown): boolean {
-  return err instanceof Error && /wrong last sequence|key exists/i.test(err.message);
 }

@@ -1,10 +1,15 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { LotState } from "@gavel/lot-events";
-import { LotDraftSchema, type LotDraft } from "@gavel/proto/catalog/v1/catalog";
+import {
+  LotDraftSchema,
+  LotSchema,
+  LotStatus,
+  type LotDraft,
+} from "@gavel/proto/catalog/v1/catalog";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { describe, expect, it } from "vitest";
-import { checkDraft, decideCancel } from "./lot-rules.ts";
+import { checkDraft, decideCancel, decideWatch } from "./lot-rules.ts";
 
 /** The plain-object form of a draft (not a message), so tests can spread overrides. */
 type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
@@ -89,5 +94,20 @@ describe("decideCancel", () => {
     const closed = opened();
     closed.apply(2, create(LotEventSchema, { lotId: "l", kind: { case: "closed", value: {} } }));
     expect(decideCancel(closed, "s", NOW)).toBe("not_open");
+  });
+});
+
+describe("decideWatch", () => {
+  const lot = (status: LotStatus, endsInMs = 1000) =>
+    create(LotSchema, { id: "l", status, endsAt: timestampFromMs(NOW.getTime() + endsInMs) });
+
+  it("lets anyone watch an open lot before its end", () => {
+    expect(decideWatch(lot(LotStatus.OPEN), NOW)).toBe("watch");
+  });
+
+  it("refuses closed, cancelled and ended lots", () => {
+    expect(decideWatch(lot(LotStatus.CLOSED), NOW)).toBe("not_open");
+    expect(decideWatch(lot(LotStatus.CANCELLED), NOW)).toBe("not_open");
+    expect(decideWatch(lot(LotStatus.OPEN, 0), NOW)).toBe("ended");
   });
 });

@@ -1,7 +1,7 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { isSupportedCurrency, SUPPORTED_CURRENCIES, type LotState } from "@gavel/lot-events";
 import { FieldViolations } from "@gavel/service";
-import type { LotDraft } from "@gavel/proto/catalog/v1/catalog";
+import { LotStatus, type Lot, type LotDraft } from "@gavel/proto/catalog/v1/catalog";
 
 export const TITLE_MIN = 3;
 export const TITLE_MAX = 120;
@@ -80,6 +80,9 @@ export function checkDraft(
 }
 
 export type CancelRefusal = "not_seller" | "not_open" | "has_bids" | "ended";
+export type WatchRefusal = "not_open" | "ended";
+/** Every rule's refusals, for the one table that maps them to codes. */
+export type Refusal = CancelRefusal | WatchRefusal;
 
 /** Whether this caller may withdraw this lot now. */
 export function decideCancel(
@@ -92,4 +95,14 @@ export function decideCancel(
   if (now.getTime() >= state.endsAt.getTime()) return "ended";
   if (state.bids.length > 0) return "has_bids";
   return "cancel";
+}
+
+/**
+ * Whether a lot may be added to a watchlist now: only while it takes bids, since a
+ * closed or cancelled lot has nothing left to watch. Removing is never refused.
+ */
+export function decideWatch(lot: Lot, now: Date): WatchRefusal | "watch" {
+  if (lot.status !== LotStatus.OPEN) return "not_open";
+  if (lot.endsAt && now.getTime() >= timestampDate(lot.endsAt).getTime()) return "ended";
+  return "watch";
 }

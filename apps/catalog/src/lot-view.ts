@@ -31,8 +31,15 @@ export function lotView(state: LotState): Lot {
   });
 }
 
-/** What a given caller may see: the reserve amount is the seller's secret. */
-export function visibleTo(lot: Lot, callerId: string | undefined): Lot {
-  if (lot.sellerId === callerId) return lot;
-  return create(LotSchema, { ...lot, reservePrice: undefined });
+/**
+ * A stored lot as one caller is answered: the reserve amount is the seller's secret,
+ * and the watcher count, which is not stored (it would change the version), comes
+ * from the answering replica's index. Every lot the service returns goes through here.
+ */
+export function visibleTo(lot: Lot, callerId: string | undefined, watcherCount: number): Lot {
+  return create(LotSchema, {
+    ...lot,
+    ...(lot.sellerId === callerId ? {} : { reservePrice: undefined }),
+    watcherCount,
+  });
 }

@@ -4,9 +4,14 @@ import { onShutdownSignal, serveConnect, startRuntime } from "@gavel/service";
 import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { catalogService } from "./catalog-service.ts";
 import { readConfig } from "./config.ts";
+import { BidderIndex } from "./bidder-index.ts";
+import { BidderReadModel } from "./bidder-read-model.ts";
+import { KvMirror } from "./kv-mirror.ts";
 import { LotIndex } from "./lot-index.ts";
 import { LotReadModel } from "./lot-read-model.ts";
 import { Projector } from "./projector.ts";
+import { WatchIndex } from "./watch-index.ts";
+import { WatchStore } from "./watch-store.ts";
 
 /** How long a CreateLot request id is remembered. */
 const REQUEST_ID_TTL_MS = 24 * 3600_000;
@@ -23,9 +28,18 @@ const requests = await openBucket(nc, CATALOG_REQUESTS_BUCKET, {
   replicas: config.GAVEL_KV_REPLICAS,
   ttl: REQUEST_ID_TTL_MS,
 });
+const bidderModel = await BidderReadModel.open(nc, config.GAVEL_KV_REPLICAS);
+const watchStore = await WatchStore.open(nc, config.GAVEL_KV_REPLICAS);
+
 const index = new LotIndex();
-await index.start(model.kv, logger);
-const projector = new Projector(nc, model, logger);
+const watches = new WatchIndex();
+const bidders = new BidderIndex();
+const mirrors = await Promise.all([
+  KvMirror.start(model.kv, index, logger),
+  KvMirror.start(watchStore.kv, watches, logger),
+  KvMirror.start(bidderModel.kv, bidders, logger),
+]);
+const projector = new Projector(nc, model, bidderModel, logger);
 await projector.start();
 
 const service = catalogService({
@@ -33,17 +47,20 @@ const service = catalogService({
   model,
   requests,
   index,
+  watches,
+  watchStore,
+  bidders,
   writer: new LotWriter(states, stream),
   minLotSeconds: config.GAVEL_MIN_LOT_SECONDS,
 });
 const server = await serveConnect(runtime, config, {
   routes: (router) => router.service(CatalogService, service),
-  isReady: () => index.ready && natsUp(),
+  isReady: () => mirrors.every((m) => m.ready) && natsUp(),
 });
 
 onShutdownSignal(logger, [
   () => server.close(config.SHUTDOWN_GRACE_MS),
   () => projector.stop(),
-  async () => index.stop(),
+  async () => mirrors.forEach((m) => m.stop()),
   () => nc.drain(),
 ]);

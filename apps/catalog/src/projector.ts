@@ -6,6 +6,7 @@ import {
   jetstreamManager,
   type ConsumerConfig,
 } from "@nats-io/jetstream";
+import { fromBinary } from "@bufbuild/protobuf";
 import { nanos, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
 import {
@@ -14,24 +15,30 @@ import {
   LOT_SUBJECT_WILDCARD,
   lotIdFromSubject,
 } from "@gavel/nats";
+import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
+import type { BidderReadModel } from "./bidder-read-model.ts";
 import type { LotReadModel } from "./lot-read-model.ts";
 
 /**
- * Keeps the read model current with every lot event, whoever appended it (bids and
- * closes come from bidding). A durable consumer shared by all catalog replicas, with
- * explicit acks: an event is acknowledged only after its lot's record is refreshed,
- * so a crash means a redelivery, and a refresh is idempotent.
+ * Keeps the read models current with every lot event, whoever appended it (bids and
+ * closes come from bidding): the lot's record, and for an accepted bid, the bidder's
+ * record of that lot, both from one fold of the lot's stream. A durable consumer
+ * shared by all catalog replicas, with explicit acks: an event is acknowledged only
+ * after its records are refreshed, so a crash means a redelivery, and a refresh is
+ * idempotent.
  */
 export class Projector {
   readonly #abort = new AbortController();
   #done: Promise<void> | undefined;
   readonly #nc: NatsConnection;
   readonly #model: LotReadModel;
+  readonly #bidders: BidderReadModel;
   readonly #logger: Logger;
 
-  constructor(nc: NatsConnection, model: LotReadModel, logger: Logger) {
+  constructor(nc: NatsConnection, model: LotReadModel, bidders: BidderReadModel, logger: Logger) {
     this.#nc = nc;
     this.#model = model;
+    this.#bidders = bidders;
     this.#logger = logger;
   }
 
@@ -61,7 +68,9 @@ export class Projector {
       for await (const message of messages) {
         const lotId = lotIdFromSubject(message.subject);
         try {
-          await this.#model.refresh(lotId);
+          const projected = await this.#model.project(lotId);
+          const bidderId = bidderOf(message.data);
+          if (projected && bidderId) await this.#bidders.refresh(projected.state, bidderId);
           message.ack();
         } catch (err) {
           this.#logger.warn({ err, lot_id: lotId }, "projecting a lot event failed; redelivering");
@@ -75,4 +84,10 @@ export class Projector {
     this.#abort.abort();
     await this.#done;
   }
+}
+
+/** The bidder of an accepted-bid event; undefined for every other kind. */
+function bidderOf(data: Uint8Array): string | undefined {
+  const event = fromBinary(LotEventSchema, data);
+  return event.kind.case === "bidAccepted" ? event.kind.value.bidderId : undefined;
 }

@@ -1,29 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
 import { BadRequestSchema } from "@gavel/proto/common/v1/errors";
 import {
   CatalogService,
   ImportLotsRequestSchema,
-  LotDraftSchema,
   LotOrder,
   LotStatus,
-  type LotDraft,
 } from "@gavel/proto/catalog/v1/catalog";
 import {
-  authHeader,
   connectClient,
-  mintToken,
   serviceEnv,
   startService,
   type ServiceProcess,
   connectFailure,
 } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-
-/** The plain-object form of a draft (not a message), so tests can spread overrides. */
-type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
+import { as, draft } from "./catalog-stack.ts";
 
 let catalog: ServiceProcess;
 let client: ReturnType<typeof connectClient<typeof CatalogService>>;
@@ -39,20 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   expect(await catalog.stop()).toBe(0);
 });
-
-const draft = (overrides: DraftInit = {}): LotDraft =>
-  create(LotDraftSchema, {
-    title: "A walnut chair",
-    description: "Mid-century, lightly used.",
-    startingPrice: { currencyCode: "EUR", amountMinor: 10_00n },
-    reservePrice: { currencyCode: "EUR", amountMinor: 50_00n },
-    endsAt: timestampFromMs(Date.now() + 3600_000),
-    ...overrides,
-  });
-
-async function as(userId: string) {
-  return authHeader(await mintToken(userId));
-}
 
 describe("creating and reading lots", () => {
   it("creates an open lot and shows its reserve to the seller only", async () => {

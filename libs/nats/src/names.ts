@@ -23,6 +23,38 @@ export const CATALOG_LOTS_BUCKET = "catalog_lots";
 export const CATALOG_REQUESTS_BUCKET = "catalog_requests";
 /** The durable consumer that keeps CATALOG_LOTS_BUCKET up to date with the events. */
 export const CATALOG_PROJECTOR_CONSUMER = "catalog-projector";
+/**
+ * Who watches which lot: keyed by watchKey(), the value is when the watch began
+ * (decimal milliseconds since the epoch). Lot first, so one lot's watchers share a
+ * key prefix.
+ */
+export const CATALOG_WATCHES_BUCKET = "catalog_watches";
+/**
+ * Each user's part in each lot they bid on (a gavel.catalog.v1.BidderRecord), keyed by
+ * bidderKey(). User first, so one user's lots share a key prefix.
+ */
+export const CATALOG_BIDDERS_BUCKET = "catalog_bidders";
+
+export function watchKey(lotId: string, userId: string): string {
+  return pairKey(lotId, userId);
+}
+
+export function bidderKey(userId: string, lotId: string): string {
+  return pairKey(userId, lotId);
+}
+
+/** The two tokens of a key made by watchKey() or bidderKey(); undefined for any other. */
+export function keyPair(key: string): [string, string] | undefined {
+  const [first, second, ...rest] = key.split(".");
+  if (first === undefined || second === undefined || rest.length > 0) return undefined;
+  return isSafeToken(first) && isSafeToken(second) ? [first, second] : undefined;
+}
+
+function pairKey(first: string, second: string): string {
+  for (const token of [first, second])
+    if (!isSafeToken(token)) throw new Error(`not a safe key token: ${JSON.stringify(token)}`);
+  return `${first}.${second}`;
+}
 
 /**
  * The edge's rate-limit counters: a JetStream counter stream (atomic `Nats-Incr`
@@ -57,3 +89,9 @@ export const IDENTITY_EMAILS_BUCKET = "identity_emails";
 export function isSafeToken(value: string): boolean {
   return /^[A-Za-z0-9_-]{1,64}$/.test(value);
 }
+
+/**
+ * The BFF's automatic persisted queries: sha256 of a query to its text, shared by every
+ * BFF replica so a hash registered at one is known at all (content-addressed: never stale).
+ */
+export const BFF_PERSISTED_QUERIES_BUCKET = "bff_persisted_queries";

@@ -104,6 +104,15 @@ export declare type Lot = Message<"gavel.catalog.v1.Lot"> & {
    * @generated from field: uint64 version = 15;
    */
   version: bigint;
+
+  /**
+   * How many users watch the lot. Counted when the lot is read, from the answering
+   * replica's in-memory index of watches: eventually consistent across replicas
+   * (milliseconds behind a write), and not part of version.
+   *
+   * @generated from field: int32 watcher_count = 16;
+   */
+  watcherCount: number;
 };
 
 /**
@@ -306,6 +315,13 @@ export declare type ListLotsRequest = Message<"gavel.catalog.v1.ListLotsRequest"
    * @generated from field: string page_token = 5;
    */
   pageToken: string;
+
+  /**
+   * Only the lots this user won.
+   *
+   * @generated from field: string winner_id = 6;
+   */
+  winnerId: string;
 };
 
 /**
@@ -505,6 +521,283 @@ export declare type ImportError = Message<"gavel.catalog.v1.ImportError"> & {
 export declare const ImportErrorSchema: GenMessage<ImportError>;
 
 /**
+ * @generated from message gavel.catalog.v1.AddToWatchlistRequest
+ */
+export declare type AddToWatchlistRequest = Message<"gavel.catalog.v1.AddToWatchlistRequest"> & {
+  /**
+   * @generated from field: string lot_id = 1;
+   */
+  lotId: string;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.AddToWatchlistRequest.
+ * Use `create(AddToWatchlistRequestSchema)` to create a new message.
+ */
+export declare const AddToWatchlistRequestSchema: GenMessage<AddToWatchlistRequest>;
+
+/**
+ * @generated from message gavel.catalog.v1.AddToWatchlistResponse
+ */
+export declare type AddToWatchlistResponse = Message<"gavel.catalog.v1.AddToWatchlistResponse"> & {
+  /**
+   * @generated from field: gavel.catalog.v1.Lot lot = 1;
+   */
+  lot?: Lot | undefined;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.AddToWatchlistResponse.
+ * Use `create(AddToWatchlistResponseSchema)` to create a new message.
+ */
+export declare const AddToWatchlistResponseSchema: GenMessage<AddToWatchlistResponse>;
+
+/**
+ * @generated from message gavel.catalog.v1.RemoveFromWatchlistRequest
+ */
+export declare type RemoveFromWatchlistRequest = Message<"gavel.catalog.v1.RemoveFromWatchlistRequest"> & {
+  /**
+   * @generated from field: string lot_id = 1;
+   */
+  lotId: string;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.RemoveFromWatchlistRequest.
+ * Use `create(RemoveFromWatchlistRequestSchema)` to create a new message.
+ */
+export declare const RemoveFromWatchlistRequestSchema: GenMessage<RemoveFromWatchlistRequest>;
+
+/**
+ * @generated from message gavel.catalog.v1.RemoveFromWatchlistResponse
+ */
+export declare type RemoveFromWatchlistResponse = Message<"gavel.catalog.v1.RemoveFromWatchlistResponse"> & {
+  /**
+   * @generated from field: gavel.catalog.v1.Lot lot = 1;
+   */
+  lot?: Lot | undefined;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.RemoveFromWatchlistResponse.
+ * Use `create(RemoveFromWatchlistResponseSchema)` to create a new message.
+ */
+export declare const RemoveFromWatchlistResponseSchema: GenMessage<RemoveFromWatchlistResponse>;
+
+/**
+ * @generated from message gavel.catalog.v1.ListWatchlistRequest
+ */
+export declare type ListWatchlistRequest = Message<"gavel.catalog.v1.ListWatchlistRequest"> & {
+  /**
+   * 1 to 100; 0 means 20.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token, for the same caller.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.ListWatchlistRequest.
+ * Use `create(ListWatchlistRequestSchema)` to create a new message.
+ */
+export declare const ListWatchlistRequestSchema: GenMessage<ListWatchlistRequest>;
+
+/**
+ * @generated from message gavel.catalog.v1.ListWatchlistResponse
+ */
+export declare type ListWatchlistResponse = Message<"gavel.catalog.v1.ListWatchlistResponse"> & {
+  /**
+   * @generated from field: repeated gavel.catalog.v1.WatchedLot watched = 1;
+   */
+  watched: WatchedLot[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * How many lots the caller watches.
+   *
+   * @generated from field: int32 total_size = 3;
+   */
+  totalSize: number;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.ListWatchlistResponse.
+ * Use `create(ListWatchlistResponseSchema)` to create a new message.
+ */
+export declare const ListWatchlistResponseSchema: GenMessage<ListWatchlistResponse>;
+
+/**
+ * @generated from message gavel.catalog.v1.WatchedLot
+ */
+export declare type WatchedLot = Message<"gavel.catalog.v1.WatchedLot"> & {
+  /**
+   * @generated from field: gavel.catalog.v1.Lot lot = 1;
+   */
+  lot?: Lot | undefined;
+
+  /**
+   * When the caller first watched the lot.
+   *
+   * @generated from field: google.protobuf.Timestamp watched_since = 2;
+   */
+  watchedSince?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.WatchedLot.
+ * Use `create(WatchedLotSchema)` to create a new message.
+ */
+export declare const WatchedLotSchema: GenMessage<WatchedLot>;
+
+/**
+ * @generated from message gavel.catalog.v1.ListBidderLotsRequest
+ */
+export declare type ListBidderLotsRequest = Message<"gavel.catalog.v1.ListBidderLotsRequest"> & {
+  /**
+   * 1 to 100; 0 means 20.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token, for the same caller.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.ListBidderLotsRequest.
+ * Use `create(ListBidderLotsRequestSchema)` to create a new message.
+ */
+export declare const ListBidderLotsRequestSchema: GenMessage<ListBidderLotsRequest>;
+
+/**
+ * @generated from message gavel.catalog.v1.ListBidderLotsResponse
+ */
+export declare type ListBidderLotsResponse = Message<"gavel.catalog.v1.ListBidderLotsResponse"> & {
+  /**
+   * @generated from field: repeated gavel.catalog.v1.BidderLot lots = 1;
+   */
+  lots: BidderLot[];
+
+  /**
+   * Empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * How many lots the caller has bid on.
+   *
+   * @generated from field: int32 total_size = 3;
+   */
+  totalSize: number;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.ListBidderLotsResponse.
+ * Use `create(ListBidderLotsResponseSchema)` to create a new message.
+ */
+export declare const ListBidderLotsResponseSchema: GenMessage<ListBidderLotsResponse>;
+
+/**
+ * A lot the caller has bid on, and the caller's part in it.
+ *
+ * @generated from message gavel.catalog.v1.BidderLot
+ */
+export declare type BidderLot = Message<"gavel.catalog.v1.BidderLot"> & {
+  /**
+   * @generated from field: gavel.catalog.v1.Lot lot = 1;
+   */
+  lot?: Lot | undefined;
+
+  /**
+   * @generated from field: gavel.common.v1.Money highest_own_bid = 2;
+   */
+  highestOwnBid?: Money | undefined;
+
+  /**
+   * @generated from field: int32 own_bid_count = 3;
+   */
+  ownBidCount: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_bid_at = 4;
+   */
+  lastBidAt?: Timestamp | undefined;
+
+  /**
+   * Whether the lot's highest bid is the caller's: while the lot is open, that the
+   * caller is winning. Once it closed, lot.winner_id says who won (a leading bid below
+   * the reserve does not).
+   *
+   * @generated from field: bool leading = 5;
+   */
+  leading: boolean;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.BidderLot.
+ * Use `create(BidderLotSchema)` to create a new message.
+ */
+export declare const BidderLotSchema: GenMessage<BidderLot>;
+
+/**
+ * Internal storage, in no request or response: one user's part in one lot, as the
+ * catalog keeps it in its catalog_bidders KV bucket (key "<user id>.<lot id>"). The
+ * catalog's projector writes it from the lot's events; ListBidderLots reads it.
+ *
+ * @generated from message gavel.catalog.v1.BidderRecord
+ */
+export declare type BidderRecord = Message<"gavel.catalog.v1.BidderRecord"> & {
+  /**
+   * @generated from field: gavel.common.v1.Money highest_own_bid = 1;
+   */
+  highestOwnBid?: Money | undefined;
+
+  /**
+   * @generated from field: int32 own_bid_count = 2;
+   */
+  ownBidCount: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_bid_at = 3;
+   */
+  lastBidAt?: Timestamp | undefined;
+
+  /**
+   * The lot version (stream sequence) this was computed at: a write replaces only an
+   * older record.
+   *
+   * @generated from field: uint64 version = 4;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message gavel.catalog.v1.BidderRecord.
+ * Use `create(BidderRecordSchema)` to create a new message.
+ */
+export declare const BidderRecordSchema: GenMessage<BidderRecord>;
+
+/**
  * @generated from enum gavel.catalog.v1.LotStatus
  */
 export enum LotStatus {
@@ -639,6 +932,51 @@ export declare const CatalogService: GenService<{
     methodKind: "client_streaming";
     input: typeof ImportLotsRequestSchema;
     output: typeof ImportLotsResponseSchema;
+  },
+  /**
+   * Adds an open lot to the signed-in caller's watchlist. Watching a lot again is fine
+   * and keeps the time it was first watched. NOT_FOUND for an unknown lot,
+   * FAILED_PRECONDITION for a lot that is closed, cancelled or past its end: there is
+   * nothing left to watch.
+   *
+   * @generated from rpc gavel.catalog.v1.CatalogService.AddToWatchlist
+   */
+  addToWatchlist: {
+    methodKind: "unary";
+    input: typeof AddToWatchlistRequestSchema;
+    output: typeof AddToWatchlistResponseSchema;
+  },
+  /**
+   * Removes a lot from the signed-in caller's watchlist, whatever the lot's status.
+   * Removing a lot that is not watched is fine. NOT_FOUND for an unknown lot.
+   *
+   * @generated from rpc gavel.catalog.v1.CatalogService.RemoveFromWatchlist
+   */
+  removeFromWatchlist: {
+    methodKind: "unary";
+    input: typeof RemoveFromWatchlistRequestSchema;
+    output: typeof RemoveFromWatchlistResponseSchema;
+  },
+  /**
+   * Pages through the signed-in caller's watched lots, most recently watched first.
+   *
+   * @generated from rpc gavel.catalog.v1.CatalogService.ListWatchlist
+   */
+  listWatchlist: {
+    methodKind: "unary";
+    input: typeof ListWatchlistRequestSchema;
+    output: typeof ListWatchlistResponseSchema;
+  },
+  /**
+   * Pages through the lots the signed-in caller has bid on, the most recent own bid
+   * first, with the caller's part in each.
+   *
+   * @generated from rpc gavel.catalog.v1.CatalogService.ListBidderLots
+   */
+  listBidderLots: {
+    methodKind: "unary";
+    input: typeof ListBidderLotsRequestSchema;
+    output: typeof ListBidderLotsResponseSchema;
   },
 }>;
 
