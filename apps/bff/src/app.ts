@@ -1,5 +1,7 @@
 import type { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
+import compression from "compression";
+import cors from "cors";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { TokenVerifier } from "@gavel/auth";
 import { answerHealth } from "@gavel/service";
@@ -11,6 +13,10 @@ export interface BffOptions {
   upstream: Upstream;
   verifier: TokenVerifier;
   bodyLimitBytes: number;
+  /** Loaders batch ids per service call (see config GAVEL_GRAPHQL_BATCHING). */
+  batching: boolean;
+  /** Browser origins allowed by CORS (the web page's). */
+  corsOrigins: string[];
   /** /readyz answers 503 while this returns false. */
   isReady: () => boolean;
 }
@@ -25,9 +31,23 @@ export function createBffApp(options: BffOptions): Express {
 
   app.use(
     "/graphql",
+    cors({
+      origin: (origin, callback) =>
+        callback(null, origin === undefined || options.corsOrigins.includes(origin)),
+      // What Apollo Client sends: the last two satisfy CSRF prevention on GET.
+      allowedHeaders: [
+        "Authorization",
+        "Content-Type",
+        "Apollo-Require-Preflight",
+        "X-Apollo-Operation-Name",
+      ],
+      methods: ["GET", "POST"],
+      maxAge: 600,
+    }),
+    compression({ threshold: 1024 }),
     express.json({ limit: options.bodyLimitBytes }),
     expressMiddleware(options.graphql, {
-      context: contextFactory(options.upstream, options.verifier),
+      context: contextFactory(options.upstream, options.verifier, options.batching),
     }),
   );
   app.use((req, res) => {

@@ -12,12 +12,12 @@ export interface GraphQLContext {
   loaders: Loaders;
 }
 
-export function contextFactory(upstream: Upstream, verifier: TokenVerifier) {
+export function contextFactory(upstream: Upstream, verifier: TokenVerifier, batching: boolean) {
   return async ({ req, res }: { req: Request; res: Response }): Promise<GraphQLContext> => {
     const authorization = req.get("authorization");
     const caller = await callerFrom(authorization, verifier);
     const scope: RequestScope = { authorization, signal: clientGone(res), calls: {} };
-    return { caller, upstream, scope, loaders: createLoaders(upstream, scope) };
+    return { caller, upstream, scope, loaders: createLoaders(upstream, scope, batching) };
   };
 }
 

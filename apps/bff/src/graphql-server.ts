@@ -1,13 +1,16 @@
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import type { KeyValueCache } from "@apollo/utils.keyvaluecache";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ConnectError } from "@connectrpc/connect";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "@gavel/logging";
+import { cacheControlPlugins } from "./cache-control.ts";
 import { graphQLErrorFrom, INTERNAL_CODE } from "./connect-errors.ts";
 import type { GraphQLContext } from "./context.ts";
+import { queryLimitsPlugin, type QueryLimits } from "./query-limits.ts";
 import { resolvers } from "./resolvers/index.ts";
 
 /** The SDL lives beside package.json, one level above both src/ and dist/. */
@@ -21,6 +24,12 @@ export interface GraphQLServerOptions {
   /** Adds extensions.upstreamCalls to every response (development only). */
   reportUpstreamCalls: boolean;
   shutdownGraceMs: number;
+  /** Refused before validation: the parser stops counting at this many tokens. */
+  maxTokens: number;
+  /** Refused before execution, with the measures in the error. */
+  limits: QueryLimits;
+  /** Where automatic persisted queries live (shared by replicas). */
+  persistedQueries: KeyValueCache<string>;
 }
 
 export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<GraphQLContext> {
@@ -31,6 +40,9 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts stops it, in order, on SIGTERM
+    parseOptions: { maxTokens: options.maxTokens },
+    persistedQueries: { cache: options.persistedQueries },
+    allowBatchedHttpRequests: false, // one operation per request; loaders batch the RPCs
 
     formatError: formatErrorWith(options.logger),
     plugins: [
@@ -38,6 +50,8 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
         httpServer: options.httpServer,
         stopGracePeriodMillis: options.shutdownGraceMs,
       }),
+      queryLimitsPlugin(options.limits),
+      ...cacheControlPlugins(),
       ...(options.reportUpstreamCalls ? [upstreamCallsExtension] : []),
     ],
   });
@@ -53,18 +67,37 @@ function formatErrorWith(logger: Logger) {
     const fromService = original instanceof ConnectError ? graphQLErrorFrom(original) : undefined;
     const mapped = fromService
       ? { message: fromService.message, code: fromService.extensions.code }
-      : { message: formatted.message, code: formatted.extensions?.code ?? INTERNAL_CODE };
-    if (mapped.code !== INTERNAL_CODE) return { ...formatted, ...withCode(mapped) };
+      : { message: formatted.message, code: ownCode(error) ?? codeByStatus(error) };
+    if (mapped.code !== INTERNAL_CODE) {
+      // Keep what the error says beyond its code (a refused query's measures and limits).
+      return {
+        ...formatted,
+        message: mapped.message,
+        extensions: { ...formatted.extensions, code: mapped.code },
+      };
+    }
     logger.error({ err: original, path: formatted.path }, "resolver failed unexpectedly");
     return {
       ...formatted,
-      ...withCode({ message: "an internal error occurred", code: INTERNAL_CODE }),
+      message: "an internal error occurred",
+      extensions: { code: INTERNAL_CODE },
     };
   };
 }
 
-function withCode(e: { message: string; code: unknown }) {
-  return { message: e.message, extensions: { code: e.code } };
+/** The code an error was raised with (Apollo adds INTERNAL_SERVER_ERROR to the others). */
+function ownCode(error: unknown): unknown {
+  return error instanceof GraphQLError ? error.extensions.code : undefined;
+}
+
+/**
+ * Apollo's own refusals of a request (a persisted query whose hash does not match its
+ * text, ...) carry an HTTP status but no code: a 4xx one is the client's to fix.
+ */
+function codeByStatus(error: unknown): string {
+  const status = error instanceof GraphQLError ? error.extensions.http : undefined;
+  const code = (status as { status?: number } | undefined)?.status;
+  return code !== undefined && code >= 400 && code < 500 ? "BAD_REQUEST" : INTERNAL_CODE;
 }
 
 /** What the tests read to prove the loaders batch: the RPCs a request cost, by procedure. */

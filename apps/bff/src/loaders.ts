@@ -16,25 +16,17 @@ export interface Loaders {
 /** What BatchGetUsers and BatchGetLots accept in one call. */
 const MAX_BATCH = 100;
 
-export function createLoaders(upstream: Upstream, scope: RequestScope): Loaders {
+export function createLoaders(upstream: Upstream, scope: RequestScope, batching = true): Loaders {
+  const options = { maxBatchSize: MAX_BATCH, batch: batching };
   return {
-    users: new DataLoader(
-      async (ids) => {
-        const { users } = await upstream.identity.batchGetUsers(
-          { ids: [...ids] },
-          onBehalfOf(scope),
-        );
-        return inOrder(ids, users);
-      },
-      { maxBatchSize: MAX_BATCH },
-    ),
-    lots: new DataLoader(
-      async (ids) => {
-        const { lots } = await upstream.catalog.batchGetLots({ ids: [...ids] }, onBehalfOf(scope));
-        return inOrder(ids, lots);
-      },
-      { maxBatchSize: MAX_BATCH },
-    ),
+    users: new DataLoader(async (ids) => {
+      const { users } = await upstream.identity.batchGetUsers({ ids: [...ids] }, onBehalfOf(scope));
+      return inOrder(ids, users);
+    }, options),
+    lots: new DataLoader(async (ids) => {
+      const { lots } = await upstream.catalog.batchGetLots({ ids: [...ids] }, onBehalfOf(scope));
+      return inOrder(ids, lots);
+    }, options),
   };
 }
 

@@ -94,3 +94,77 @@ describe("bad requests are GraphQL errors with a code, never a 5xx", () => {
     }
   });
 });
+
+/** A request refused by the query limits: its status, error and what it cost upstream. */
+async function refused(query: string) {
+  const res = await fetch(stack.endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as {
+    errors: Array<{ message: string; extensions: Record<string, unknown> }>;
+    extensions?: { upstreamCalls?: Record<string, number> };
+  };
+  return { status: res.status, error: body.errors[0]!, upstreamCalls: body.extensions };
+}
+
+describe("query limits refuse expensive queries before they run", () => {
+  it("refuses a depth bomb with QUERY_TOO_DEEP and its depth", async () => {
+    let nested = "id";
+    for (let i = 0; i < 4; i++) nested = `bids(first: 1) { edges { node { lot { ${nested} } } } }`;
+    const { status, error } = await refused(`{ lot(id: "x") { ${nested} } }`);
+    expect(status).toBe(400);
+    expect(error.extensions).toMatchObject({
+      code: "QUERY_TOO_DEEP",
+      measured: { depth: 18 },
+      limits: { depth: 10 },
+    });
+    expect(error.message).toMatch(/18 deep; at most 10/);
+  });
+
+  it("refuses an alias bomb with TOO_MANY_ALIASES", async () => {
+    const aliases = Array.from({ length: 200 }, (_, i) => `a${i}: __typename`).join(" ");
+    const { status, error } = await refused(`{ ${aliases} }`);
+    expect(status).toBe(400);
+    expect(error.extensions).toMatchObject({
+      code: "TOO_MANY_ALIASES",
+      measured: { aliases: 200 },
+    });
+  });
+
+  it("refuses a query whose list sizes multiply past the cost limit, with its cost", async () => {
+    const { status, error } = await refused(`{ lots(first: 100) { edges { node {
+      bids(first: 100) { edges { node { bidder { displayName } } } } } } } }`);
+    expect(status).toBe(400);
+    // lots 1 + 100 × (edges 1 + node 1 + bids (1 + 100 × (edges 1 + node 1 + bidder 2)))
+    const cost = 1 + 100 * (1 + 1 + 1 + 100 * 4);
+    expect(error.extensions).toMatchObject({ code: "QUERY_TOO_COSTLY", measured: { cost } });
+    expect(error.message).toContain(String(cost));
+  });
+
+  it("refuses too many directives with TOO_MANY_DIRECTIVES", async () => {
+    const parts = Array.from({ length: 30 }, () => "... @include(if: true) { totalCount }");
+    const { status, error } = await refused(`{ lots(first: 1) { ${parts.join(" ")} } }`);
+    expect(status).toBe(400);
+    expect(error.extensions).toMatchObject({ code: "TOO_MANY_DIRECTIVES" });
+  });
+
+  it("stops parsing an oversized document at the token limit", async () => {
+    const fields = Array.from({ length: 2500 }, () => "totalCount").join(" ");
+    const { status, error } = await refused(`{ lots(first: 1) { ${fields} } }`);
+    expect(status).toBe(400);
+    expect(error.extensions.code).toBe("GRAPHQL_PARSE_FAILED");
+    expect(error.message).toMatch(/2000 tokens/);
+  });
+
+  it("calls no service for a refused query, and serves the next honest one", async () => {
+    const { upstreamCalls } = await refused(`{ lots(first: 100) { edges { node {
+      bids(first: 100) { edges { node { id } } } } } } }`);
+    expect(upstreamCalls?.upstreamCalls ?? {}).toEqual({});
+    const ok = await new GraphQLClient(stack.endpoint).request<{ lots: { totalCount: number } }>(
+      `{ lots(first: 5) { totalCount } }`,
+    );
+    expect(ok.lots.totalCount).toBeGreaterThanOrEqual(0);
+  });
+});

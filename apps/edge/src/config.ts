@@ -1,4 +1,5 @@
 import {
+  corsOrigins,
   defaultPorts,
   loadConfig,
   port,
@@ -8,13 +9,6 @@ import {
   z,
   upstreamServices,
 } from "@gavel/config";
-
-const list = z.string().transform((v) =>
-  v
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
 
 export const configSchema = z.object({
   ...serviceBase,
@@ -33,11 +27,7 @@ export const configSchema = z.object({
     ),
   PORT: port(defaultPorts.edge.http),
   ...upstreamServices,
-  /** Browser origins allowed by CORS, comma-separated. */
-  GAVEL_CORS_ORIGINS: list.default([
-    `http://localhost:${defaultPorts.edge.http}`,
-    `http://127.0.0.1:${defaultPorts.edge.http}`,
-  ]),
+  ...corsOrigins,
   GAVEL_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

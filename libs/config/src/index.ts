@@ -8,6 +8,8 @@ export {
   connectServiceSettings,
   upstreamServices,
   upstreamUrlsOf,
+  commaList,
+  corsOrigins,
 } from "./schemas.ts";
 export { defaultPorts } from "./ports.ts";
 export { z } from "zod";

@@ -57,6 +57,25 @@ export function connectServiceSettings(ports: { rpc: number; admin: number }) {
 const serviceUrl = z.url({ protocol: /^https?$/ });
 
 /** Where a front (edge, BFF) finds the internal services. */
+/** A comma-separated list; blanks around and between items are dropped. */
+export const commaList = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+/**
+ * Browser origins the fronts (edge, BFF) allow by CORS, comma-separated. By default the
+ * web page's, which the edge serves; behind the chart's Ingress all share one origin.
+ */
+export const corsOrigins = {
+  GAVEL_CORS_ORIGINS: commaList.default([
+    `http://localhost:${defaultPorts.edge.http}`,
+    `http://127.0.0.1:${defaultPorts.edge.http}`,
+  ]),
+};
+
 export const upstreamServices = {
   GAVEL_CATALOG_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.catalog.rpc}`),
   GAVEL_BIDDING_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.bidding.rpc}`),

@@ -65,6 +65,10 @@ export type BidTooLow = Problem & {
   minimumNextBid?: Maybe<Money>;
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CancelLotResult = LotCancelled | NotAllowed | NotFound | ValidationFailed;
 
 export type CreateLotInput = {
@@ -437,6 +441,7 @@ export type ResolversTypes = {
   BidPlaced: ResolverTypeWrapper<Omit<BidPlaced, 'bid' | 'lot' | 'minimumNextBid'> & { bid: ResolversTypes['Bid'], lot?: Maybe<ResolversTypes['Lot']>, minimumNextBid?: Maybe<ResolversTypes['Money']> }>;
   BidTooLow: ResolverTypeWrapper<Omit<BidTooLow, 'minimumNextBid'> & { minimumNextBid?: Maybe<ResolversTypes['Money']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   CancelLotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CancelLotResult']>;
   CreateLotInput: CreateLotInput;
   CreateLotResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateLotResult']>;
@@ -513,6 +518,14 @@ export type ResolversParentTypes = {
   ValidationFailed: ValidationFailed;
   Viewer: Caller;
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AlreadyHighestBidderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AlreadyHighestBidder'] = ResolversParentTypes['AlreadyHighestBidder']> = {
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -732,3 +745,6 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Viewer?: ViewerResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};
