@@ -36,6 +36,7 @@ const config: CodegenConfig = {
           User: "@gavel/proto/identity/v1/identity#User as UserMessage",
           Money: "@gavel/proto/common/v1/money#Money as MoneyMessage",
           Viewer: "@gavel/auth#Caller",
+          ViewerBid: "@gavel/proto/catalog/v1/catalog#BidderLot as BidderLotMessage",
         },
       },
     },

@@ -8,7 +8,8 @@ import { placeBid } from "./place-bid.ts";
 import { Query } from "./query.ts";
 import { signIn } from "./sign-in.ts";
 import { User } from "./user.ts";
-import { Viewer } from "./viewer.ts";
+import { Viewer, ViewerBid } from "./viewer.ts";
+import { unwatchLot, watchLot } from "./watch-lot.ts";
 
 /**
  * Every resolver. Union results carry their __typename, so Apollo's default type
@@ -16,11 +17,12 @@ import { Viewer } from "./viewer.ts";
  */
 export const resolvers: Resolvers = {
   Query,
-  Mutation: { signIn, placeBid, createLot, cancelLot },
+  Mutation: { signIn, placeBid, createLot, cancelLot, watchLot, unwatchLot },
   Lot,
   Bid,
   User,
   Viewer,
+  ViewerBid,
   Money,
   MinorUnits,
   DateTime,

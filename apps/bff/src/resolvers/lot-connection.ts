@@ -10,6 +10,7 @@ const MAX_LOTS = 100;
 export interface LotQuery {
   status?: LotStatus | null;
   sellerId?: string | null;
+  winnerId?: string | null;
   order?: LotOrder | null;
 }
 
@@ -25,6 +26,7 @@ export async function lotConnection(
     {
       status: protoStatus(query.status),
       sellerId: query.sellerId ?? "",
+      winnerId: query.winnerId ?? "",
       order: protoOrder(query.order),
       pageSize: request.pageSize,
       pageToken: request.pageToken,
