@@ -4,7 +4,7 @@ import { LotState } from "@gavel/lot-events";
 import { MoneySchema } from "@gavel/proto/common/v1/money";
 import { LotEventSchema, type LotEvent } from "@gavel/proto/lot/v1/lot_events";
 import { describe, expect, it } from "vitest";
-import { decideBid, decideClose, incrementAbove, minimumNextBid } from "./bid-rules.ts";
+import { decideBid, decideClose } from "./bid-rules.ts";
 
 const T0 = new Date("2026-01-01T12:00:00Z");
 const END = new Date(T0.getTime() + 3600_000);
@@ -64,31 +64,6 @@ const bid = (bidderId: string, minor: bigint, bidId = "b1", currency = "EUR") =>
   bidId,
   bidderId,
   amount: { currency, minor },
-});
-
-describe("increments", () => {
-  it.each([
-    [0n, 1_00n],
-    [99_99n, 1_00n],
-    [100_00n, 5_00n],
-    [499_99n, 5_00n],
-    [500_00n, 10_00n],
-    [1_000_00n, 25_00n],
-    [5_000_00n, 100_00n],
-    [25_000_00n, 250_00n],
-    [10_000_000_00n, 250_00n],
-  ])("above %i the next bid adds %i", (highest, increment) => {
-    expect(incrementAbove(highest)).toBe(increment);
-  });
-
-  it("asks for the starting price first, then the highest bid plus its increment", () => {
-    const state = lot({ start: 95_00n });
-    expect(minimumNextBid(state).minor).toBe(95_00n);
-    withBid(state, "a", 99_50n);
-    expect(minimumNextBid(state).minor).toBe(100_50n);
-    withBid(state, "b", 100_50n);
-    expect(minimumNextBid(state).minor).toBe(105_50n);
-  });
 });
 
 describe("decideBid", () => {

@@ -1,30 +1,4 @@
-import type { AcceptedBid, Amount, LotState } from "@gavel/lot-events";
-
-/**
- * The smallest raise over the current highest bid, by price band, in minor units of a
- * two-decimal currency: below 100.00 the next bid must add 1.00, and so on.
- */
-export const INCREMENT_BANDS: ReadonlyArray<{ below: bigint; increment: bigint }> = [
-  { below: 100_00n, increment: 1_00n },
-  { below: 500_00n, increment: 5_00n },
-  { below: 1_000_00n, increment: 10_00n },
-  { below: 5_000_00n, increment: 25_00n },
-  { below: 25_000_00n, increment: 100_00n },
-];
-export const TOP_INCREMENT = 250_00n;
-
-export function incrementAbove(highest: bigint): bigint {
-  return INCREMENT_BANDS.find((band) => highest < band.below)?.increment ?? TOP_INCREMENT;
-}
-
-export function minimumNextBid(state: LotState): Amount {
-  const highest = state.highestBid;
-  if (!highest) return state.startingPrice;
-  return {
-    currency: highest.amount.currency,
-    minor: highest.amount.minor + incrementAbove(highest.amount.minor),
-  };
-}
+import { minimumNextBid, type AcceptedBid, type Amount, type LotState } from "@gavel/lot-events";
 
 export interface BidAttempt {
   bidId: string;

@@ -1,6 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { toMoney, type AcceptedBid, type LotState as DomainLotState } from "@gavel/lot-events";
+import {
+  minimumNextBid,
+  toMoney,
+  type AcceptedBid,
+  type LotState as DomainLotState,
+} from "@gavel/lot-events";
 import {
   BidSchema,
   LotPhase,
@@ -8,7 +13,6 @@ import {
   type Bid,
   type LotState,
 } from "@gavel/proto/bidding/v1/bidding";
-import { minimumNextBid } from "./bid-rules.ts";
 
 const PHASES = {
   open: LotPhase.OPEN,

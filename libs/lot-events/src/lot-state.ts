@@ -24,6 +24,8 @@ export interface AcceptedBid {
   /** Stream sequence of the event that accepted it. */
   sequence: number;
   extended: boolean;
+  /** The lot's end once this bid was accepted: later than before when it extended it. */
+  endsAt: Date;
 }
 
 /**
@@ -34,6 +36,11 @@ export interface AcceptedBid {
 export class LotState {
   phase: LotPhase = "open";
   endsAt: Date;
+  /**
+   * The end the lot was listed with, before any anti-sniping extension: with each bid's
+   * endsAt, the history of the end, for rules that ask when the lot first came near it.
+   */
+  readonly listedEndsAt: Date;
   /** Sequence of the last event folded in; the expected sequence of the next append. */
   version: number;
   readonly bids: AcceptedBid[] = [];
@@ -61,6 +68,7 @@ export class LotState {
     this.snipeWindowSeconds = init.snipeWindowSeconds;
     this.openedAt = init.openedAt;
     this.endsAt = endsAt;
+    this.listedEndsAt = endsAt;
     this.version = version;
   }
 
@@ -107,10 +115,11 @@ export class LotState {
           placedAt: event.occurredAt ? timestampDate(event.occurredAt) : new Date(0),
           sequence,
           extended: accepted.extended,
+          endsAt: accepted.endsAt ? timestampDate(accepted.endsAt) : this.endsAt,
         };
         this.bids.push(bid);
+        this.endsAt = bid.endsAt;
         this.#bidsById.set(bid.bidId, bid);
-        if (accepted.endsAt) this.endsAt = timestampDate(accepted.endsAt);
         break;
       }
       case "closed":

@@ -95,3 +95,57 @@ export function isSafeToken(value: string): boolean {
  * BFF replica so a hash registered at one is known at all (content-addressed: never stale).
  */
 export const BFF_PERSISTED_QUERIES_BUCKET = "bff_persisted_queries";
+
+/**
+ * Users' notifications (outbid, won, sold, closing soon): one subject per user, written
+ * by the notifier with Nats-Msg-Id set to the notification's id, read by the push gateway.
+ */
+export const NOTIFICATIONS_STREAM = "NOTIFICATIONS";
+export const NOTIFY_SUBJECT_PREFIX = "gavel.notify";
+export const NOTIFY_SUBJECT_WILDCARD = `${NOTIFY_SUBJECT_PREFIX}.*`;
+
+export function notifySubject(userId: string): string {
+  if (!isSafeToken(userId)) throw new Error(`not a safe subject token: ${JSON.stringify(userId)}`);
+  return `${NOTIFY_SUBJECT_PREFIX}.${userId}`;
+}
+
+/** The notifier's durable consumer of LOT_EVENTS, shared by its replicas. */
+export const NOTIFIER_CONSUMER = "notifier";
+
+/**
+ * The notifier's closing-soon timers, as JetStream message schedules (nats-server 2.12+):
+ * one schedule per lot on `gavel.notifier.closing-soon.at.<lot id>`, replaced when it is
+ * set again, which the server turns into a message on
+ * `gavel.notifier.closing-soon.due.<lot id>` at its time.
+ */
+export const NOTIFIER_SCHEDULES_STREAM = "NOTIFIER_SCHEDULES";
+export const CLOSING_SOON_AT_PREFIX = "gavel.notifier.closing-soon.at";
+export const CLOSING_SOON_AT_WILDCARD = `${CLOSING_SOON_AT_PREFIX}.*`;
+export const CLOSING_SOON_DUE_PREFIX = "gavel.notifier.closing-soon.due";
+export const CLOSING_SOON_DUE_WILDCARD = `${CLOSING_SOON_DUE_PREFIX}.*`;
+/** The notifier's durable consumer of due closing-soon timers, shared by its replicas. */
+export const NOTIFIER_CLOSING_SOON_CONSUMER = "notifier-closing-soon";
+
+export function closingSoonAtSubject(lotId: string): string {
+  return tokenSubject(CLOSING_SOON_AT_PREFIX, lotId);
+}
+
+export function closingSoonDueSubject(lotId: string): string {
+  return tokenSubject(CLOSING_SOON_DUE_PREFIX, lotId);
+}
+
+export function lotIdFromDueSubject(subject: string): string {
+  return subject.slice(CLOSING_SOON_DUE_PREFIX.length + 1);
+}
+
+function tokenSubject(prefix: string, token: string): string {
+  if (!isSafeToken(token)) throw new Error(`not a safe subject token: ${JSON.stringify(token)}`);
+  return `${prefix}.${token}`;
+}
+
+/**
+ * Presence, renewed by each live push replica and expiring with it:
+ * `user.<user id>.<replica id>` and `lot.<lot id>.<replica id>`, each the number of that
+ * replica's connections for the user or listening to the lot.
+ */
+export const PUSH_PRESENCE_BUCKET = "push_presence";

@@ -1,0 +1,113 @@
+import {
+  AckPolicy,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type DeliverPolicy,
+  type JsMsg,
+} from "@nats-io/jetstream";
+import { nanos, type NatsConnection } from "@nats-io/nats-core";
+import { CorruptStreamError } from "@gavel/lot-events";
+import type { Logger } from "@gavel/logging";
+
+/** How long a delivered message may go unacknowledged before another replica gets it. */
+const ACK_WAIT_MS = 10_000;
+/** How long a failed message waits before it is delivered again. */
+const RETRY_MS = 1_000;
+
+/** One durable consumer's job: which messages, and what to do with each. */
+export interface DurableWork {
+  stream: string;
+  consumer: string;
+  filterSubject: string;
+  /** Where a consumer created for the first time starts; an existing one keeps its place. */
+  deliverPolicy: DeliverPolicy;
+  /**
+   * Resolves once everything the message causes is stored. Throwing has the message
+   * delivered again later, so the work must be idempotent.
+   */
+  handle(message: JsMsg): Promise<void>;
+}
+
+/** A message no retry can help (it does not decode): dropped with an error log. */
+export class Unprocessable extends Error {
+  override name = "Unprocessable";
+}
+
+/**
+ * Runs a DurableWork on a durable consumer shared by every notifier replica, with
+ * explicit acks: JetStream gives each message to one replica, and a message is
+ * acknowledged only after its work is stored, so a crash or a failure means a
+ * redelivery (after a second on failure, after ACK_WAIT_MS on a crash), never a loss.
+ * Messages are handled one at a time per replica, so stopping finishes the one in hand.
+ */
+export class DurableWorker {
+  readonly #abort = new AbortController();
+  #done: Promise<void> | undefined;
+  #running = false;
+  readonly #nc: NatsConnection;
+  readonly #work: DurableWork;
+  readonly #logger: Logger;
+
+  constructor(nc: NatsConnection, work: DurableWork, logger: Logger) {
+    this.#nc = nc;
+    this.#work = work;
+    this.#logger = logger.child({ consumer: work.consumer });
+  }
+
+  /** True from start until stop, or until the consumer's message loop ends on its own. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  async start(): Promise<void> {
+    const { stream, consumer: name } = this.#work;
+    const jsm = await jetstreamManager(this.#nc);
+    const config: Partial<ConsumerConfig> = {
+      durable_name: name,
+      filter_subject: this.#work.filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: this.#work.deliverPolicy,
+      ack_wait: nanos(ACK_WAIT_MS),
+      max_ack_pending: 1_000,
+    };
+    try {
+      await jsm.consumers.add(stream, config);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError)) throw err;
+      await jsm.consumers.update(stream, name, config);
+    }
+    const consumer = await jetstream(this.#nc).consumers.get(stream, name);
+    const messages = await consumer.consume({ max_messages: 64 });
+    this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
+    this.#running = true;
+    this.#done = (async () => {
+      for await (const message of messages) await this.#handle(message);
+    })()
+      .catch((err: unknown) => this.#logger.error({ err }, "consumer loop failed"))
+      .finally(() => (this.#running = false));
+  }
+
+  /** Stops taking messages and waits for the one in hand. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#done;
+  }
+
+  async #handle(message: JsMsg): Promise<void> {
+    try {
+      await this.#work.handle(message);
+      message.ack();
+    } catch (err) {
+      const where = { subject: message.subject, seq: message.seq };
+      if (err instanceof Unprocessable || err instanceof CorruptStreamError) {
+        this.#logger.error({ err, ...where }, "dropping a message that cannot be handled");
+        message.term(err.message);
+      } else {
+        this.#logger.warn({ err, ...where }, "handling a message failed; redelivering");
+        message.nak(RETRY_MS);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { toBinary } from "@bufbuild/protobuf";
+import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { Logger } from "@gavel/logging";
+import { ensureNotificationsStream, isSafeToken, notifySubject } from "@gavel/nats";
+import { NotificationSchema, type Notification } from "@gavel/proto/notification/v1/notifications";
+
+/**
+ * Publishes notifications to their users' subjects with Nats-Msg-Id = the notification's
+ * id, which is deterministic from its cause: publishing one again within the stream's
+ * duplicate window (libs/nats/src/notifications-stream.ts) stores nothing, so the
+ * notifier can retry freely.
+ */
+export class NotificationPublisher {
+  readonly #js: JetStreamClient;
+  readonly #logger: Logger;
+
+  private constructor(js: JetStreamClient, logger: Logger) {
+    this.#js = js;
+    this.#logger = logger;
+  }
+
+  /** Creates the NOTIFICATIONS stream, or updates it to this configuration. */
+  static async open(nc: NatsConnection, replicas: number, logger: Logger) {
+    await ensureNotificationsStream(await jetstreamManager(nc), replicas);
+    return new NotificationPublisher(jetstream(nc, { timeout: 5_000 }), logger);
+  }
+
+  /**
+   * Resolves once JetStream has stored every one (or found it stored already). A user id
+   * that cannot be a subject token is logged and skipped: retrying would never help, and
+   * one bad id must not hold up everyone else's notifications.
+   */
+  async publish(notifications: readonly Notification[]): Promise<void> {
+    await Promise.all(
+      notifications.map(async (n) => {
+        if (!isSafeToken(n.userId)) {
+          this.#logger.warn(
+            { user_id: n.userId, id: n.id },
+            "skipping a notification to a bad user id",
+          );
+          return;
+        }
+        await this.#js.publish(notifySubject(n.userId), toBinary(NotificationSchema, n), {
+          msgID: n.id,
+        });
+      }),
+    );
+  }
+}
