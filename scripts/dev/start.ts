@@ -7,6 +7,7 @@
  *   npm start -- --no-seed    # without demo data
  */
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultPorts } from "@gavel/config";
@@ -53,24 +54,40 @@ try {
   const upstream = Object.fromEntries(
     running.map((p) => [`GAVEL_${p.app.toUpperCase()}_URL`, p.rpcUrl]),
   );
+  const notifierEnv = { ...env, PORT: String(defaultPorts.notifier.http) };
+  const notifier = await startService("notifier", notifierEnv, { echo: "all" });
+  running.push(notifier);
   const edgeEnv = { ...env, ...upstream, PORT: String(defaultPorts.edge.http) };
-  running.push(await startService("edge", edgeEnv, { echo: "all" }));
+  const edge = await startService("edge", edgeEnv, { echo: "all" });
+  running.push(edge);
   const bffEnv = { ...env, ...upstream, PORT: String(defaultPorts.bff.http) };
-  running.push(await startService("bff", bffEnv, { echo: "all" }));
+  const bff = await startService("bff", bffEnv, { echo: "all" });
+  running.push(bff);
+  const pushEnv = {
+    ...env,
+    ...upstream,
+    PORT: String(defaultPorts.push.http),
+    // One replica here: a fresh secret per run is enough (tickets live a minute).
+    GAVEL_PUSH_TICKET_SECRET: randomBytes(32).toString("base64url"),
+  };
+  const push = await startService("push", pushEnv, { echo: "all" });
+  running.push(push);
   const [identity, catalog] = running;
   const lots = flags["no-seed"] ? [] : await seed(identity!.rpcUrl, catalog!.rpcUrl);
   console.log(`
 Gavel is running (Ctrl-C stops it):
   NATS                ${natsUrl}${nats ? " (monitoring http://127.0.0.1:8222)" : ""}
-  REST API            ${running.at(-2)!.rpcUrl}/v1  (docs ${running.at(-2)!.rpcUrl}/v1/docs)
-  GraphQL             ${running.at(-1)!.rpcUrl}/graphql
+  REST API            ${edge.rpcUrl}/v1  (docs ${edge.rpcUrl}/v1/docs)
+  GraphQL             ${bff.rpcUrl}/graphql
+  WebSocket           ${push.rpcUrl.replace(/^http/, "ws")}/ws  (SSE ${push.rpcUrl}/sse/lots/<id>)
 ${running
-  .slice(0, -2)
+  .slice(0, services.length)
   .map(
     (p) =>
       `  ${p.app.padEnd(19)} ${p.rpcUrl}  (Connect, gRPC, gRPC-Web; health ${p.adminUrl}/readyz)`,
   )
   .join("\n")}
+  notifier            health ${notifier.adminUrl}/readyz (publishes to the NOTIFICATIONS stream)
 ${lots.length ? `  demo lots           ${lots.join("; ")}\n  demo users          ${DEMO_USERS.map((u) => u.email).join(", ")} (password ${DEMO_PASSWORD})` : ""}
 `);
   await Promise.race(

@@ -11,5 +11,7 @@ export const defaultPorts = {
   edge: { http: 8080 },
   bff: { http: 4000 },
   push: { http: 8090 },
+  /** Health only: the notifier serves no API. */
+  notifier: { http: 9105 },
   nats: { client: 4222, monitor: 8222 },
 } as const;

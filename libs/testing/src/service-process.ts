@@ -5,10 +5,22 @@ import { freePort } from "./free-port.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-export type AppName = "catalog" | "bidding" | "identity" | "edge" | "bff";
+/**
+ * Every child still running. When the test process exits (a failed setup, a crash, a
+ * runner that tears down early), they are killed with it, so no service outlives its run.
+ */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
 
-/** Apps that serve health on their one HTTP port rather than a separate admin port. */
-const SINGLE_PORT_APPS: ReadonlySet<AppName> = new Set(["edge", "bff"]);
+export type AppName = "catalog" | "bidding" | "identity" | "edge" | "bff" | "push" | "notifier";
+
+/**
+ * Apps that serve health on their one HTTP port rather than a separate admin port (the
+ * notifier serves nothing else).
+ */
+const SINGLE_PORT_APPS: ReadonlySet<AppName> = new Set(["edge", "bff", "push", "notifier"]);
 
 export interface ServiceProcess {
   app: AppName;
@@ -51,9 +63,13 @@ export async function startService(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
   const logs: Array<Record<string, unknown>> = [];
   const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
+    child.once("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
   );
   collectLines(app, child, logs, options.echo ?? "errors");
   const urls = { rpcUrl: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}` };

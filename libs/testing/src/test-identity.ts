@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { generateSigningKeyPair, TokenIssuer } from "@gavel/auth";
 
 /**
@@ -5,6 +6,9 @@ import { generateSigningKeyPair, TokenIssuer } from "@gavel/auth";
  * key, and tests mint tokens for made-up users without going through sign-in.
  */
 export const testKeys = generateSigningKeyPair();
+
+/** The push replicas' shared secret for SSE/WebSocket tickets, one per test process. */
+const pushTicketSecret = randomBytes(32).toString("base64url");
 
 let issuer: Promise<TokenIssuer> | undefined;
 
@@ -24,6 +28,7 @@ export function serviceEnv(natsUrl: string): Record<string, string> {
     GAVEL_JWT_PUBLIC_KEY: testKeys.publicKeyPem,
     GAVEL_JWT_PRIVATE_KEY: testKeys.privateKeyPem,
     GAVEL_ENV: "development",
+    GAVEL_PUSH_TICKET_SECRET: pushTicketSecret,
     LOG_LEVEL: process.env.GAVEL_TEST_LOG_LEVEL ?? "info",
   };
 }

@@ -1,0 +1,91 @@
+import { fromBinary, toJsonString, type DescMessage } from "@bufbuild/protobuf";
+import {
+  isSafeToken,
+  LOT_EVENTS_STREAM,
+  lotSubject,
+  NOTIFICATIONS_STREAM,
+  notifySubject,
+} from "@gavel/nats";
+import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
+import { NotificationSchema } from "@gavel/proto/notification/v1/notifications";
+import { PROTOCOL_VERSION } from "./protocol.ts";
+
+/**
+ * What a client can follow: a lot's live feed (`lot:<lot id>`, public: the bids on a lot
+ * are on its page for anyone) or a user's notifications (`user:<user id>`, only the user
+ * themselves). Each is one subject of a JetStream stream, so every event has a sequence a
+ * client can resume after.
+ */
+export interface Channel {
+  name: string;
+  kind: "lot" | "user";
+  /** The lot's or the user's id. */
+  id: string;
+  stream: string;
+  subject: string;
+  /** Turns a stored message into the event clients receive. */
+  decode(seq: number, data: Uint8Array): ChannelEvent;
+}
+
+/** One event, serialized once for every socket and stream that delivers it. */
+export interface ChannelEvent {
+  channel: string;
+  seq: number;
+  /** The event's kind, snake_case: bid_accepted, closed, outbid, won, ... */
+  type: string;
+  /** The WebSocket message. */
+  frame: string;
+  /** The SSE record (id, event, data lines and the blank line). */
+  sse: string;
+}
+
+export function parseChannel(name: string): Channel | undefined {
+  const [kind, id, ...rest] = name.split(":");
+  if (rest.length > 0 || id === undefined || !isSafeToken(id)) return undefined;
+  if (kind === "lot") {
+    return channel(name, "lot", id, LOT_EVENTS_STREAM, lotSubject(id), LotEventSchema);
+  }
+  if (kind === "user") {
+    return channel(name, "user", id, NOTIFICATIONS_STREAM, notifySubject(id), NotificationSchema);
+  }
+  return undefined;
+}
+
+function channel<S extends DescMessage>(
+  name: string,
+  kind: Channel["kind"],
+  id: string,
+  stream: string,
+  subject: string,
+  schema: S,
+): Channel {
+  return {
+    name,
+    kind,
+    id,
+    stream,
+    subject,
+    decode(seq, data) {
+      const message = fromBinary(schema, data);
+      const type = snake(kindOf(message));
+      const json = toJsonString(schema, message);
+      return {
+        channel: name,
+        seq,
+        type,
+        frame: `{"v":${PROTOCOL_VERSION},"type":"event","channel":${JSON.stringify(name)},"seq":${seq},"event":"${type}","data":${json}}`,
+        sse: `id: ${seq}\nevent: ${type}\ndata: ${json}\n\n`,
+      };
+    },
+  };
+}
+
+/** The case of the message's `kind` oneof, which every streamed message has. */
+function kindOf(message: object): string {
+  const kind = (message as { kind?: { case?: string } }).kind;
+  return kind?.case ?? "unknown";
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

@@ -1,0 +1,83 @@
+import type { ServerResponse } from "node:http";
+import type { Logger } from "@gavel/logging";
+import type { Channel, ChannelEvent } from "./channels.ts";
+import type { FeedHub } from "./feed-hub.ts";
+import { Subscription, type EventSink } from "./subscription.ts";
+
+/** How long a browser's EventSource waits before it reconnects after a stream ends. */
+const RETRY_MS = 2_000;
+
+export interface SseOptions {
+  hub: FeedHub;
+  logger: Logger;
+  sendBufferBytes: number;
+  heartbeatMs: number;
+}
+
+/**
+ * One Server-Sent Events stream of one channel: `id:` is the event's stream sequence, so
+ * EventSource's automatic reconnection (with Last-Event-ID) resumes with no gap and no
+ * duplicate, on any replica. A stream whose unsent bytes pass the send buffer is ended:
+ * the client reconnects and replays rather than holding the replica's memory.
+ */
+export class SseStream implements EventSink {
+  readonly #res: ServerResponse;
+  readonly #options: SseOptions;
+  readonly #subscription: Subscription;
+  readonly #heartbeat: NodeJS.Timeout;
+  #ended = false;
+
+  constructor(res: ServerResponse, channel: Channel, after: number, options: SseOptions) {
+    this.#res = res;
+    this.#options = options;
+    this.#subscription = new Subscription(options.hub, channel, after, this);
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      // no-transform: proxies must not compress or buffer the stream.
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      connection: "keep-alive",
+    });
+    res.write(`retry: ${RETRY_MS}\n\n`);
+    this.#heartbeat = setInterval(() => this.#write(": ping\n\n"), options.heartbeatMs);
+    this.#heartbeat.unref();
+    res.on("close", () => this.#stop());
+  }
+
+  async start(resume: boolean): Promise<void> {
+    try {
+      const liveAfter = await this.#subscription.start(resume);
+      this.#write(`: live after ${liveAfter}\n\n`);
+    } catch (err) {
+      this.fail("could not follow the channel", err);
+    }
+  }
+
+  sendEvent(event: ChannelEvent): void {
+    this.#write(event.sse);
+  }
+
+  fail(reason: string, err?: unknown): void {
+    if (err) this.#options.logger.warn({ err }, reason);
+    this.end();
+  }
+
+  /** Ends the stream; the client's EventSource reconnects after `retry`. */
+  end(): void {
+    if (this.#ended) return;
+    this.#stop();
+    this.#res.end();
+  }
+
+  #write(chunk: string): void {
+    if (this.#ended) return;
+    this.#res.write(chunk);
+    if (this.#res.writableLength > this.#options.sendBufferBytes) this.end(); // slow consumer
+  }
+
+  #stop(): void {
+    this.#ended = true;
+    clearInterval(this.#heartbeat);
+    this.#subscription.stop();
+  }
+}

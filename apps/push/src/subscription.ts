@@ -1,0 +1,85 @@
+import type { Channel, ChannelEvent } from "./channels.ts";
+import type { FeedHub, Listener } from "./feed-hub.ts";
+
+/** Live events held while a subscription replays its gap; more means the client lags. */
+const MAX_HELD_WHILE_REPLAYING = 10_000;
+
+/** Where a subscription's events go: a socket's or a stream's outbox. */
+export interface EventSink {
+  sendEvent(event: ChannelEvent): void;
+  /** The subscription cannot keep up or cannot continue; the connection should end. */
+  fail(reason: string, err?: unknown): void;
+}
+
+/**
+ * One client following one channel from a sequence on: the gap since that sequence from
+ * storage, then live, each event exactly once and in order. Live events that arrive while
+ * the gap is replayed are held and sent after it; anything at or below the last sequence
+ * sent is dropped, which removes the overlap between replay and live.
+ */
+export class Subscription implements Listener {
+  readonly channel: Channel;
+  readonly #hub: FeedHub;
+  readonly #sink: EventSink;
+  #last: number;
+  #held: ChannelEvent[] | undefined = [];
+  #active = true;
+
+  constructor(hub: FeedHub, channel: Channel, after: number, sink: EventSink) {
+    this.#hub = hub;
+    this.channel = channel;
+    this.#last = after;
+    this.#sink = sink;
+  }
+
+  /** The last sequence sent to the client (what it would resume after). */
+  get lastSequence(): number {
+    return this.#last;
+  }
+
+  /**
+   * Joins the channel's feed and replays the gap. Resolves with the sequence the client
+   * is now live after: its own `after`, or the channel's newest when it gave none.
+   */
+  async start(resume: boolean): Promise<number> {
+    const liveAfter = await this.#hub.join(this.channel, this);
+    if (!resume) this.#last = Math.max(this.#last, liveAfter);
+    const subscribedAfter = this.#last;
+    if (this.#last < liveAfter) {
+      for await (const event of this.#hub.replay(this.channel, this.#last, liveAfter)) {
+        if (!this.#active) return subscribedAfter;
+        this.#deliver(event);
+      }
+    }
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const event of held) this.#deliver(event);
+    return subscribedAfter;
+  }
+
+  push(event: ChannelEvent): void {
+    if (!this.#active) return;
+    if (this.#held) {
+      if (this.#held.length >= MAX_HELD_WHILE_REPLAYING) {
+        this.#sink.fail("too many live events while replaying; resume later");
+        return;
+      }
+      this.#held.push(event);
+      return;
+    }
+    this.#deliver(event);
+  }
+
+  stop(): void {
+    if (!this.#active) return;
+    this.#active = false;
+    this.#held = undefined;
+    this.#hub.leave(this.channel, this);
+  }
+
+  #deliver(event: ChannelEvent): void {
+    if (!this.#active || event.seq <= this.#last) return;
+    this.#last = event.seq;
+    this.#sink.sendEvent(event);
+  }
+}

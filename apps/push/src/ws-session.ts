@@ -1,0 +1,250 @@
+import { randomUUID } from "node:crypto";
+import type { Client } from "@connectrpc/connect";
+import type { WebSocket } from "ws";
+import { InvalidTokenError, type Caller, type TokenVerifier } from "@gavel/auth";
+import type { Logger } from "@gavel/logging";
+import type { BiddingService } from "@gavel/proto/bidding/v1/bidding";
+import { forwardBid } from "./bid-forwarding.ts";
+import type { ChannelEvent } from "./channels.ts";
+import { parseChannel } from "./channels.ts";
+import type { ConnectionLimits } from "./connection-limits.ts";
+import type { FeedHub } from "./feed-hub.ts";
+import type { Presence } from "./presence.ts";
+import { Close, parseClientMessage, serverMessage, type ClientMessage } from "./protocol.ts";
+import { TokenBucket } from "./rate-limit.ts";
+import { Subscription, type EventSink } from "./subscription.ts";
+import { WsOutbox } from "./ws-outbox.ts";
+
+export interface SessionDeps {
+  hub: FeedHub;
+  presence: Presence;
+  verifier: TokenVerifier;
+  bidding: Client<typeof BiddingService>;
+  limits: ConnectionLimits;
+  replica: string;
+  logger: Logger;
+}
+
+/** Who opened the socket: a token (may bid), a ticket (may read), or nobody (lots only). */
+export type SocketIdentity =
+  { kind: "token"; caller: Caller } | { kind: "ticket"; userId: string } | { kind: "anonymous" };
+
+/**
+ * One WebSocket connection: the protocol's messages in, events and answers out through
+ * one bounded outbox, heartbeats, and its subscriptions and presence cleaned up however
+ * it ends.
+ */
+export class WsSession implements EventSink {
+  readonly id = randomUUID();
+  readonly #ws: WebSocket;
+  readonly #deps: SessionDeps;
+  readonly #outbox: WsOutbox;
+  readonly #bucket: TokenBucket;
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #userId: string | undefined;
+  #token: string | undefined;
+  #alive = true;
+  #heartbeat: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(ws: WebSocket, identity: SocketIdentity, deps: SessionDeps) {
+    this.#ws = ws;
+    this.#deps = deps;
+    this.#userId =
+      identity.kind === "token"
+        ? identity.caller.userId
+        : identity.kind === "ticket"
+          ? identity.userId
+          : undefined;
+    this.#token = identity.kind === "token" ? identity.caller.token : undefined;
+    this.#outbox = new WsOutbox(ws, deps.limits.sendBufferBytes, () =>
+      this.close(Close.tryAgainLater, "slow consumer: reconnect and resume from your last seq"),
+    );
+    this.#bucket = new TokenBucket(deps.limits.messagesPerSecond);
+
+    ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on("pong", () => (this.#alive = true));
+    ws.on("close", () => this.#cleanUp());
+    ws.on("error", (err) => deps.logger.debug({ err, connection: this.id }, "socket error"));
+    this.#heartbeat = setInterval(() => this.#checkAlive(), deps.limits.pingMs);
+    this.#heartbeat.unref();
+
+    if (this.#userId) deps.presence.userConnected(this.#userId);
+    this.#outbox.send(serverMessage.welcome(this.id, this.#userId, deps.replica));
+  }
+
+  sendEvent(event: ChannelEvent): void {
+    this.#outbox.send(event.frame);
+  }
+
+  fail(reason: string, err?: unknown): void {
+    if (err) this.#deps.logger.warn({ err, connection: this.id }, reason);
+    this.close(Close.tryAgainLater, reason);
+  }
+
+  /** Closes with a code and reason (at most 123 bytes by the protocol). */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ws.close(code, reason.slice(0, 123));
+    // A peer that does not answer the close handshake is cut off.
+    setTimeout(() => this.#ws.terminate(), 5_000).unref();
+  }
+
+  #onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (this.#closed) return;
+    if (!this.#bucket.take()) {
+      this.close(Close.policy, `more than ${this.#deps.limits.messagesPerSecond} messages/s`);
+      return;
+    }
+    if (isBinary) {
+      this.close(Close.policy, "binary frames are not part of the protocol; send JSON text");
+      return;
+    }
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString()
+      : Buffer.from(data as Buffer).toString();
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      this.#outbox.send(serverMessage.error(parsed.id, "invalid_message", parsed.reason));
+      return;
+    }
+    void this.#handle(parsed.message).catch((err: unknown) => {
+      this.#deps.logger.error({ err, connection: this.id }, "handling a message failed");
+      this.#outbox.send(
+        serverMessage.error(parsed.message.id, "internal", "an internal error occurred"),
+      );
+    });
+  }
+
+  async #handle(message: ClientMessage): Promise<void> {
+    switch (message.type) {
+      case "subscribe":
+        return this.#subscribe(message.id, message.channel, message.after);
+      case "unsubscribe": {
+        this.#unsubscribe(message.channel);
+        this.#outbox.send(serverMessage.unsubscribed(message.id, message.channel));
+        return;
+      }
+      case "bid":
+        return this.#bid(message);
+      case "authenticate":
+        return this.#authenticate(message.id, message.token);
+      case "ping":
+        this.#outbox.send(serverMessage.pong(message.id));
+        return;
+    }
+  }
+
+  async #subscribe(id: string, name: string, after: number | undefined): Promise<void> {
+    const channel = parseChannel(name);
+    if (!channel) {
+      const hint = 'channels are "lot:<lot id>" and "user:<your user id>"';
+      this.#outbox.send(serverMessage.error(id, "unknown_channel", `no channel ${name}; ${hint}`));
+      return;
+    }
+    if (channel.kind === "user" && channel.id !== this.#userId) {
+      const [code, text] = this.#userId
+        ? (["permission_denied", "you can follow only your own notifications"] as const)
+        : (["unauthenticated", "sign in to follow notifications"] as const);
+      this.#outbox.send(serverMessage.error(id, code, text));
+      return;
+    }
+    const existing = this.#subscriptions.get(name);
+    if (!existing && this.#subscriptions.size >= this.#deps.limits.maxSubscriptions) {
+      const text = `at most ${this.#deps.limits.maxSubscriptions} channels per connection`;
+      this.#outbox.send(serverMessage.error(id, "too_many_subscriptions", text));
+      return;
+    }
+    if (existing) this.#unsubscribe(name); // a new `after` replaces the old position
+    const subscription = new Subscription(this.#deps.hub, channel, after ?? 0, this);
+    this.#subscriptions.set(name, subscription);
+    if (channel.kind === "lot") this.#deps.presence.lotWatched(channel.id);
+    try {
+      const liveAfter = await subscription.start(after !== undefined);
+      // The subscription may have been replaced or the socket closed meanwhile.
+      if (this.#subscriptions.get(name) === subscription) {
+        this.#outbox.send(serverMessage.subscribed(id, name, liveAfter));
+      }
+    } catch (err) {
+      this.#unsubscribe(name);
+      this.#deps.logger.warn({ err, channel: name }, "subscribing failed");
+      this.#outbox.send(
+        serverMessage.error(id, "unavailable", "could not follow the channel; retry"),
+      );
+    }
+  }
+
+  #unsubscribe(name: string): void {
+    const subscription = this.#subscriptions.get(name);
+    if (!subscription) return;
+    subscription.stop();
+    this.#subscriptions.delete(name);
+    if (subscription.channel.kind === "lot")
+      this.#deps.presence.lotUnwatched(subscription.channel.id);
+  }
+
+  async #bid(message: Extract<ClientMessage, { type: "bid" }>): Promise<void> {
+    if (!this.#token) {
+      const text = this.#userId
+        ? "a ticket only reads; send an authenticate message with your access token to bid"
+        : "sign in to bid: connect with your access token";
+      this.#outbox.send(serverMessage.error(message.id, "unauthenticated", text));
+      return;
+    }
+    try {
+      await this.#deps.verifier.verify(this.#token);
+    } catch (err) {
+      if (!(err instanceof InvalidTokenError)) throw err;
+      const text = `${err.message}; send an authenticate message with a fresh token`;
+      this.#outbox.send(serverMessage.error(message.id, "unauthenticated", text));
+      return;
+    }
+    const outcome = await forwardBid(this.#deps.bidding, this.#token, message);
+    this.#outbox.send(
+      outcome.ok
+        ? serverMessage.ack(message.id, outcome.result)
+        : serverMessage.error(message.id, outcome.code, outcome.message, outcome.detail),
+    );
+  }
+
+  async #authenticate(id: string, token: string): Promise<void> {
+    let caller: Caller;
+    try {
+      caller = await this.#deps.verifier.verify(token);
+    } catch (err) {
+      if (!(err instanceof InvalidTokenError)) throw err;
+      this.#outbox.send(serverMessage.error(id, "unauthenticated", err.message));
+      return;
+    }
+    if (this.#userId !== undefined && caller.userId !== this.#userId) {
+      const text = "the token is another user's; open a new connection to switch users";
+      this.#outbox.send(serverMessage.error(id, "permission_denied", text));
+      return;
+    }
+    if (this.#userId === undefined) {
+      this.#outbox.send(
+        serverMessage.error(id, "permission_denied", "connect with a token to be a user"),
+      );
+      return;
+    }
+    this.#token = caller.token;
+    this.#outbox.send(serverMessage.ack(id, { userId: caller.userId }));
+  }
+
+  #checkAlive(): void {
+    if (!this.#alive) {
+      this.#ws.terminate(); // missed a whole ping interval: a dead peer
+      return;
+    }
+    this.#alive = false;
+    this.#ws.ping();
+  }
+
+  #cleanUp(): void {
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    for (const name of [...this.#subscriptions.keys()]) this.#unsubscribe(name);
+    if (this.#userId) this.#deps.presence.userDisconnected(this.#userId);
+  }
+}
