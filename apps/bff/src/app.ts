@@ -5,6 +5,7 @@ import cors from "cors";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { TokenVerifier } from "@gavel/auth";
 import { answerHealth } from "@gavel/service";
+import { setHttpRoute } from "@gavel/telemetry";
 import { contextFactory, type GraphQLContext } from "./context.ts";
 import type { Upstream } from "./upstream.ts";
 
@@ -31,6 +32,10 @@ export function createBffApp(options: BffOptions): Express {
 
   app.use(
     "/graphql",
+    (_req, _res, next) => {
+      setHttpRoute("/graphql"); // a mount, not a route: name the request's span by hand
+      next();
+    },
     cors({
       origin: (origin, callback) =>
         callback(null, origin === undefined || options.corsOrigins.includes(origin)),

@@ -10,6 +10,7 @@ import type { Logger } from "@gavel/logging";
 import { cacheControlPlugins } from "./cache-control.ts";
 import { graphQLErrorFrom, INTERNAL_CODE } from "./connect-errors.ts";
 import type { GraphQLContext } from "./context.ts";
+import { graphqlTracingPlugin } from "./graphql-tracing.ts";
 import { queryLimitsPlugin, type QueryLimits } from "./query-limits.ts";
 import { resolvers } from "./resolvers/index.ts";
 
@@ -50,6 +51,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
         httpServer: options.httpServer,
         stopGracePeriodMillis: options.shutdownGraceMs,
       }),
+      graphqlTracingPlugin,
       queryLimitsPlugin(options.limits),
       ...cacheControlPlugins(),
       ...(options.reportUpstreamCalls ? [upstreamCallsExtension] : []),

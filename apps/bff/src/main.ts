@@ -2,6 +2,7 @@ import http from "node:http";
 import { upstreamUrlsOf } from "@gavel/config";
 import { BFF_PERSISTED_QUERIES_BUCKET, openBucket } from "@gavel/nats";
 import { onShutdownSignal, startRuntime } from "@gavel/service";
+import { traceRequests } from "@gavel/telemetry";
 import { createBffApp } from "./app.ts";
 import { readConfig } from "./config.ts";
 import { createGraphQLServer } from "./graphql-server.ts";
@@ -40,15 +41,17 @@ await graphql.start();
 let stopping = false;
 httpServer.on(
   "request",
-  createBffApp({
-    graphql,
-    upstream: createUpstream(upstreamUrlsOf(config)),
-    verifier,
-    bodyLimitBytes: config.GAVEL_BODY_LIMIT_BYTES,
-    batching: config.GAVEL_GRAPHQL_BATCHING,
-    corsOrigins: config.GAVEL_CORS_ORIGINS,
-    isReady: () => !stopping && natsUp(),
-  }),
+  traceRequests(
+    createBffApp({
+      graphql,
+      upstream: createUpstream(upstreamUrlsOf(config)),
+      verifier,
+      bodyLimitBytes: config.GAVEL_BODY_LIMIT_BYTES,
+      batching: config.GAVEL_GRAPHQL_BATCHING,
+      corsOrigins: config.GAVEL_CORS_ORIGINS,
+      isReady: () => !stopping && natsUp(),
+    }),
+  ),
 );
 await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
 logger.info({ url: `http://${config.HOST}:${config.PORT}/graphql` }, "serving");

@@ -5,6 +5,8 @@ import {
   type Upstream,
   type UpstreamUrls,
 } from "@gavel/service";
+import { traceParentKey } from "@gavel/telemetry";
+import { callParent, type OperationTrace } from "./graphql-tracing.ts";
 import { countUpstreamCalls, upstreamCallsKey, type UpstreamCalls } from "./upstream-calls.ts";
 
 export type { Upstream } from "@gavel/service";
@@ -21,13 +23,17 @@ export interface RequestScope {
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   calls: UpstreamCalls;
+  /** Where the request's service calls belong in its trace. */
+  trace: OperationTrace;
 }
 
 export function onBehalfOf(scope: RequestScope): CallOptions {
   return {
     timeoutMs: UPSTREAM_TIMEOUT_MS,
     signal: scope.signal,
-    contextValues: createContextValues().set(upstreamCallsKey, scope.calls),
+    contextValues: createContextValues()
+      .set(upstreamCallsKey, scope.calls)
+      .set(traceParentKey, callParent(scope.trace)),
     ...(scope.authorization ? { headers: { authorization: scope.authorization } } : {}),
   };
 }

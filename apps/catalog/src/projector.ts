@@ -8,10 +8,12 @@ import {
 } from "@nats-io/jetstream";
 import { fromBinary } from "@bufbuild/protobuf";
 import { nanos, type NatsConnection } from "@nats-io/nats-core";
+import { traceProcess } from "@gavel/telemetry";
 import type { Logger } from "@gavel/logging";
 import {
   CATALOG_PROJECTOR_CONSUMER,
   LOT_EVENTS_STREAM,
+  LOT_SUBJECT_TEMPLATE,
   LOT_SUBJECT_WILDCARD,
   lotIdFromSubject,
 } from "@gavel/nats";
@@ -67,10 +69,18 @@ export class Projector {
     this.#done = (async () => {
       for await (const message of messages) {
         const lotId = lotIdFromSubject(message.subject);
+        const destination = { subject: message.subject, template: LOT_SUBJECT_TEMPLATE };
         try {
-          const projected = await this.#model.project(lotId);
-          const bidderId = bidderOf(message.data);
-          if (projected && bidderId) await this.#bidders.refresh(projected.state, bidderId);
+          await traceProcess(
+            destination,
+            message.headers,
+            async () => {
+              const projected = await this.#model.project(lotId);
+              const bidderId = bidderOf(message.data);
+              if (projected && bidderId) await this.#bidders.refresh(projected.state, bidderId);
+            },
+            { consumer: CATALOG_PROJECTOR_CONSUMER, sequence: message.seq },
+          );
           message.ack();
         } catch (err) {
           this.#logger.warn({ err, lot_id: lotId }, "projecting a lot event failed; redelivering");

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { EDGE_IDEMPOTENCY_BUCKET, openBucket } from "@gavel/nats";
 import { createUpstream, onShutdownSignal, startRuntime } from "@gavel/service";
+import { traceRequests } from "@gavel/telemetry";
 import { createEdgeApp } from "./app.ts";
 import { startHttp2Front } from "./http2-front.ts";
 import { upstreamUrlsOf } from "@gavel/config";
@@ -44,7 +45,7 @@ const server = http.createServer(
     headersTimeout: Math.min(10_000, config.GAVEL_REQUEST_TIMEOUT_MS),
     connectionsCheckingInterval: 1_000,
   },
-  app,
+  traceRequests(app),
 );
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));

@@ -10,6 +10,7 @@ import {
 import { nanos, type NatsConnection } from "@nats-io/nats-core";
 import { CorruptStreamError } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
+import { traceProcess } from "@gavel/telemetry";
 
 /** How long a delivered message may go unacknowledged before another replica gets it. */
 const ACK_WAIT_MS = 10_000;
@@ -97,7 +98,11 @@ export class DurableWorker {
 
   async #handle(message: JsMsg): Promise<void> {
     try {
-      await this.#work.handle(message);
+      const destination = { subject: message.subject, template: this.#work.filterSubject };
+      await traceProcess(destination, message.headers, () => this.#work.handle(message), {
+        consumer: this.#work.consumer,
+        sequence: message.seq,
+      });
       message.ack();
     } catch (err) {
       const where = { subject: message.subject, seq: message.seq };

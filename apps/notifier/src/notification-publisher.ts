@@ -2,7 +2,13 @@ import { toBinary } from "@bufbuild/protobuf";
 import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
-import { ensureNotificationsStream, isSafeToken, notifySubject } from "@gavel/nats";
+import {
+  ensureNotificationsStream,
+  isSafeToken,
+  NOTIFY_SUBJECT_TEMPLATE,
+  notifySubject,
+} from "@gavel/nats";
+import { tracePublish } from "@gavel/telemetry";
 import { NotificationSchema, type Notification } from "@gavel/proto/notification/v1/notifications";
 
 /**
@@ -41,9 +47,10 @@ export class NotificationPublisher {
           );
           return;
         }
-        await this.#js.publish(notifySubject(n.userId), toBinary(NotificationSchema, n), {
-          msgID: n.id,
-        });
+        const subject = notifySubject(n.userId);
+        await tracePublish({ subject, template: NOTIFY_SUBJECT_TEMPLATE }, (headers) =>
+          this.#js.publish(subject, toBinary(NotificationSchema, n), { msgID: n.id, headers }),
+        );
       }),
     );
   }

@@ -2,8 +2,10 @@ import { fromBinary, toJsonString, type DescMessage } from "@bufbuild/protobuf";
 import {
   isSafeToken,
   LOT_EVENTS_STREAM,
+  LOT_SUBJECT_TEMPLATE,
   lotSubject,
   NOTIFICATIONS_STREAM,
+  NOTIFY_SUBJECT_TEMPLATE,
   notifySubject,
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
@@ -23,8 +25,13 @@ export interface Channel {
   id: string;
   stream: string;
   subject: string;
-  /** Turns a stored message into the event clients receive. */
-  decode(seq: number, data: Uint8Array): ChannelEvent;
+  /** The subject without its id, for span names. */
+  template: string;
+  /**
+   * Turns a stored message into the event clients receive; `traceId` is the trace of the
+   * request that caused it (from its headers), for a client that links to it.
+   */
+  decode(seq: number, data: Uint8Array, traceId?: string): ChannelEvent;
 }
 
 /** One event, serialized once for every socket and stream that delivers it. */
@@ -43,10 +50,26 @@ export function parseChannel(name: string): Channel | undefined {
   const [kind, id, ...rest] = name.split(":");
   if (rest.length > 0 || id === undefined || !isSafeToken(id)) return undefined;
   if (kind === "lot") {
-    return channel(name, "lot", id, LOT_EVENTS_STREAM, lotSubject(id), LotEventSchema);
+    return channel(
+      name,
+      "lot",
+      id,
+      LOT_EVENTS_STREAM,
+      lotSubject(id),
+      LotEventSchema,
+      LOT_SUBJECT_TEMPLATE,
+    );
   }
   if (kind === "user") {
-    return channel(name, "user", id, NOTIFICATIONS_STREAM, notifySubject(id), NotificationSchema);
+    return channel(
+      name,
+      "user",
+      id,
+      NOTIFICATIONS_STREAM,
+      notifySubject(id),
+      NotificationSchema,
+      NOTIFY_SUBJECT_TEMPLATE,
+    );
   }
   return undefined;
 }
@@ -58,6 +81,7 @@ function channel<S extends DescMessage>(
   stream: string,
   subject: string,
   schema: S,
+  template: string,
 ): Channel {
   return {
     name,
@@ -65,7 +89,8 @@ function channel<S extends DescMessage>(
     id,
     stream,
     subject,
-    decode(seq, data) {
+    template,
+    decode(seq, data, traceId) {
       const message = fromBinary(schema, data);
       const type = snake(kindOf(message));
       const json = toJsonString(schema, message);
@@ -73,7 +98,7 @@ function channel<S extends DescMessage>(
         channel: name,
         seq,
         type,
-        frame: `{"v":${PROTOCOL_VERSION},"type":"event","channel":${JSON.stringify(name)},"seq":${seq},"event":"${type}","data":${json}}`,
+        frame: `{"v":${PROTOCOL_VERSION},"type":"event","channel":${JSON.stringify(name)},"seq":${seq},"event":"${type}"${traceId ? `,"traceId":"${traceId}"` : ""},"data":${json}}`,
         sse: `id: ${seq}\nevent: ${type}\ndata: ${json}\n\n`,
       };
     },

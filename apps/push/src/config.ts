@@ -52,7 +52,10 @@ export const configSchema = z.object({
   GAVEL_PUSH_PING_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
   /** SSE comment heartbeat, shorter than proxies' idle timeouts. */
   GAVEL_PUSH_SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
-  /** How often presence entries are renewed; they expire after three missed renewals. */
+  /**
+   * How often presence entries are renewed; they expire after three missed renewals.
+   * Every replica must use the same value: three times it is the presence bucket's TTL.
+   */
   GAVEL_PUSH_PRESENCE_RENEW_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
 });
 

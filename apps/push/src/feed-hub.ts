@@ -8,7 +8,11 @@ import {
   type JetStreamManager,
 } from "@nats-io/jetstream";
 import type { Logger } from "@gavel/logging";
+import { contextOf, traceDeliver } from "@gavel/telemetry";
+import { trace } from "@opentelemetry/api";
+import type { MsgHdrs } from "@nats-io/nats-core";
 import type { Channel, ChannelEvent } from "./channels.ts";
+import { deliveries, fanoutLag } from "./push-metrics.ts";
 
 /** Something that receives a channel's live events, in stream order. */
 export interface Listener {
@@ -82,7 +86,7 @@ export class FeedHub {
           count++;
           next = message.seq + 1;
           if (message.seq > upTo) return;
-          yield channel.decode(message.seq, message.data);
+          yield channel.decode(message.seq, message.data, traceIdOf(message.header));
         }
       } catch (err) {
         if (!isNoMessages(err)) throw err;
@@ -168,10 +172,18 @@ class Feed {
     this.#messages = messages;
     if (this.#closed) await messages.close();
     void (async () => {
+      const destination = { subject: this.#channel.subject, template: this.#channel.template };
       for await (const message of messages) {
-        const event = this.#channel.decode(message.seq, message.data);
-        this.#lastDelivered = message.seq;
-        for (const listener of this.#listeners) listener.push(event);
+        // One span per event per replica, the publisher's child, around the writes to
+        // every local socket and stream (a span per socket would cost more than the write).
+        traceDeliver(destination, message.headers, this.#listeners.size, () => {
+          const event = this.#channel.decode(message.seq, message.data, traceIdOf(message.headers));
+          this.#lastDelivered = message.seq;
+          for (const listener of this.#listeners) listener.push(event);
+          const attributes = { "gavel.push.channel_kind": this.#channel.kind };
+          fanoutLag.record(Date.now() - message.info.timestampNanos / 1e6, attributes);
+          deliveries.add(this.#listeners.size, attributes);
+        });
       }
     })().catch((err: unknown) => {
       this.#logger.error({ err, channel: this.#channel.name }, "live feed failed");
@@ -179,6 +191,11 @@ class Feed {
     });
     return last;
   }
+}
+
+/** The trace id of the request that published a message, when it carries one. */
+function traceIdOf(headers: MsgHdrs | undefined): string | undefined {
+  return trace.getSpanContext(contextOf(headers))?.traceId;
 }
 
 /** The stream sequence of the subject's last message; 0 when it has none. */

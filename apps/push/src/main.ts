@@ -6,9 +6,11 @@ import { LotStream } from "@gavel/lot-events";
 import { ensureNotificationsStream, openBucket, PUSH_PRESENCE_BUCKET } from "@gavel/nats";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { onShutdownSignal, startRuntime } from "@gavel/service";
+import { connectClientTracing } from "@gavel/telemetry";
 import { readConfig } from "./config.ts";
 import { FeedHub } from "./feed-hub.ts";
 import { Presence } from "./presence.ts";
+import { observeConnections } from "./push-metrics.ts";
 import { createPushServer } from "./push-server.ts";
 import { TicketBook } from "./tickets.ts";
 
@@ -35,7 +37,11 @@ const push = createPushServer({
   verifier,
   bidding: createClient(
     BiddingService,
-    createConnectTransport({ baseUrl: config.GAVEL_BIDDING_URL, httpVersion: "2" }),
+    createConnectTransport({
+      baseUrl: config.GAVEL_BIDDING_URL,
+      httpVersion: "2",
+      interceptors: [connectClientTracing()],
+    }),
   ),
   tickets: new TicketBook(config.GAVEL_PUSH_TICKET_SECRET, config.GAVEL_PUSH_TICKET_TTL_SECONDS),
   allowedOrigins: config.GAVEL_CORS_ORIGINS,
@@ -51,6 +57,7 @@ const push = createPushServer({
   logger,
   isReady: natsUp,
 });
+observeConnections(push.connections);
 await new Promise<void>((resolve) => push.server.listen(config.PORT, config.HOST, resolve));
 logger.info({ url: `http://${config.HOST}:${config.PORT}`, replica }, "serving");
 

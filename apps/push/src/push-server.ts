@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { InvalidTokenError } from "@gavel/auth";
 import { answerHealth } from "@gavel/service";
+import { traceRequests } from "@gavel/telemetry";
 import { parseChannel } from "./channels.ts";
 import { Close, SUBPROTOCOL } from "./protocol.ts";
 import { AuthError, bearer, identify } from "./request-identity.ts";
@@ -44,6 +45,9 @@ export function createPushServer(deps: PushServerDeps): PushServer {
 
   const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
     if (answerHealth(req, res, () => !draining && deps.isReady())) return;
+    tracedRoute(req, res);
+  });
+  const tracedRoute = traceRequests((req, res) => {
     void route(req, res).catch((err: unknown) => {
       deps.logger.error({ err, url: req.url }, "request failed");
       if (!res.headersSent) problem(res, 500, "an internal error occurred");

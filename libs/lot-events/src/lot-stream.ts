@@ -15,11 +15,13 @@ import {
 } from "@nats-io/jetstream";
 import { nanos, type MsgHdrs, type NatsConnection } from "@nats-io/nats-core";
 import {
-  addOrUpdateStream,
   LOT_EVENTS_STREAM,
+  LOT_SUBJECT_TEMPLATE,
   LOT_SUBJECT_WILDCARD,
+  addOrUpdateStream,
   lotSubject,
 } from "@gavel/nats";
+import { tracePublish } from "@gavel/telemetry";
 import { type LotEvent, LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 
 /** How long JetStream remembers message ids to drop duplicate appends. */
@@ -92,11 +94,17 @@ export class LotStream {
 
   async append(event: LotEvent, options: AppendOptions): Promise<AppendResult> {
     try {
-      const ack = await this.#js.publish(lotSubject(event.lotId), toBinary(LotEventSchema, event), {
-        msgID: options.msgId,
-        expect: { lastSubjectSequence: options.expectedVersion },
-        ...(options.headers ? { headers: options.headers } : {}),
-      });
+      const subject = lotSubject(event.lotId);
+      const ack = await tracePublish(
+        { subject, template: LOT_SUBJECT_TEMPLATE },
+        (headers) =>
+          this.#js.publish(subject, toBinary(LotEventSchema, event), {
+            msgID: options.msgId,
+            expect: { lastSubjectSequence: options.expectedVersion },
+            headers,
+          }),
+        options.headers,
+      );
       return { sequence: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
       if (

@@ -7,6 +7,8 @@
 export const LOT_EVENTS_STREAM = "LOT_EVENTS";
 export const LOT_SUBJECT_PREFIX = "gavel.lot";
 export const LOT_SUBJECT_WILDCARD = `${LOT_SUBJECT_PREFIX}.*`;
+/** The lot subject without its id, for span names (which must not be unique per lot). */
+export const LOT_SUBJECT_TEMPLATE = `${LOT_SUBJECT_PREFIX}.{lot_id}`;
 
 export function lotSubject(lotId: string): string {
   if (!isSafeToken(lotId)) throw new Error(`not a safe subject token: ${JSON.stringify(lotId)}`);
@@ -103,6 +105,7 @@ export const BFF_PERSISTED_QUERIES_BUCKET = "bff_persisted_queries";
 export const NOTIFICATIONS_STREAM = "NOTIFICATIONS";
 export const NOTIFY_SUBJECT_PREFIX = "gavel.notify";
 export const NOTIFY_SUBJECT_WILDCARD = `${NOTIFY_SUBJECT_PREFIX}.*`;
+export const NOTIFY_SUBJECT_TEMPLATE = `${NOTIFY_SUBJECT_PREFIX}.{user_id}`;
 
 export function notifySubject(userId: string): string {
   if (!isSafeToken(userId)) throw new Error(`not a safe subject token: ${JSON.stringify(userId)}`);

@@ -2,12 +2,13 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { authInterceptor, TokenVerifier } from "@gavel/auth";
 import { createLogger, type Logger } from "@gavel/logging";
 import { connectNats } from "@gavel/nats";
+import { connectServerTracing, startTelemetry } from "@gavel/telemetry";
 import {
   startConnectServer,
   type ConnectServer,
   type ConnectServerOptions,
 } from "./connect-server.ts";
-import { exitOnFatal } from "./shutdown.ts";
+import { atShutdownEnd, exitOnFatal } from "./shutdown.ts";
 
 export interface RuntimeConfig {
   LOG_LEVEL: string;
@@ -26,8 +27,13 @@ export interface Runtime {
   natsUp(): boolean;
 }
 
-/** The logger, the fatal-error handlers, the NATS connection and the token verifier. */
+/**
+ * Telemetry first (see @gavel/telemetry; flushed as the last shutdown step), then the
+ * logger, the fatal-error handlers, the NATS connection and the token verifier.
+ */
 export async function startRuntime(service: string, config: RuntimeConfig): Promise<Runtime> {
+  const telemetry = startTelemetry({ service });
+  atShutdownEnd(() => telemetry.shutdown());
   const logger = createLogger({ service, level: config.LOG_LEVEL });
   exitOnFatal(logger);
   const nc = await connectNats(
@@ -63,7 +69,8 @@ export function serveConnect(
     host: config.HOST,
     port: config.PORT,
     adminPort: config.ADMIN_PORT,
-    interceptors: [authInterceptor(runtime.verifier)],
+    // Tracing outermost, so a call the token check refuses is on its span too.
+    interceptors: [connectServerTracing(), authInterceptor(runtime.verifier)],
     ...service,
   });
 }

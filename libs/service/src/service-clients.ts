@@ -4,6 +4,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { IdentityService } from "@gavel/proto/identity/v1/identity";
+import { connectClientTracing } from "@gavel/telemetry";
 
 /** The internal services a front (the REST edge, the GraphQL BFF) calls. */
 export interface Upstream {
@@ -21,10 +22,20 @@ export interface UpstreamUrls {
 /** How long a front waits for a service before the call fails with DEADLINE_EXCEEDED. */
 export const UPSTREAM_TIMEOUT_MS = 10_000;
 
-/** Connect clients over HTTP/2 (h2c), one connection per service, shared by all requests. */
+/**
+ * Connect clients over HTTP/2 (h2c), one connection per service, shared by all requests,
+ * each call a client span whose context travels in its headers.
+ */
 export function createUpstream(urls: UpstreamUrls, interceptors: Interceptor[] = []): Upstream {
   const client = <T extends DescService>(service: T, baseUrl: string) =>
-    createClient(service, createConnectTransport({ baseUrl, httpVersion: "2", interceptors }));
+    createClient(
+      service,
+      createConnectTransport({
+        baseUrl,
+        httpVersion: "2",
+        interceptors: [connectClientTracing(), ...interceptors],
+      }),
+    );
   return {
     catalog: client(CatalogService, urls.catalog),
     bidding: client(BiddingService, urls.bidding),

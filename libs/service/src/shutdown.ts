@@ -1,5 +1,13 @@
 import type { Logger } from "@gavel/logging";
 
+/** Steps every process runs after its own, last of all (flushing telemetry). */
+const finalSteps: Array<() => Promise<unknown>> = [];
+
+/** Adds a step that runs after a service's own shutdown steps, just before it exits. */
+export function atShutdownEnd(step: () => Promise<unknown>): void {
+  finalSteps.push(step);
+}
+
 /**
  * Runs the shutdown steps once on SIGTERM or SIGINT, in order, then exits. A second
  * signal exits at once, for an operator who does not want to wait.
@@ -15,7 +23,7 @@ export function onShutdownSignal(logger: Logger, steps: Array<() => Promise<unkn
     logger.info({ signal }, "shutting down");
     void (async () => {
       let code = 0;
-      for (const step of steps) {
+      for (const step of [...steps, ...finalSteps]) {
         try {
           await step();
         } catch (err) {

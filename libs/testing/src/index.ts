@@ -11,3 +11,5 @@ export { connectFailure } from "./connect-failure.ts";
 export { rawH2Request } from "./raw-h2.ts";
 export type { RawResponse } from "./raw-h2.ts";
 export { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
+export { startOtlpReceiver } from "./otlp-receiver.ts";
+export type { ReceivedSpan } from "./otlp-receiver.ts";

@@ -1,4 +1,5 @@
 import type { Resolvers } from "../gen/resolvers-types.ts";
+import { traceRootFields } from "../graphql-tracing.ts";
 import { DateTime, MinorUnits } from "../scalars.ts";
 import { Bid } from "./bid.ts";
 import { Lot } from "./lot.ts";
@@ -16,8 +17,16 @@ import { unwatchLot, watchLot } from "./watch-lot.ts";
  * resolution picks the member; fields named as in the service's message resolve by name.
  */
 export const resolvers: Resolvers = {
-  Query,
-  Mutation: { signIn, placeBid, createLot, cancelLot, watchLot, unwatchLot },
+  // Root fields get spans; see graphql-tracing.ts.
+  Query: traceRootFields("Query", Query),
+  Mutation: traceRootFields("Mutation", {
+    signIn,
+    placeBid,
+    createLot,
+    cancelLot,
+    watchLot,
+    unwatchLot,
+  }),
   Lot,
   Bid,
   User,

@@ -1,0 +1,174 @@
+import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from "@opentelemetry/api";
+import { headersGetter, headersSetter } from "./carriers.ts";
+import { lazyHistogram } from "./instruments.ts";
+
+const tracer = trace.getTracer("gavel.connect");
+const clientDuration = lazyHistogram("gavel.connect", "rpc.client.duration", {
+  unit: "ms",
+  description: "Duration of outbound Connect calls, until the last response message",
+});
+const serverDuration = lazyHistogram("gavel.connect", "rpc.server.duration", {
+  unit: "ms",
+  description: "Duration of inbound Connect calls, until the last response message",
+});
+
+/** The codes that are the server's fault (the semantic conventions' list for gRPC). */
+const SERVER_FAULTS: ReadonlySet<Code> = new Set([
+  Code.Unknown,
+  Code.DeadlineExceeded,
+  Code.Unimplemented,
+  Code.Internal,
+  Code.Unavailable,
+  Code.DataLoss,
+]);
+
+type Request = Parameters<Parameters<Interceptor>[0]>[0];
+
+/**
+ * A call's parent span when it is not the active one: a caller that makes calls for a
+ * request outside that request's async context (the BFF's batched loaders) names it.
+ */
+export const traceParentKey = createContextKey<Context | undefined>(undefined, {
+  description: "the trace context a Connect call's client span belongs under",
+});
+
+/**
+ * Client spans for Connect calls, with the W3C trace context in the request headers
+ * (traceparent, tracestate), following the OpenTelemetry RPC conventions
+ * (rpc.system connect_rpc). The stock http instrumentation cannot do this: Connect runs
+ * over Node's http2 module, which it does not see. A streaming response's span ends with
+ * the stream.
+ */
+export function connectClientTracing(): Interceptor {
+  return (next) => async (req) => {
+    const attributes = rpcAttributes(req);
+    const parent = req.contextValues.get(traceParentKey) ?? context.active();
+    const span = tracer.startSpan(spanName(req), { kind: SpanKind.CLIENT, attributes }, parent);
+    const ctx = trace.setSpan(parent, span);
+    propagation.inject(ctx, req.header, headersSetter);
+    const end = ender(span, attributes, clientDuration, () => true);
+    try {
+      const res = await context.with(ctx, () => next(req));
+      if (!res.stream) {
+        end();
+        return res;
+      }
+      return { ...res, message: finishing(res.message, ctx, end) };
+    } catch (err) {
+      end(err);
+      throw err;
+    }
+  };
+}
+
+/**
+ * Server spans for Connect calls: the caller's context from the request headers as the
+ * parent, and the handler run inside the span, so what it calls (NATS, other services)
+ * joins the trace. Put it first among a server's interceptors, so refusals by the others
+ * (a bad token) are on the span too.
+ */
+export function connectServerTracing(): Interceptor {
+  return (next) => async (req) => {
+    const parent = propagation.extract(ROOT_CONTEXT, req.header, headersGetter);
+    const attributes = rpcAttributes(req);
+    const span = tracer.startSpan(spanName(req), { kind: SpanKind.SERVER, attributes }, parent);
+    const ctx = trace.setSpan(parent, span);
+    const end = ender(span, attributes, serverDuration, (code) => SERVER_FAULTS.has(code));
+    try {
+      const res = await context.with(ctx, () => next(req));
+      if (!res.stream) {
+        end();
+        return res;
+      }
+      return { ...res, message: finishing(res.message, ctx, end) };
+    } catch (err) {
+      end(err);
+      throw err;
+    }
+  };
+}
+
+/** `gavel.bidding.v1.BiddingService/PlaceBid`, as the conventions name RPC spans. */
+function spanName(req: Request): string {
+  return `${req.service.typeName}/${req.method.name}`;
+}
+
+function rpcAttributes(req: Request): Attributes {
+  const attributes: Attributes = {
+    "rpc.system": "connect_rpc",
+    "rpc.service": req.service.typeName,
+    "rpc.method": req.method.name,
+  };
+  try {
+    const url = new URL(req.url);
+    attributes["server.address"] = url.hostname;
+    if (url.port) attributes["server.port"] = Number(url.port);
+  } catch {
+    // a server-side request URL may be a bare path: no address to record
+  }
+  return attributes;
+}
+
+/** Ends a span once, with the outcome's code, and records the call's duration. */
+function ender(
+  span: Span,
+  attributes: Attributes,
+  histogram: ReturnType<typeof lazyHistogram>,
+  isError: (code: Code) => boolean,
+) {
+  const started = performance.now();
+  let ended = false;
+  return (err?: unknown) => {
+    if (ended) return;
+    ended = true;
+    const code = err === undefined ? undefined : ConnectError.from(err).code;
+    const codeName =
+      code === undefined
+        ? "ok"
+        : Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
+    span.setAttribute("rpc.connect_rpc.error_code", codeName);
+    if (code !== undefined && isError(code)) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: ConnectError.from(err).rawMessage });
+    }
+    span.end();
+    histogram.record(performance.now() - started, {
+      ...attributes,
+      "rpc.connect_rpc.error_code": codeName,
+    });
+  };
+}
+
+/** The same messages, each pulled inside the span's context, ending the span at the end. */
+async function* finishing<T>(
+  messages: AsyncIterable<T>,
+  ctx: Context,
+  end: (err?: unknown) => void,
+): AsyncGenerator<T> {
+  const iterator = messages[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await context.with(ctx, () => iterator.next());
+      if (next.done) break;
+      yield next.value;
+    }
+    end();
+  } catch (err) {
+    end(err);
+    throw err;
+  } finally {
+    end(); // the consumer stopped early (a client that went away)
+    await iterator.return?.();
+  }
+}

@@ -1,0 +1,64 @@
+import { hostname } from "node:os";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { NodeSDK } from "@opentelemetry/sdk-node";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+
+export interface TelemetryOptions {
+  /** service.name, unless OTEL_SERVICE_NAME says otherwise. */
+  service: string;
+  version?: string;
+  /** development or production: deployment.environment.name. */
+  environment?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Telemetry {
+  /** Whether spans and metrics leave the process (an OTLP endpoint is configured). */
+  exporting: boolean;
+  /** Flushes what is buffered and stops exporting; the last step of a shutdown. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK from the standard variables: OTEL_EXPORTER_OTLP_ENDPOINT
+ * (and _PROTOCOL, _HEADERS), OTEL_TRACES_SAMPLER (default parentbased_always_on; e.g.
+ * parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.1), OTEL_RESOURCE_ATTRIBUTES.
+ * Call it first in main, before anything makes a span.
+ *
+ * Without an endpoint nothing is exported and nothing tries to connect (no errors, no
+ * retries), but spans still exist: trace context still crosses every hop and every log
+ * line still carries its trace id.
+ *
+ * No auto-instrumentation: the apps run as ES modules straight from TypeScript, where
+ * monkey-patching needs loader hooks; instead each protocol boundary makes its spans
+ * itself (http-server-tracing, connect-tracing, nats-tracing, and the BFF's GraphQL
+ * plugin), which also shows a reader exactly where context crosses a hop.
+ */
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  const env = options.env ?? process.env;
+  const exporting = Boolean(
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+  );
+  if (!exporting) {
+    env.OTEL_TRACES_EXPORTER ??= "none";
+    env.OTEL_METRICS_EXPORTER ??= "none";
+  }
+  env.OTEL_LOGS_EXPORTER ??= "none"; // logs go to stdout as JSON with trace ids
+  env.OTEL_METRIC_EXPORT_INTERVAL ??= "10000";
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME ?? options.service,
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME ?? options.service,
+      [ATTR_SERVICE_VERSION]: options.version ?? env.GAVEL_VERSION ?? "0.1.0",
+      "deployment.environment.name": options.environment ?? env.GAVEL_ENV ?? "development",
+      // The chart sets POD_NAME from the downward API; elsewhere the host names it.
+      ...(env.POD_NAME ? { "k8s.pod.name": env.POD_NAME } : {}),
+      "service.instance.id": env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    }),
+    instrumentations: [],
+  });
+  sdk.start();
+  return { exporting, shutdown: () => sdk.shutdown() };
+}
