@@ -58,17 +58,7 @@ export function connectClientTracing(): Interceptor {
     const ctx = trace.setSpan(parent, span);
     propagation.inject(ctx, req.header, headersSetter);
     const end = ender(span, attributes, clientDuration, () => true);
-    try {
-      const res = await context.with(ctx, () => next(req));
-      if (!res.stream) {
-        end();
-        return res;
-      }
-      return { ...res, message: finishing(res.message, ctx, end) };
-    } catch (err) {
-      end(err);
-      throw err;
-    }
+    return callInside(ctx, end, () => next(req));
   };
 }
 
@@ -85,18 +75,29 @@ export function connectServerTracing(): Interceptor {
     const span = tracer.startSpan(spanName(req), { kind: SpanKind.SERVER, attributes }, parent);
     const ctx = trace.setSpan(parent, span);
     const end = ender(span, attributes, serverDuration, (code) => SERVER_FAULTS.has(code));
-    try {
-      const res = await context.with(ctx, () => next(req));
-      if (!res.stream) {
-        end();
-        return res;
-      }
-      return { ...res, message: finishing(res.message, ctx, end) };
-    } catch (err) {
-      end(err);
-      throw err;
-    }
+    return callInside(ctx, end, () => next(req));
   };
+}
+
+type Response = Awaited<ReturnType<Parameters<Interceptor>[0]>>;
+
+/** Runs the call inside the span's context; ends the span with it, or with its stream. */
+async function callInside(
+  ctx: Context,
+  end: (err?: unknown) => void,
+  call: () => Promise<Response>,
+): Promise<Response> {
+  try {
+    const res = await context.with(ctx, call);
+    if (!res.stream) {
+      end();
+      return res;
+    }
+    return { ...res, message: finishing(res.message, ctx, end) };
+  } catch (err) {
+    end(err);
+    throw err;
+  }
 }
 
 /** `gavel.bidding.v1.BiddingService/PlaceBid`, as the conventions name RPC spans. */
