@@ -8,6 +8,7 @@ import { parseChannel } from "./channels.ts";
 import { Close, SUBPROTOCOL } from "./protocol.ts";
 import { AuthError, bearer, identify } from "./request-identity.ts";
 import { SseStream } from "./sse-stream.ts";
+import { Ticker } from "./ticker.ts";
 import type { TicketBook } from "./tickets.ts";
 import { WsSession, type SessionDeps, type SocketIdentity } from "./ws-session.ts";
 
@@ -34,6 +35,8 @@ export interface PushServer {
 export function createPushServer(deps: PushServerDeps): PushServer {
   const sessions = new Set<WsSession>();
   const streams = new Set<SseStream>();
+  const pings = new Ticker<WsSession>(deps.limits.pingMs);
+  const heartbeats = new Ticker<SseStream>(deps.limits.sseHeartbeatMs);
   let draining = false;
 
   const wss = new WebSocketServer({
@@ -153,13 +156,14 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       hub: deps.hub,
       logger: deps.logger,
       sendBufferBytes: deps.limits.sendBufferBytes,
-      heartbeatMs: deps.limits.sseHeartbeatMs,
     });
     streams.add(stream);
+    heartbeats.add(stream);
     if (channel.kind === "lot") deps.presence.lotWatched(channel.id);
     if (userId) deps.presence.userConnected(userId);
     res.on("close", () => {
       streams.delete(stream);
+      heartbeats.delete(stream);
       if (channel.kind === "lot") deps.presence.lotUnwatched(channel.id);
       if (userId) deps.presence.userDisconnected(userId);
     });
@@ -184,7 +188,11 @@ export function createPushServer(deps: PushServerDeps): PushServer {
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const session = new WsSession(ws, identity, deps);
       sessions.add(session);
-      ws.on("close", () => sessions.delete(session));
+      pings.add(session);
+      ws.on("close", () => {
+        sessions.delete(session);
+        pings.delete(session);
+      });
     });
   }
 
@@ -202,6 +210,8 @@ export function createPushServer(deps: PushServerDeps): PushServer {
         await new Promise((r) => setTimeout(r, 50));
       for (const client of wss.clients) client.terminate();
       server.closeAllConnections();
+      pings.stop();
+      heartbeats.stop();
     },
   };
 }

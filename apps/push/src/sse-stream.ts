@@ -11,7 +11,6 @@ export interface SseOptions {
   hub: FeedHub;
   logger: Logger;
   sendBufferBytes: number;
-  heartbeatMs: number;
 }
 
 /**
@@ -24,7 +23,6 @@ export class SseStream implements EventSink {
   readonly #res: ServerResponse;
   readonly #options: SseOptions;
   readonly #subscription: Subscription;
-  readonly #heartbeat: NodeJS.Timeout;
   #ended = false;
 
   constructor(res: ServerResponse, channel: Channel, after: number, options: SseOptions) {
@@ -39,8 +37,6 @@ export class SseStream implements EventSink {
       connection: "keep-alive",
     });
     res.write(`retry: ${RETRY_MS}\n\n`);
-    this.#heartbeat = setInterval(() => this.#write(": ping\n\n"), options.heartbeatMs);
-    this.#heartbeat.unref();
     res.on("close", () => this.#stop());
   }
 
@@ -51,6 +47,11 @@ export class SseStream implements EventSink {
     } catch (err) {
       this.fail("could not follow the channel", err);
     }
+  }
+
+  /** Called every heartbeat interval (one Ticker for all streams): keeps proxies from idling it out. */
+  tick(): void {
+    this.#write(": ping\n\n");
   }
 
   sendEvent(event: ChannelEvent): void {
@@ -77,7 +78,6 @@ export class SseStream implements EventSink {
 
   #stop(): void {
     this.#ended = true;
-    clearInterval(this.#heartbeat);
     this.#subscription.stop();
   }
 }

@@ -44,7 +44,6 @@ export class WsSession implements EventSink {
   readonly #userId: string | undefined;
   #token: string | undefined;
   #alive = true;
-  #heartbeat: NodeJS.Timeout;
   #closed = false;
 
   constructor(ws: WebSocket, identity: SocketIdentity, deps: SessionDeps) {
@@ -66,8 +65,6 @@ export class WsSession implements EventSink {
     ws.on("pong", () => (this.#alive = true));
     ws.on("close", () => this.#cleanUp());
     ws.on("error", (err) => deps.logger.debug({ err, connection: this.id }, "socket error"));
-    this.#heartbeat = setInterval(() => this.#checkAlive(), deps.limits.pingMs);
-    this.#heartbeat.unref();
 
     if (this.#userId) deps.presence.userConnected(this.#userId);
     this.#outbox.send(serverMessage.welcome(this.id, this.#userId, deps.replica));
@@ -232,7 +229,8 @@ export class WsSession implements EventSink {
     this.#outbox.send(serverMessage.ack(id, { userId: caller.userId }));
   }
 
-  #checkAlive(): void {
+  /** Called every ping interval (one Ticker for all sessions): drops a peer that went quiet. */
+  tick(): void {
     if (!this.#alive) {
       this.#ws.terminate(); // missed a whole ping interval: a dead peer
       return;
@@ -243,7 +241,6 @@ export class WsSession implements EventSink {
 
   #cleanUp(): void {
     this.#closed = true;
-    clearInterval(this.#heartbeat);
     for (const name of [...this.#subscriptions.keys()]) this.#unsubscribe(name);
     if (this.#userId) this.#deps.presence.userDisconnected(this.#userId);
   }

@@ -119,6 +119,19 @@ describe("hostile and careless clients", () => {
   }, 60_000);
 });
 
+describe("heartbeats", () => {
+  it("drops a peer that stops answering pings", async () => {
+    const replica = await stack.startReplica("push-ping", { GAVEL_PUSH_PING_MS: "1000" });
+    const socket = await TestSocket.open(replica.rpcUrl);
+    const raw = (socket.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause(); // it reads nothing, so it never answers a ping
+    await new Promise((r) => setTimeout(r, 3_500));
+    raw.resume();
+    expect((await socket.closed).code).toBe(1006); // cut off, no close frame
+    await replica.stop();
+  });
+});
+
 describe("presence", () => {
   it("counts a lot's viewers over replicas, and forgets a replica that died", async () => {
     const lotId = await stack.newLot();

@@ -43,8 +43,12 @@ export async function startPushStack(natsUrl: string, pushEnv: Record<string, st
     replicas,
     pushEnv: pushEnvFull,
     /** Starts one more push replica (after a kill, say); stopped with the stack. */
-    async startReplica(id: string): Promise<ServiceProcess> {
-      const started = await startService("push", { ...pushEnvFull, GAVEL_REPLICA_ID: id });
+    async startReplica(id: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+      const started = await startService("push", {
+        ...pushEnvFull,
+        ...extraEnv,
+        GAVEL_REPLICA_ID: id,
+      });
       group.processes.push(started);
       return started;
     },
