@@ -5,6 +5,10 @@
  *
  *   npm start                 # everything, with demo data
  *   npm start -- --no-seed    # without demo data
+ *   npm start -- --jaeger     # and a local Jaeger that every service exports traces to
+ *
+ * Every OTEL_* variable set here reaches every service, so a collector or Jaeger that
+ * already runs is used with OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4318 instead.
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,16 +17,41 @@ import { parseArgs } from "node:util";
 import { defaultPorts } from "@gavel/config";
 import { repoRoot, startService, type ServiceProcess } from "@gavel/testing";
 import { devKeys } from "./dev-keys.ts";
+import { localJaeger, startLocalJaeger } from "./local-jaeger.ts";
 import { startLocalNats } from "./local-nats.ts";
 import { DEMO_PASSWORD, DEMO_USERS, seed } from "./seed.ts";
 
 const { values: flags } = parseArgs({
-  options: { "no-seed": { type: "boolean", default: false } },
+  options: {
+    "no-seed": { type: "boolean", default: false },
+    jaeger: { type: "boolean", default: false },
+  },
 });
 
 let nats: ChildProcess | undefined;
 const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${defaultPorts.nats.client}`;
 if (!process.env.NATS_URL) nats = await startLocalNats(repoRoot, defaultPorts.nats.client);
+let jaeger: ChildProcess | undefined;
+if (flags.jaeger) {
+  try {
+    jaeger = await startLocalJaeger(repoRoot);
+  } catch (err) {
+    nats?.kill("SIGTERM");
+    throw err;
+  }
+}
+
+/** The standard OTEL_* variables of this shell (exporter, sampler, headers, ...). */
+const otelEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    (e): e is [string, string] => e[0].startsWith("OTEL_") && e[1] !== undefined,
+  ),
+);
+if (jaeger) {
+  otelEnv.OTEL_EXPORTER_OTLP_ENDPOINT = localJaeger.otlpHttp;
+  // Jaeger stores traces only: metrics sent to it would be refused every interval.
+  otelEnv.OTEL_METRICS_EXPORTER ??= "none";
+}
 
 const keys = devKeys(join(repoRoot, ".gavel", "dev-keys.json"));
 const env = {
@@ -31,16 +60,18 @@ const env = {
   GAVEL_JWT_PRIVATE_KEY: keys.privateKeyPem,
   GAVEL_MIN_LOT_SECONDS: "10",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-  ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT
-    ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT }
-    : {}),
+  ...otelEnv,
 };
 
 const services = ["identity", "catalog", "bidding"] as const;
 const running: ServiceProcess[] = [];
+let stopping = false;
 async function stopAll(): Promise<void> {
+  stopping = true;
+  // Services first: their shutdown flushes their last spans to Jaeger.
   await Promise.all(running.map((p) => p.stop()));
   nats?.kill("SIGTERM");
+  jaeger?.kill("SIGTERM");
 }
 process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
 process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
@@ -88,15 +119,29 @@ ${running
   )
   .join("\n")}
   notifier            health ${notifier.adminUrl}/readyz (publishes to the NOTIFICATIONS stream)
+${tracingLine()}
 ${lots.length ? `  demo lots           ${lots.join("; ")}\n  demo users          ${DEMO_USERS.map((u) => u.email).join(", ")} (password ${DEMO_PASSWORD})` : ""}
 `);
   await Promise.race(
     running.map((p) =>
-      p.exited.then((code) => Promise.reject(new Error(`${p.app} exited with ${code}`))),
+      // An exit is a failure unless Ctrl-C asked for it.
+      p.exited.then((code) =>
+        stopping ? undefined : Promise.reject(new Error(`${p.app} exited with ${code}`)),
+      ),
     ),
   );
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   await stopAll();
   process.exit(1);
+}
+
+function tracingLine(): string {
+  if (jaeger)
+    return `  Jaeger              ${localJaeger.query}/api/traces?service=edge  (OTLP ${localJaeger.otlpHttp}; log .gavel/jaeger.log)`;
+  const endpoint =
+    otelEnv.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? otelEnv.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return endpoint
+    ? `  traces              exported to ${endpoint}`
+    : "  traces              not exported (npm start -- --jaeger, or set OTEL_EXPORTER_OTLP_ENDPOINT)";
 }

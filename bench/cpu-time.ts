@@ -1,0 +1,75 @@
+/**
+ * Counters from /proc (Linux), to show where a benchmark's cores went: a process's CPU
+ * seconds and system calls, and the whole machine's busy share.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Clock ticks per second of /proc's counters (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** CPU seconds the process has used, in its own code and in the kernel; 0 once it is gone. */
+export function processCpuSeconds(pid: number): { user: number; kernel: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(fields[11]) / TICKS, kernel: Number(fields[12]) / TICKS };
+  } catch {
+    return { user: 0, kernel: 0 };
+  }
+}
+
+/**
+ * Read and write system calls the process has made (read, write, writev, ...), from
+ * /proc/<pid>/io; 0 once it is gone.
+ */
+export function processSystemCalls(pid: number): { reads: number; writes: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, "utf8");
+    const value = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, "m").exec(io)?.[1] ?? 0);
+    return { reads: value("syscr"), writes: value("syscw") };
+  } catch {
+    return { reads: 0, writes: 0 };
+  }
+}
+
+/** The machine's busy and total CPU seconds (all cores) since boot. */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const ticks = line.split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: (total - idle) / TICKS, total: total / TICKS };
+}
+
+/** The processes whose parent is `pid` (Linux), e.g. everything a bench started itself. */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+/**
+ * CPU that processes other than this one and its children used over `ms`, in % of one
+ * core: what the rest of a shared machine is doing to a benchmark.
+ */
+export async function outsideCpuPercent(ms: number): Promise<number> {
+  const own = () => {
+    const times = [process.pid, ...childrenOf(process.pid)].map(processCpuSeconds);
+    return times.reduce((sum, t) => sum + t.user + t.kernel, 0);
+  };
+  const [machine0, own0] = [machineCpuSeconds().busy, own()];
+  await new Promise((r) => setTimeout(r, ms));
+  const [machine1, own1] = [machineCpuSeconds().busy, own()];
+  return Math.max(0, ((machine1 - machine0 - (own1 - own0)) / (ms / 1000)) * 100);
+}

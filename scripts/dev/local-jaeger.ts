@@ -1,0 +1,58 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Where the local Jaeger listens; loopback only. */
+export const localJaeger = {
+  /** OTLP/HTTP, the SDK's default protocol: what the services export to. */
+  otlpHttp: "http://127.0.0.1:4318",
+  /** The query API (`/api/traces?service=edge`); the UI is a placeholder in this build. */
+  query: "http://127.0.0.1:16686",
+};
+
+/**
+ * Jaeger v2 all-in-one with memory storage for the local stack, built from its pinned
+ * Go module by scripts/tools/jaeger.sh on first use (minutes, once per version). Run
+ * without a config it uses its embedded all-in-one one; JAEGER_LISTEN_HOST moves every
+ * receiver and extension of that config to loopback, and the two `--set`s do the same
+ * for the query servers, which that config leaves on all interfaces. Resolves once the
+ * query API answers. Its log goes to .gavel/jaeger.log; its traces die with it.
+ */
+export async function startLocalJaeger(root: string): Promise<ChildProcess> {
+  const bin = execFileSync(join(root, "scripts/tools/jaeger.sh"), {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  mkdirSync(join(root, ".gavel"), { recursive: true });
+  const logFile = join(root, ".gavel", "jaeger.log");
+  const log = openSync(logFile, "w");
+  const child = spawn(
+    bin,
+    [
+      "--set=extensions.jaeger_query.http.endpoint=127.0.0.1:16686",
+      "--set=extensions.jaeger_query.grpc.endpoint=127.0.0.1:16685",
+    ],
+    {
+      env: { PATH: process.env.PATH ?? "", JAEGER_LISTEN_HOST: "127.0.0.1" },
+      stdio: ["ignore", log, log],
+    },
+  );
+  closeSync(log); // the child holds its own copy
+  let exitCode: number | null | undefined;
+  child.once("exit", (code) => (exitCode = code));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) break;
+    const up = await fetch(`${localJaeger.query}/api/services`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill("SIGKILL");
+  const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
+  throw new Error(
+    `jaeger ${exitCode === undefined ? "never answered" : `exited with ${exitCode}`} (are ports 4317, 4318 or 16686 taken?); last lines of ${logFile}:\n${tail}`,
+  );
+}
