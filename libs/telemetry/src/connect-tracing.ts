@@ -140,7 +140,9 @@ function ender(
         : Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
     span.setAttribute("rpc.connect_rpc.error_code", codeName);
     if (code !== undefined && isError(code)) {
-      span.recordException(err as Error);
+      // A Connect error is an outcome of the protocol, not an exception: no stack trace
+      // (a refused bid is common, and a stack costs). Anything else keeps its stack.
+      if (!(err instanceof ConnectError)) span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: ConnectError.from(err).rawMessage });
     }
     span.end();

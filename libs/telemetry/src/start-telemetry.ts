@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
+import { NoopSpanProcessor } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 
 export interface TelemetryOptions {
@@ -41,10 +42,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
     env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
   );
-  if (!exporting) {
-    env.OTEL_TRACES_EXPORTER ??= "none";
-    env.OTEL_METRICS_EXPORTER ??= "none";
-  }
+  if (!exporting) env.OTEL_METRICS_EXPORTER ??= "none";
   env.OTEL_LOGS_EXPORTER ??= "none"; // logs go to stdout as JSON with trace ids
   env.OTEL_METRIC_EXPORT_INTERVAL ??= "10000";
   const sdk = new NodeSDK({
@@ -57,8 +55,16 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ...(env.POD_NAME ? { "k8s.pod.name": env.POD_NAME } : {}),
       "service.instance.id": env.POD_NAME ?? `${hostname()}-${process.pid}`,
     }),
+    // Ours only: the default detectors would replace service.instance.id with a UUID.
+    autoDetectResources: false,
     instrumentations: [],
+    // Without an endpoint, a tracer provider that exports nothing: "none" would register
+    // no provider at all, and new traces would get all-zero ids in spans and logs.
+    ...(exporting ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
   });
   sdk.start();
-  return { exporting, shutdown: () => sdk.shutdown() };
+  return {
+    exporting: exporting && env.OTEL_SDK_DISABLED !== "true",
+    shutdown: () => sdk.shutdown(),
+  };
 }
