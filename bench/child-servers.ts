@@ -48,6 +48,24 @@ export async function startScript(
   };
 }
 
+/** Two instances of a script, each on its own free port (`args` gets the port). */
+export async function startPair(script: string, args: (port: number) => string[]) {
+  const servers: Array<ChildServer & { inspector: string }> = [];
+  const ports = [await freePort(), await freePort()];
+  try {
+    for (const port of ports) servers.push(await startScript(script, args(port)));
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
+  return {
+    urls: ports.map((port) => `http://127.0.0.1:${port}`),
+    inspectors: servers.map((s) => s.inspector),
+    pids: servers.map((s) => s.pid),
+    stop: () => Promise.all(servers.map((s) => s.stop())).then(() => undefined),
+  };
+}
+
 /**
  * A redis-server on a free port, keeping nothing on disk. The binary is REDIS_SERVER_BIN
  * or redis-server on PATH (scripts/tools/redis-server.sh installs Debian's).

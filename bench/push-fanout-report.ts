@@ -142,6 +142,7 @@ function fanOutRows(runs: SystemRun[], rates: number[]) {
         "lag s": m((s) => s.lag).toFixed(2),
         undelivered: m((s) => s.undelivered),
         closed: m((s) => s.closed),
+        "publish errors": steps.reduce((n, s) => n + s.publishErrors, 0),
         "CPU % servers": Math.round(m((s) => s.serverCpu)),
         "server us/delivery": m((s) => s.serverMicrosPerDelivery).toFixed(1),
         "server writes/delivery": m((s) => s.serverWritesPerDelivery).toFixed(2),

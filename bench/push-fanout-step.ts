@@ -41,6 +41,8 @@ export interface StepResult {
   undelivered: number;
   /** Clients the servers dropped during the step. */
   closed: number;
+  /** Publishes that failed during the step (none expected). */
+  publishErrors: number;
   /** CPU of the two server processes together, in % of one core. */
   serverCpu: number;
   /** The share of the servers' CPU spent in the kernel (socket writes, loopback TCP). */
@@ -72,6 +74,7 @@ export async function runStep(
   during?: { start(): Promise<void>; stop(): Promise<void> },
 ): Promise<StepResult> {
   const start = await fleet.mark();
+  const publishErrorsBefore = system.publishErrors();
   const clients = fleet.open - start.closed;
   const publishedAt: number[] = [];
   const began = performance.now();
@@ -111,6 +114,7 @@ export async function runStep(
       lag,
       undelivered: Math.max(0, start.delivered + owed - end.delivered),
       closed: end.closed - start.closed,
+      publishErrors: system.publishErrors() - publishErrorsBefore,
       ...cpuShares(cpuBefore, cpuAfter, seconds),
       serverMicrosPerDelivery:
         ((cpuAfter.servers - cpuBefore.servers) * 1e6) / (after.delivered - before.delivered || 1),

@@ -19,8 +19,8 @@ import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import { lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import { freePort, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
-import { startRedis, startScript, type ChildServer } from "./child-servers.ts";
+import { serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
+import { startPair, startRedis } from "./child-servers.ts";
 import { activateInspector, INSPECTABLE, inspectorUrl } from "./node-inspector.ts";
 import type { ClientKind } from "./push-load-client.ts";
 
@@ -118,13 +118,11 @@ async function startGavel(
 
 async function startSocketIo(lotId: string): Promise<RunningSystem> {
   const redis = await startRedis();
-  const servers: Array<ChildServer & { inspector: string }> = [];
-  const ports = [await freePort(), await freePort()];
+  let servers: Awaited<ReturnType<typeof startPair>>;
   try {
-    for (const port of ports)
-      servers.push(await startScript("socketio-server.ts", [String(port), redis.url]));
+    servers = await startPair("socketio-server.ts", (port) => [String(port), redis.url]);
   } catch (err) {
-    await Promise.all([...servers, redis].map((s) => s.stop()));
+    await redis.stop();
     throw err;
   }
   let n = 0;
@@ -135,16 +133,14 @@ async function startSocketIo(lotId: string): Promise<RunningSystem> {
   const room = new Emitter(client).to(`lot:${lotId}`);
   return {
     client: "socketio",
-    urls: ports.map((p) => `http://127.0.0.1:${p}`),
-    inspectors: servers.map((s) => s.inspector),
-    pids: servers.map((s) => s.pid),
+    ...servers,
     publish() {
       room.emit("event", JSON.parse(gavelFrame(lotId, ++n)));
     },
     publishErrors: () => errors,
     async stop() {
       await client.quit();
-      await Promise.all(servers.map((s) => s.stop()));
+      await servers.stop();
       await redis.stop();
     },
   };
@@ -152,23 +148,13 @@ async function startSocketIo(lotId: string): Promise<RunningSystem> {
 
 async function startBare(natsUrl: string, lotId: string): Promise<RunningSystem> {
   const subject = `bench.bare.${lotId}`;
-  const servers: Array<ChildServer & { inspector: string }> = [];
-  const ports = [await freePort(), await freePort()];
-  try {
-    for (const port of ports)
-      servers.push(await startScript("bare-ws-server.ts", [String(port), natsUrl, subject]));
-  } catch (err) {
-    await Promise.all(servers.map((s) => s.stop()));
-    throw err;
-  }
+  const servers = await startPair("bare-ws-server.ts", (port) => [String(port), natsUrl, subject]);
   const nc = await connect({ servers: natsUrl });
   let n = 0;
   let errors = 0;
   return {
     client: "bare",
-    urls: ports.map((p) => `http://127.0.0.1:${p}`),
-    inspectors: servers.map((s) => s.inspector),
-    pids: servers.map((s) => s.pid),
+    ...servers,
     publish() {
       try {
         nc.publish(subject, gavelFrame(lotId, ++n));
@@ -179,7 +165,7 @@ async function startBare(natsUrl: string, lotId: string): Promise<RunningSystem>
     publishErrors: () => errors,
     async stop() {
       await nc.close();
-      await Promise.all(servers.map((s) => s.stop()));
+      await servers.stop();
     },
   };
 }

@@ -34,16 +34,20 @@ export interface Channel {
   decode(seq: number, data: Uint8Array, traceId?: string): ChannelEvent;
 }
 
-/** One event, serialized once for every socket and stream that delivers it. */
+/**
+ * One event, serialized and UTF-8 encoded once for every socket and stream that delivers
+ * it: a fan-out writes the same bytes to thousands of connections, and encoding a string
+ * per write would cost more than the rest of the hand-off.
+ */
 export interface ChannelEvent {
   channel: string;
   seq: number;
   /** The event's kind, snake_case: bid_accepted, closed, outbid, won, ... */
   type: string;
-  /** The WebSocket message. */
-  frame: string;
+  /** The WebSocket message (a text frame's payload). */
+  frame: Buffer;
   /** The SSE record (id, event, data lines and the blank line). */
-  sse: string;
+  sse: Buffer;
 }
 
 export function parseChannel(name: string): Channel | undefined {
@@ -98,8 +102,10 @@ function channel<S extends DescMessage>(
         channel: name,
         seq,
         type,
-        frame: `{"v":${PROTOCOL_VERSION},"type":"event","channel":${JSON.stringify(name)},"seq":${seq},"event":"${type}"${traceId ? `,"traceId":"${traceId}"` : ""},"data":${json}}`,
-        sse: `id: ${seq}\nevent: ${type}\ndata: ${json}\n\n`,
+        frame: Buffer.from(
+          `{"v":${PROTOCOL_VERSION},"type":"event","channel":${JSON.stringify(name)},"seq":${seq},"event":"${type}"${traceId ? `,"traceId":"${traceId}"` : ""},"data":${json}}`,
+        ),
+        sse: Buffer.from(`id: ${seq}\nevent: ${type}\ndata: ${json}\n\n`),
       };
     },
   };

@@ -122,7 +122,18 @@ export const serverMessage = {
   pong: (id: string) => JSON.stringify({ v: PROTOCOL_VERSION, type: "pong", id }),
   error: (id: string | undefined, code: ErrorCode, message: string, detail?: unknown) =>
     JSON.stringify({ v: PROTOCOL_VERSION, type: "error", id, code, message, detail }),
-  /** Several events in one frame: what a lagging socket gets instead of one frame each. */
-  batch: (events: readonly string[]) =>
-    `{"v":${PROTOCOL_VERSION},"type":"batch","messages":[${events.join(",")}]}`,
+  /** Several messages in one frame: what a lagging socket gets instead of one frame each. */
+  batch(messages: readonly Buffer[]): Buffer {
+    const parts: Buffer[] = [BATCH_OPEN];
+    for (const [i, message] of messages.entries()) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(message);
+    }
+    parts.push(BATCH_CLOSE);
+    return Buffer.concat(parts);
+  },
 };
+
+const BATCH_OPEN = Buffer.from(`{"v":${PROTOCOL_VERSION},"type":"batch","messages":[`);
+const COMMA = Buffer.from(",");
+const BATCH_CLOSE = Buffer.from("]}");

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { InvalidTokenError } from "@gavel/auth";
 import { answerHealth } from "@gavel/service";
-import { traceRequests } from "@gavel/telemetry";
+import { endRequestSpanAtStreamStart, setHttpRoute, traceRequests } from "@gavel/telemetry";
 import { parseChannel } from "./channels.ts";
 import { Close, SUBPROTOCOL } from "./protocol.ts";
 import { AuthError, bearer, identify } from "./request-identity.ts";
@@ -85,16 +85,19 @@ export function createPushServer(deps: PushServerDeps): PushServer {
     }
     const path = url.pathname;
     if (path === "/tickets") {
+      setHttpRoute("/tickets");
       if (allow(req, res, "POST")) await issueTicket(req, res);
       return;
     }
     const lot = /^\/sse\/lots\/([^/]+)$/.exec(path);
     if (lot || path === "/sse/notifications") {
+      setHttpRoute(lot ? "/sse/lots/{lot_id}" : "/sse/notifications");
       if (allow(req, res, "GET")) await openStream(req, res, url, lot ? `lot:${lot[1]}` : "user");
       return;
     }
     const viewers = /^\/presence\/lots\/([^/]+)$/.exec(path);
     if (viewers) {
+      setHttpRoute("/presence/lots/{lot_id}");
       if (!allow(req, res, "GET")) return;
       const channel = parseChannel(`lot:${viewers[1]}`);
       if (!channel) return problem(res, 404, "no such lot");
@@ -157,6 +160,7 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       logger: deps.logger,
       sendBufferBytes: deps.limits.sendBufferBytes,
     });
+    endRequestSpanAtStreamStart(); // the stream's events have their own spans
     streams.add(stream);
     heartbeats.add(stream);
     if (channel.kind === "lot") deps.presence.lotWatched(channel.id);

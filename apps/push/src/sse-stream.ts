@@ -70,7 +70,7 @@ export class SseStream implements EventSink {
     this.#res.end();
   }
 
-  #write(chunk: string): void {
+  #write(chunk: string | Buffer): void {
     if (this.#ended) return;
     this.#res.write(chunk);
     if (this.#res.writableLength > this.#options.sendBufferBytes) this.end(); // slow consumer

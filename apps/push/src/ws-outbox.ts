@@ -14,7 +14,7 @@ export class WsOutbox {
   readonly #limitBytes: number;
   readonly #onOverflow: () => void;
   #inFlight = 0;
-  #queue: string[] = [];
+  #queue: Buffer[] = [];
   #queuedBytes = 0;
   #overflowed = false;
 
@@ -24,13 +24,14 @@ export class WsOutbox {
     this.#onOverflow = onOverflow;
   }
 
-  send(message: string): void {
+  /** A message: a string (a reply, made for this socket) or bytes shared by a fan-out. */
+  send(message: string | Buffer): void {
     if (this.#overflowed || this.#ws.readyState !== this.#ws.OPEN) return;
     if (this.#inFlight === 0) {
       this.#write(message);
       return;
     }
-    this.#queue.push(message);
+    this.#queue.push(typeof message === "string" ? Buffer.from(message) : message);
     this.#queuedBytes += message.length;
     if (this.#queuedBytes + this.#ws.bufferedAmount > this.#limitBytes) {
       this.#overflowed = true;
@@ -40,9 +41,10 @@ export class WsOutbox {
     }
   }
 
-  #write(data: string): void {
+  #write(data: string | Buffer): void {
     this.#inFlight++;
-    this.#ws.send(data, (err) => {
+    // binary: false keeps bytes a text frame (they are UTF-8 JSON), sent without a copy.
+    this.#ws.send(data, { binary: false }, (err) => {
       this.#inFlight--;
       if (err || this.#inFlight > 0 || this.#queue.length === 0) return;
       const queued = this.#queue;

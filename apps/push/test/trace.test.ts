@@ -157,6 +157,64 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
     onB.close();
   });
 
+  it("writes to an SSE client inside the delivery's span, and ends the stream's request span once it is open", async () => {
+    const lotId = String(
+      (
+        await postJson(
+          `${edge.rpcUrl}/v1/lots`,
+          {
+            title: "A lot followed over SSE",
+            starting_price: { currency: "EUR", amount_minor: 1000 },
+            ends_at: new Date(Date.now() + 3600_000).toISOString(),
+          },
+          await mintToken(randomUUID()),
+        )
+      ).id,
+    );
+    const onA = await TestSocket.open(pushA.rpcUrl);
+    await onA.subscribe(`lot:${lotId}`);
+    const abort = new AbortController();
+    const res = await fetch(`${pushB.rpcUrl}/sse/lots/${lotId}`, { signal: abort.signal });
+    const sse = new SseText(res);
+    await sse.waitFor(": live after");
+
+    // The request's span is exported while its stream is still open: it ended at the start.
+    const opened = () =>
+      receiver.spans.filter(
+        (s) =>
+          s.service === "push" &&
+          s.kind === SERVER &&
+          s.name === "GET /sse/lots/{lot_id}" &&
+          s.attributes["url.path"] === `/sse/lots/${lotId}`,
+      );
+    await expect.poll(() => opened().length, { timeout: 10_000 }).toBe(1);
+    expect(opened()[0]!.attributes).toMatchObject({
+      "http.route": "/sse/lots/{lot_id}",
+      "http.response.status_code": 200,
+    });
+
+    await postJson(
+      `${edge.rpcUrl}/v1/lots/${lotId}/bids`,
+      { amount: { currency: "EUR", amount_minor: 1200 } },
+      await mintToken(randomUUID()),
+    );
+    const [event] = await onA.waitForEvents(`lot:${lotId}`, 1);
+    const traceId = (event as unknown as { traceId: string }).traceId;
+    await sse.waitFor("event: bid_accepted");
+    abort.abort();
+    onA.close();
+
+    const delivered = () =>
+      receiver.spans.filter(
+        (s) =>
+          s.traceId === traceId && s.kind === CONSUMER && s.name === "deliver gavel.lot.{lot_id}",
+      );
+    await expect.poll(() => delivered().length, { timeout: 10_000 }).toBe(2);
+    // Replica B's only receiver of this lot is the SSE stream: its write was in the span.
+    const atB = delivered().find((s) => s.instance === opened()[0]!.instance);
+    expect(atB?.attributes).toMatchObject({ "gavel.push.receivers": 1 });
+  });
+
   it("links a GraphQL bid: the BFF's request, operation and root field, then the same path", async () => {
     const seller = await mintToken(randomUUID());
     const lot = await postJson(
@@ -239,3 +297,25 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
       .toEqual([]);
   });
 });
+
+/** An SSE response read as text, for waiting until a line arrives. */
+class SseText {
+  #text = "";
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+
+  constructor(res: Response) {
+    expect(res.status).toBe(200);
+    this.#reader = res.body!.getReader();
+  }
+
+  async waitFor(fragment: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#text.includes(fragment)) {
+      if (Date.now() > deadline) throw new Error(`no "${fragment}" in ${this.#text}`);
+      const { value, done } = await this.#reader.read();
+      if (done) throw new Error(`the stream ended before "${fragment}": ${this.#text}`);
+      this.#text += this.#decoder.decode(value, { stream: true });
+    }
+  }
+}

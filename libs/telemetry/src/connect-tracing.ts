@@ -105,26 +105,65 @@ function spanName(req: Request): string {
   return `${req.service.typeName}/${req.method.name}`;
 }
 
-function rpcAttributes(req: Request): Attributes {
-  const attributes: Attributes = {
+/**
+ * A call's attributes, made once per service, method and URL and shared by its spans
+ * and duration records: a client calls a handful of URLs, and parsing one per call
+ * costs more than the span. Bounded, as a server's request URLs carry the caller's Host.
+ */
+const attributeCache = new Map<string, Readonly<Attributes>>();
+const ATTRIBUTE_CACHE_SIZE = 512;
+
+function rpcAttributes(req: Request): Readonly<Attributes> {
+  const key = `${req.url}\n${req.service.typeName}\n${req.method.name}`;
+  let attributes = attributeCache.get(key);
+  if (attributes) return attributes;
+  const made: Attributes = {
     "rpc.system": "connect_rpc",
     "rpc.service": req.service.typeName,
     "rpc.method": req.method.name,
   };
   try {
     const url = new URL(req.url);
-    attributes["server.address"] = url.hostname;
-    if (url.port) attributes["server.port"] = Number(url.port);
+    made["server.address"] = url.hostname;
+    if (url.port) made["server.port"] = Number(url.port);
   } catch {
     // a server-side request URL may be a bare path: no address to record
   }
+  attributes = Object.freeze(made);
+  if (attributeCache.size >= ATTRIBUTE_CACHE_SIZE) attributeCache.clear();
+  attributeCache.set(key, attributes);
   return attributes;
+}
+
+/** `failed_precondition` for Code.FailedPrecondition: the conventions' spelling. */
+const CODE_NAMES = new Map<Code | undefined, string>([
+  [undefined, "ok"],
+  ...Object.values(Code)
+    .filter((code): code is Code => typeof code === "number")
+    .map((code): [Code, string] => [
+      code,
+      Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase()),
+    ]),
+]);
+
+/** The duration record's attributes: the call's and its outcome, made once per pair. */
+const outcomeCache = new WeakMap<Readonly<Attributes>, Map<string, Readonly<Attributes>>>();
+
+function withOutcome(attributes: Readonly<Attributes>, codeName: string): Readonly<Attributes> {
+  let byCode = outcomeCache.get(attributes);
+  if (!byCode) outcomeCache.set(attributes, (byCode = new Map()));
+  let outcome = byCode.get(codeName);
+  if (!outcome) {
+    outcome = Object.freeze({ ...attributes, "rpc.connect_rpc.error_code": codeName });
+    byCode.set(codeName, outcome);
+  }
+  return outcome;
 }
 
 /** Ends a span once, with the outcome's code, and records the call's duration. */
 function ender(
   span: Span,
-  attributes: Attributes,
+  attributes: Readonly<Attributes>,
   histogram: ReturnType<typeof lazyHistogram>,
   isError: (code: Code) => boolean,
 ) {
@@ -134,10 +173,7 @@ function ender(
     if (ended) return;
     ended = true;
     const code = err === undefined ? undefined : ConnectError.from(err).code;
-    const codeName =
-      code === undefined
-        ? "ok"
-        : Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
+    const codeName = CODE_NAMES.get(code) ?? "unknown";
     span.setAttribute("rpc.connect_rpc.error_code", codeName);
     if (code !== undefined && isError(code)) {
       // A Connect error is an outcome of the protocol, not an exception: no stack trace
@@ -146,10 +182,7 @@ function ender(
       span.setStatus({ code: SpanStatusCode.ERROR, message: ConnectError.from(err).rawMessage });
     }
     span.end();
-    histogram.record(performance.now() - started, {
-      ...attributes,
-      "rpc.connect_rpc.error_code": codeName,
-    });
+    histogram.record(performance.now() - started, withOutcome(attributes, codeName));
   };
 }
 

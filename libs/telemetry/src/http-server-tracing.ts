@@ -32,7 +32,9 @@ interface RoutedRequest extends IncomingMessage {
 export function traceRequests<L extends RequestListener>(listener: L): L {
   return ((req: IncomingMessage, res: ServerResponse) => {
     // Probes every few seconds would bury the traces people look for.
-    const path = req.url?.split("?")[0];
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
     if (path === "/healthz" || path === "/readyz") return listener(req, res);
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const method = req.method ?? "GET";
@@ -42,7 +44,7 @@ export function traceRequests<L extends RequestListener>(listener: L): L {
         kind: SpanKind.SERVER,
         attributes: {
           "http.request.method": method,
-          "url.path": (req.url ?? "/").split("?")[0],
+          "url.path": path,
           "url.scheme": "http",
           "network.protocol.version": req.httpVersion,
           ...(req.headers["user-agent"]
@@ -61,13 +63,33 @@ export function traceRequests<L extends RequestListener>(listener: L): L {
     };
     res.once("finish", end);
     res.once("close", end);
+    streamEnders.set(span, end);
     context.with(trace.setSpan(parent, span), () => listener(req, res));
   }) as L;
 }
 
+/** How to end each request's span early, for a response that becomes a stream. */
+const streamEnders = new WeakMap<Span, () => void>();
+
+/**
+ * Ends the current request's span now, with the status already sent: for a response
+ * that stays open as a stream (SSE), whose span would otherwise last as long as the
+ * connection, hours in a trace view. What the stream later carries has its own spans.
+ */
+export function endRequestSpanAtStreamStart(): void {
+  const span = trace.getActiveSpan();
+  if (span) streamEnders.get(span)?.();
+}
+
+/** Routes named by the listeners themselves, by their request's span. */
+const namedRoutes = new WeakMap<Span, string>();
+
 /** The span for the current request, to name a route the listener itself decided. */
 export function setHttpRoute(route: string): void {
-  trace.getActiveSpan()?.setAttribute("http.route", route);
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.setAttribute("http.route", route);
+  namedRoutes.set(span, route);
 }
 
 function finish(
@@ -82,7 +104,7 @@ function finish(
   if (route) span.setAttribute("http.route", route);
   const status = res.headersSent ? res.statusCode : 499; // the client went away first
   span.setAttribute("http.response.status_code", status);
-  const named = route ?? (spanAttribute(span, "http.route") as string | undefined);
+  const named = route ?? namedRoutes.get(span);
   span.updateName(named ? `${method} ${named}` : method);
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();
@@ -91,9 +113,4 @@ function finish(
     "http.response.status_code": status,
     ...(named ? { "http.route": named } : {}),
   });
-}
-
-/** Reads back an attribute set on a recording span (the SDK's spans expose them). */
-function spanAttribute(span: Span, key: string): unknown {
-  return (span as unknown as { attributes?: Record<string, unknown> }).attributes?.[key];
 }
