@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mintToken, serviceEnv } from "@gavel/testing";
+import { ImageStack, type RunningApp } from "./image-stack.ts";
+
+/**
+ * The images CI builds (scripts/docker/build-images.sh), started as containers the way
+ * the chart runs them: a bid goes in at the edge, through bidding, into JetStream, and
+ * out of the push gateway's SSE stream; the catalog's projection shows it.
+ */
+const stack = new ImageStack();
+let edge: RunningApp;
+let push: RunningApp;
+beforeAll(async () => {
+  await stack.startNats();
+  const env = serviceEnv(stack.natsUrl);
+  const [catalog, bidding] = await Promise.all([
+    stack.start("catalog", env),
+    stack.start("bidding", env),
+  ]);
+  const upstream = {
+    GAVEL_CATALOG_URL: catalog.internalUrl,
+    GAVEL_BIDDING_URL: bidding.internalUrl,
+    GAVEL_IDENTITY_URL: catalog.internalUrl, // sign-in is not on this path
+  };
+  [edge, push] = await Promise.all([
+    stack.start("edge", { ...env, ...upstream }),
+    stack.start("push", { ...env, ...upstream }),
+  ]);
+}, 240_000);
+afterAll(() => stack.stop(), 60_000);
+
+async function post(url: string, body: unknown, token: string) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, json };
+}
+
+describe("the built images", () => {
+  it("run as a non-root user with NODE_ENV=production", async () => {
+    const { output } = await edge.container.exec(["sh", "-c", 'id -u; echo "$NODE_ENV"']);
+    expect(output.trim().split("\n")).toEqual(["1000", "production"]);
+  });
+
+  it("take a bid at the edge and push it out over SSE", async () => {
+    const created = await post(
+      `${edge.url}/v1/lots`,
+      {
+        title: "A lot sold from the images",
+        starting_price: { currency: "EUR", amount_minor: 1000 },
+        ends_at: new Date(Date.now() + 3600_000).toISOString(),
+      },
+      await mintToken(randomUUID()),
+    );
+    expect(created.status).toBe(201);
+    const lotId = String(created.json.id);
+
+    const abort = new AbortController();
+    const stream = await fetch(`${push.url}/sse/lots/${lotId}`, { signal: abort.signal });
+    expect(stream.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = stream.body!.getReader();
+    let text = "";
+    const until = async (fragment: string) => {
+      while (!text.includes(fragment)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before "${fragment}": ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    await until(": live after");
+
+    const bid = await post(
+      `${edge.url}/v1/lots/${lotId}/bids`,
+      { amount: { currency: "EUR", amount_minor: 1200 } },
+      await mintToken(randomUUID()),
+    );
+    expect(bid.status).toBe(201);
+    await until("event: bid_accepted");
+    expect(text).toContain('"amountMinor":"1200"');
+    abort.abort();
+
+    // The catalog's projection (a durable consumer in its own container) catches up.
+    await expect
+      .poll(
+        async () => {
+          const lot = (await (await fetch(`${edge.url}/v1/lots/${lotId}`)).json()) as {
+            highest_bid?: { amount_minor?: number } | null;
+          };
+          return lot.highest_bid?.amount_minor;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1200);
+  });
+});
