@@ -2,9 +2,10 @@
  * What tracing costs on the bid path (issue 6): the same stack twice, catalog, bidding
  * and the REST edge as real processes, each stack on its own NATS (the catalog's
  * projector is one durable consumer per NATS, which two stacks would share). One stack
- * runs with the OpenTelemetry SDK disabled (OTEL_SDK_DISABLED=true); the other samples
- * every trace (OTEL_TRACES_SAMPLER=always_on) and exports over OTLP/HTTP protobuf, the
- * SDK's default, to otlp-sink.ts, a real receiver that counts and discards.
+ * samples no trace (OTEL_TRACES_SAMPLER=always_off) but records and exports its RED
+ * metrics; the other also samples every trace (always_on). Both export over OTLP/HTTP
+ * protobuf, the SDK's default, to otlp-sink.ts, a real receiver that counts and discards.
+ * --baseline sdk-off runs the first stack with no telemetry at all (OTEL_SDK_DISABLED).
  *
  * Workers bid through POST /v1/lots/{id}/bids over fresh lots; refused bids (409) are a
  * normal outcome and counted apart. Runs alternate off, on, off, on... so drift on the
@@ -15,6 +16,7 @@
  *                               # the share of their CPU spent in telemetry code
  *     [--on-env NAME=VALUE]...  # more settings for the "on" stack, to find where the
  *                               # cost goes, e.g. OTEL_METRICS_EXPORTER=none
+ *     [--baseline traces-off|sdk-off]
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -43,12 +45,21 @@ const { values: args } = parseArgs({
     lots: { type: "string", default: "100" },
     "cpu-prof": { type: "string" },
     "on-env": { type: "string", multiple: true, default: [] },
+    baseline: { type: "string", default: "traces-off" },
   },
 });
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const RUNS = Number(args.runs);
 const LOTS = Number(args.lots);
+/**
+ * What "off" means: traces-off (default) samples nothing but keeps everything else, the
+ * RED metrics and their export included, so the difference is the cost of tracing alone;
+ * sdk-off disables the OpenTelemetry SDK altogether (no metrics either).
+ */
+const BASELINE = args.baseline;
+if (BASELINE !== "traces-off" && BASELINE !== "sdk-off")
+  throw new Error("--baseline must be traces-off or sdk-off");
 const PROFILE_DIR = args["cpu-prof"] ? resolve(args["cpu-prof"]) : undefined;
 /** The "on" stack's settings besides the endpoint: every trace, unless --on-env says. */
 const ON_ENV: Record<string, string> = {
@@ -100,7 +111,12 @@ const stacks: Stack[] = [];
 const bidder = await EdgeBidder.create(CONCURRENCY, Math.max(64, CONCURRENCY * 2));
 try {
   await once(sink.stdout!, "data");
-  await startStack("off", { OTEL_SDK_DISABLED: "true" });
+  await startStack(
+    "off",
+    BASELINE === "sdk-off"
+      ? { OTEL_SDK_DISABLED: "true" }
+      : { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: "always_off" },
+  );
   await startStack("on", { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, ...ON_ENV });
   for (const stack of stacks) await measure(stack, await bidder.newLots(stack.edgeUrl, LOTS), 5);
 
@@ -240,11 +256,11 @@ function report(off: RunResult[], on: RunResult[]): void {
     "p99 ms": median(runs.map(measures["p99 ms"]!)),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     "CPU ms/request": median(runs.map(measures["CPU ms/request"]!)),
-    // Only the "on" stack exports; the sink counts what arrived during its runs.
+    // Only the "on" stack exports spans; the sink counts what arrived during its runs.
     "spans/request": tracing === "on" ? median(runs.map((r) => r.spansExported / r.requests)) : "-",
   });
   console.log(
-    `\nBids through the REST edge, tracing off vs on (${Object.entries(ON_ENV)
+    `\nBids through the REST edge, tracing off (${BASELINE}) vs on (${Object.entries(ON_ENV)
       .map(([k, v]) => `${k}=${v}`)
       .join(
         ", ",
