@@ -3,14 +3,19 @@
  * project builds itself, unless NATS_URL points at one), then every service on its
  * default port, seeds demo users and lots, and stops it all on Ctrl-C.
  *
- *   npm start                 # everything, with demo data
+ *   npm start                 # everything, with demo data and demo traffic
  *   npm start -- --no-seed    # without demo data
+ *   npm start -- --no-load    # without the load generator's lots and bidders
  *   npm start -- --jaeger     # and a local Jaeger that every service exports traces to
+ *
+ * The edge serves the web page (apps/web, built here first) at http://localhost:8080/ and
+ * tells it, in /config.json, where the BFF and the push gateway listen (their own ports;
+ * their CORS defaults allow the page's origin).
  *
  * Every OTEL_* variable set here reaches every service, so a collector or Jaeger that
  * already runs is used with OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4318 instead.
  */
-import type { ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,6 +29,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seed } from "./seed.ts";
 const { values: flags } = parseArgs({
   options: {
     "no-seed": { type: "boolean", default: false },
+    "no-load": { type: "boolean", default: false },
     jaeger: { type: "boolean", default: false },
   },
 });
@@ -65,9 +71,11 @@ const env = {
 
 const services = ["identity", "catalog", "bidding"] as const;
 const running: ServiceProcess[] = [];
+let loadgen: ChildProcess | undefined;
 let stopping = false;
 async function stopAll(): Promise<void> {
   stopping = true;
+  loadgen?.kill("SIGTERM");
   // Services first: their shutdown flushes their last spans to Jaeger.
   await Promise.all(running.map((p) => p.stop()));
   nats?.kill("SIGTERM");
@@ -88,7 +96,16 @@ try {
   const notifierEnv = { ...env, PORT: String(defaultPorts.notifier.http) };
   const notifier = await startService("notifier", notifierEnv, { echo: "all" });
   running.push(notifier);
-  const edgeEnv = { ...env, ...upstream, PORT: String(defaultPorts.edge.http) };
+  buildWebPage();
+  const edgeEnv = {
+    ...env,
+    ...upstream,
+    PORT: String(defaultPorts.edge.http),
+    GAVEL_WEB_DIR: join(repoRoot, "apps", "web", "dist"),
+    GAVEL_WEB_BFF_URL: `http://127.0.0.1:${defaultPorts.bff.http}`,
+    GAVEL_WEB_PUSH_URL: `http://127.0.0.1:${defaultPorts.push.http}`,
+    GAVEL_WEB_JAEGER_URL: process.env.GAVEL_WEB_JAEGER_URL ?? (jaeger ? localJaeger.query : ""),
+  };
   const edge = await startService("edge", edgeEnv, { echo: "all" });
   running.push(edge);
   const bffEnv = { ...env, ...upstream, PORT: String(defaultPorts.bff.http) };
@@ -105,8 +122,10 @@ try {
   running.push(push);
   const [identity, catalog] = running;
   const lots = flags["no-seed"] ? [] : await seed(identity!.rpcUrl, catalog!.rpcUrl);
+  if (!flags["no-load"]) loadgen = startLoadgen(edge.rpcUrl);
   console.log(`
 Gavel is running (Ctrl-C stops it):
+  the auction floor   http://localhost:${defaultPorts.edge.http}/  (open it in a browser)
   NATS                ${natsUrl}${nats ? " (monitoring http://127.0.0.1:8222)" : ""}
   REST API            ${edge.rpcUrl}/v1  (docs ${edge.rpcUrl}/v1/docs)
   GraphQL             ${bff.rpcUrl}/graphql
@@ -120,7 +139,7 @@ ${running
   .join("\n")}
   notifier            health ${notifier.adminUrl}/readyz (publishes to the NOTIFICATIONS stream)
 ${tracingLine()}
-${lots.length ? `  demo lots           ${lots.join("; ")}\n  demo users          ${DEMO_USERS.map((u) => u.email).join(", ")} (password ${DEMO_PASSWORD})` : ""}
+${loadgen ? "  demo traffic        apps/loadgen: lots and bidders through the REST edge (--no-load turns it off)\n" : ""}${lots.length ? `  demo lots           ${lots.join("; ")}\n  demo users          ${DEMO_USERS.map((u) => u.email).join(", ")} (password ${DEMO_PASSWORD})` : ""}
 `);
   await Promise.race(
     running.map((p) =>
@@ -134,6 +153,24 @@ ${lots.length ? `  demo lots           ${lots.join("; ")}\n  demo users         
   console.error(err instanceof Error ? err.message : err);
   await stopAll();
   process.exit(1);
+}
+
+/** The web page's static files, which the edge serves; esbuild takes about a second. */
+function buildWebPage(): void {
+  const bundler = join(repoRoot, "scripts", "build", "bundle-web.ts");
+  const built = spawnSync(process.execPath, [bundler], {
+    cwd: join(repoRoot, "apps", "web"),
+    stdio: "inherit",
+  });
+  if (built.status !== 0) throw new Error("building the web page (apps/web) failed");
+}
+
+/** Demo traffic; its progress lines go to this terminal. Its exit stops nothing else. */
+function startLoadgen(edgeUrl: string): ChildProcess {
+  return spawn(process.execPath, [join(repoRoot, "apps", "loadgen", "src", "main.ts")], {
+    env: { ...process.env, GAVEL_LOADGEN_EDGE_URL: edgeUrl },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
 }
 
 function tracingLine(): string {

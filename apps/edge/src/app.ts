@@ -17,6 +17,7 @@ import { lotRoutes } from "./routes/lots.ts";
 import { rootRoutes } from "./routes/root.ts";
 import { userRoutes } from "./routes/users.ts";
 import type { Upstream } from "./upstream.ts";
+import { webApp, type WebAppOptions } from "./web-app.ts";
 
 export interface EdgeOptions {
   upstream: Upstream;
@@ -34,6 +35,8 @@ export interface EdgeOptions {
   rateLimits: Omit<RateLimitSettings, "logger">;
   /** Where responses to requests with an Idempotency-Key are recorded. */
   idempotencyRecords: KV;
+  /** The web page to serve at /, if any. */
+  web?: WebAppOptions | undefined;
 }
 
 export const EXPOSED_HEADERS = [
@@ -85,6 +88,7 @@ export function createEdgeApp(options: EdgeOptions): Express {
     bidRoutes(options.upstream),
     userRoutes(options.upstream),
   );
+  if (options.web) app.use(webApp(options.web));
   app.use(notFound);
   app.use(problemHandler(options.logger));
   return app;

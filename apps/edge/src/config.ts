@@ -47,6 +47,15 @@ export const configSchema = z.object({
   GAVEL_RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Requests per window from one client IP, signed in or not. */
   GAVEL_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /**
+   * The built web page (apps/web/dist), served at / when set. The page reads the next
+   * three from /config.json; empty means the edge's own origin (the chart's Ingress).
+   */
+  GAVEL_WEB_DIR: z.string().min(1).optional(),
+  GAVEL_WEB_BFF_URL: z.union([z.literal(""), z.url()]).default(""),
+  GAVEL_WEB_PUSH_URL: z.union([z.literal(""), z.url()]).default(""),
+  /** A Jaeger UI the page links bids' traces to. */
+  GAVEL_WEB_JAEGER_URL: z.union([z.literal(""), z.url()]).default(""),
   /** Length of the fixed window both limits count in. */
   GAVEL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });

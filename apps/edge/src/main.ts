@@ -35,6 +35,16 @@ const app = createEdgeApp({
     windowSeconds,
   },
   idempotencyRecords,
+  web: config.GAVEL_WEB_DIR
+    ? {
+        dir: config.GAVEL_WEB_DIR,
+        client: {
+          bffUrl: config.GAVEL_WEB_BFF_URL,
+          pushUrl: config.GAVEL_WEB_PUSH_URL,
+          jaegerUrl: config.GAVEL_WEB_JAEGER_URL,
+        },
+      }
+    : undefined,
 });
 
 // A client that sends its request slowly (slowloris) is cut off with 408: headers within

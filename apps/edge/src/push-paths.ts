@@ -4,6 +4,6 @@
  */
 export const pushPaths = {
   websocket: "/ws",
-  lotStream: (lotId: string) => `/v1/stream/lots/${lotId}`,
-  notifications: "/v1/stream/me/notifications",
+  lotStream: (lotId: string) => `/sse/lots/${lotId}`,
+  notifications: "/sse/notifications",
 };

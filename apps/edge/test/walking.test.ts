@@ -37,7 +37,7 @@ describe("walking the API", () => {
     );
     expect(sellerProfile).toMatchObject({ id: seller.id, display_name: "Ada" });
     expect(sellerProfile.email).toBeUndefined();
-    expect(lot._links.stream?.href).toBe(`/v1/stream/lots/${lot.id}`);
+    expect(lot._links.stream?.href).toBe(`/sse/lots/${lot.id}`);
   });
 
   it("places a bid and shows it in the history and on the lot", async () => {

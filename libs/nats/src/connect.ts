@@ -28,7 +28,12 @@ export async function connectNats(settings: NatsSettings, logger: Logger): Promi
       if (status.type === "ping") continue;
       const level = status.type === "error" || status.type === "disconnect" ? "warn" : "info";
       logger[level](
-        { nats_status: status.type, detail: "data" in status ? String(status.data) : undefined },
+        {
+          nats_status: status.type,
+          // nats.js v3 puts a server error (a permissions violation...) in `error`.
+          ...("error" in status ? { err: status.error } : {}),
+          detail: "data" in status ? String(status.data) : undefined,
+        },
         "NATS status",
       );
     }
