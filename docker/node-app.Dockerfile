@@ -20,7 +20,8 @@ RUN npm ci --no-audit --no-fund && npm run build
 
 # 2. One app's production dependencies: exactly the packages of its tree in the
 #    lockfile's install of step 1 (npm ls --omit=dev), copied, and the files it reads at
-#    run time beside its bundle. (`npm ci --workspace` would install every workspace's.)
+#    run time beside its bundle: the BFF's schema, the edge's web page (apps/web, served
+#    when GAVEL_WEB_DIR=/app/web). (`npm ci --workspace` would install every workspace's.)
 FROM build AS app
 ARG APP
 RUN test -n "${APP}" || { echo "--build-arg APP=<app> is required" >&2; exit 1; }
@@ -29,7 +30,8 @@ RUN npm ls --omit=dev --workspace "apps/${APP}" --all --parseable \
  && mkdir -p /out/node_modules \
  && (cd /src/node_modules && xargs -a /tmp/packages cp -a --parents -t /out/node_modules) \
  && cp -r "/src/apps/${APP}/dist" "/src/apps/${APP}/package.json" /out/ \
- && find "/src/apps/${APP}" -maxdepth 1 -name '*.graphql' -exec cp {} /out/ \;
+ && find "/src/apps/${APP}" -maxdepth 1 -name '*.graphql' -exec cp {} /out/ \; \
+ && if [ "${APP}" = edge ]; then cp -r /src/apps/web/dist /out/web; fi
 
 # 3. The image: Node, one app's production dependencies and its bundle; non-root.
 FROM ${BASE_IMAGE}

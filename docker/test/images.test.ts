@@ -24,7 +24,7 @@ beforeAll(async () => {
     GAVEL_IDENTITY_URL: catalog.internalUrl, // sign-in is not on this path
   };
   [edge, push] = await Promise.all([
-    stack.start("edge", { ...env, ...upstream }),
+    stack.start("edge", { ...env, ...upstream, GAVEL_WEB_DIR: "/app/web" }),
     stack.start("push", { ...env, ...upstream }),
   ]);
 }, 240_000);
@@ -44,6 +44,13 @@ describe("the built images", () => {
   it("run as a non-root user with NODE_ENV=production", async () => {
     const { output } = await edge.container.exec(["sh", "-c", 'id -u; echo "$NODE_ENV"']);
     expect(output.trim().split("\n")).toEqual(["1000", "production"]);
+  });
+
+  it("serve the web page from the edge's image", async () => {
+    const page = await fetch(`${edge.url}/`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain("<script");
   });
 
   it("take a bid at the edge and push it out over SSE", async () => {
