@@ -57,6 +57,8 @@ function localEnv(
   delete env.PORT;
   delete env.ADMIN_PORT;
   delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // The page lives in the edge's image (/app/web); run from source, the edge serves none.
+  delete env.GAVEL_WEB_DIR;
   return env;
 }
 

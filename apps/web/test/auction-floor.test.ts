@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { wcagViolations } from "./accessibility.ts";
 import { launchChromium, screenshot } from "./browser.ts";
 import { JAEGER_UI, signUp, startWebStack, type WebStack } from "./web-stack.ts";
 
@@ -216,5 +217,31 @@ describe("the auction floor in a real browser", () => {
     const outbid = cy.getByTestId("toast").filter({ hasText: "9.00 EUR" });
     await expect.poll(() => outbid.count(), { timeout: 10_000 }).toBe(1);
     await screenshot(cy, "6-same-origin-behind-an-ingress");
+  });
+
+  it("passes an automated WCAG 2 A/AA audit (axe-core) on every view, on a phone and a desktop", async () => {
+    for (const viewport of [PHONE, DESKTOP]) {
+      const page = await signedIn("cy", viewport);
+      // Each view once its data is in: the audit must see what a person sees.
+      const views: Array<[string, () => Promise<unknown>]> = [
+        ["/", () => page.getByTestId("lot-list").locator("li").first().waitFor()],
+        [
+          `/lots/${lotId}`,
+          () => expect.poll(() => page.locator("#lot-title").textContent()).not.toBe("Loading…"),
+        ],
+        ["/sell", () => page.locator("#sell-heading").waitFor()],
+      ];
+      for (const [path, ready] of views) {
+        await page.goto(`${stack.origin}${path}`);
+        await ready();
+        expect(await wcagViolations(page), `${path} at ${viewport.width} px`).toEqual([]);
+      }
+      await page.context().close();
+    }
+    const anonymous = await browser.newPage({ viewport: PHONE });
+    await anonymous.goto(`${stack.origin}/sign-in`);
+    await anonymous.getByLabel("Email").waitFor();
+    expect(await wcagViolations(anonymous), "/sign-in").toEqual([]);
+    await anonymous.close();
   });
 });
