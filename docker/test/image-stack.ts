@@ -6,6 +6,7 @@ import {
   type StartedNetwork,
   type StartedTestContainer,
 } from "testcontainers";
+import { defaultPorts } from "@gavel/config";
 import { freePort, NATS_SERVER_VERSION } from "@gavel/testing";
 
 export type ImageApp = "identity" | "catalog" | "bidding" | "notifier" | "edge" | "bff" | "push";
@@ -19,16 +20,11 @@ export interface RunningApp {
   container: StartedTestContainer;
 }
 
-/** The port an app serves on, and whether its health is on a separate admin port. */
-const PORTS: Record<ImageApp, { port: number; admin?: number }> = {
-  identity: { port: 7103, admin: 9103 },
-  catalog: { port: 7101, admin: 9101 },
-  bidding: { port: 7102, admin: 9102 },
-  notifier: { port: 9105 },
-  edge: { port: 8080 },
-  bff: { port: 4000 },
-  push: { port: 8090 },
-};
+/** The port an app serves on, and its admin port (health) when it has a separate one. */
+function portsOf(app: ImageApp): { port: number; admin?: number } {
+  const ports = defaultPorts[app];
+  return "rpc" in ports ? { port: ports.rpc, admin: ports.admin } : { port: ports.http };
+}
 
 /**
  * The built images (gavel-<app>:<tag>) run as containers with NATS, the way a cluster
@@ -62,7 +58,7 @@ export class ImageStack {
 
   /** Starts an app's image and waits until Docker reports its HEALTHCHECK healthy. */
   async start(app: ImageApp, env: Record<string, string>): Promise<RunningApp> {
-    const ports = PORTS[app];
+    const ports = portsOf(app);
     const port = this.#host ? await freePort() : ports.port;
     const admin =
       ports.admin === undefined ? undefined : this.#host ? await freePort() : ports.admin;
