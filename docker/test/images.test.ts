@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mintToken, serviceEnv } from "@gavel/testing";
+import { mintToken, serviceEnv, SseText } from "@gavel/testing";
 import { ImageStack, type RunningApp } from "./image-stack.ts";
 
 /**
@@ -69,16 +69,8 @@ describe("the built images", () => {
     const abort = new AbortController();
     const stream = await fetch(`${push.url}/sse/lots/${lotId}`, { signal: abort.signal });
     expect(stream.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
-    const reader = stream.body!.getReader();
-    let text = "";
-    const until = async (fragment: string) => {
-      while (!text.includes(fragment)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`the stream ended before "${fragment}": ${text}`);
-        text += new TextDecoder().decode(value);
-      }
-    };
-    await until(": live after");
+    const sse = new SseText(stream);
+    await sse.waitFor(": live after");
 
     const bid = await post(
       `${edge.url}/v1/lots/${lotId}/bids`,
@@ -86,8 +78,8 @@ describe("the built images", () => {
       await mintToken(randomUUID()),
     );
     expect(bid.status).toBe(201);
-    await until("event: bid_accepted");
-    expect(text).toContain('"amountMinor":"1200"');
+    await sse.waitFor("event: bid_accepted");
+    expect(sse.text).toContain('"amountMinor":"1200"');
     abort.abort();
 
     // The catalog's projection (a durable consumer in its own container) catches up.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   mintToken,
   serviceEnv,
+  SseText,
   ServiceGroup,
   startNatsServer,
   startOtlpReceiver,
@@ -71,19 +72,23 @@ async function postJson(url: string, body: unknown, token: string) {
   return res.json() as Promise<Record<string, unknown>>;
 }
 
+/** Lists an hour-long lot through the edge, as a new seller; answers its id. */
+async function createLot(title: string): Promise<string> {
+  const lot = await postJson(
+    `${edge.rpcUrl}/v1/lots`,
+    {
+      title,
+      starting_price: { currency: "EUR", amount_minor: 1000 },
+      ends_at: new Date(Date.now() + 3600_000).toISOString(),
+    },
+    await mintToken(randomUUID()),
+  );
+  return String(lot.id);
+}
+
 describe("one trace from a REST bid to the sockets that deliver it", () => {
   it("links the edge, bidding, the JetStream append, the projector and both push replicas", async () => {
-    const seller = await mintToken(randomUUID());
-    const lot = await postJson(
-      `${edge.rpcUrl}/v1/lots`,
-      {
-        title: "A traced lot",
-        starting_price: { currency: "EUR", amount_minor: 1000 },
-        ends_at: new Date(Date.now() + 3600_000).toISOString(),
-      },
-      seller,
-    );
-    const lotId = String(lot.id);
+    const lotId = await createLot("A traced lot");
     const onA = await TestSocket.open(pushA.rpcUrl);
     const onB = await TestSocket.open(pushB.rpcUrl);
     await onA.subscribe(`lot:${lotId}`);
@@ -158,19 +163,7 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
   });
 
   it("writes to an SSE client inside the delivery's span, and ends the stream's request span once it is open", async () => {
-    const lotId = String(
-      (
-        await postJson(
-          `${edge.rpcUrl}/v1/lots`,
-          {
-            title: "A lot followed over SSE",
-            starting_price: { currency: "EUR", amount_minor: 1000 },
-            ends_at: new Date(Date.now() + 3600_000).toISOString(),
-          },
-          await mintToken(randomUUID()),
-        )
-      ).id,
-    );
+    const lotId = await createLot("A lot followed over SSE");
     const onA = await TestSocket.open(pushA.rpcUrl);
     await onA.subscribe(`lot:${lotId}`);
     const abort = new AbortController();
@@ -297,25 +290,3 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
       .toEqual([]);
   });
 });
-
-/** An SSE response read as text, for waiting until a line arrives. */
-class SseText {
-  #text = "";
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly #decoder = new TextDecoder();
-
-  constructor(res: Response) {
-    expect(res.status).toBe(200);
-    this.#reader = res.body!.getReader();
-  }
-
-  async waitFor(fragment: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.#text.includes(fragment)) {
-      if (Date.now() > deadline) throw new Error(`no "${fragment}" in ${this.#text}`);
-      const { value, done } = await this.#reader.read();
-      if (done) throw new Error(`the stream ended before "${fragment}": ${this.#text}`);
-      this.#text += this.#decoder.decode(value, { stream: true });
-    }
-  }
-}

@@ -13,3 +13,4 @@ export type { RawResponse } from "./raw-h2.ts";
 export { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
 export { startOtlpReceiver } from "./otlp-receiver.ts";
 export type { ReceivedSpan } from "./otlp-receiver.ts";
+export { SseText } from "./sse-text.ts";
