@@ -35,6 +35,9 @@ export async function startLocalJaeger(root: string): Promise<ChildProcess> {
     {
       env: { PATH: process.env.PATH ?? "", JAEGER_LISTEN_HOST: "127.0.0.1" },
       stdio: ["ignore", log, log],
+      // Its own process group, like NATS: it receives the services' last spans after
+      // Ctrl-C reached them; start.ts stops it last.
+      detached: true,
     },
   );
   closeSync(log); // the child holds its own copy

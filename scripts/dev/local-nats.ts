@@ -31,6 +31,9 @@ export async function startLocalNats(root: string, port: number): Promise<ChildP
     ],
     {
       stdio: ["ignore", "ignore", "pipe"],
+      // Its own process group: Ctrl-C reaches the services, and NATS stays up while they
+      // drain; start.ts stops it after them.
+      detached: true,
     },
   );
   await new Promise<void>((resolve, reject) => {

@@ -56,10 +56,14 @@ httpServer.on(
 await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
 logger.info({ url: `http://${config.HOST}:${config.PORT}/graphql` }, "serving");
 
-onShutdownSignal(logger, [
-  async () => {
-    stopping = true;
-    await graphql.stop(); // stops accepting, lets requests finish within the grace period
-  },
-  () => nc.drain(),
-]);
+onShutdownSignal(
+  logger,
+  [
+    async () => {
+      stopping = true;
+      await graphql.stop(); // stops accepting, lets requests finish within the grace period
+    },
+    () => nc.drain(),
+  ],
+  { graceMs: config.SHUTDOWN_GRACE_MS },
+);

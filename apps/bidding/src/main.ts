@@ -21,8 +21,8 @@ const server = await serveConnect(runtime, config, {
   isReady: () => closer.caughtUp && natsUp(),
 });
 
-onShutdownSignal(logger, [
-  () => server.close(config.SHUTDOWN_GRACE_MS),
-  () => closer.stop(),
-  () => nc.drain(),
-]);
+onShutdownSignal(
+  logger,
+  [() => server.close(config.SHUTDOWN_GRACE_MS), () => closer.stop(), () => nc.drain()],
+  { graceMs: config.SHUTDOWN_GRACE_MS },
+);

@@ -58,9 +58,13 @@ const server = await serveConnect(runtime, config, {
   isReady: () => mirrors.every((m) => m.ready) && natsUp(),
 });
 
-onShutdownSignal(logger, [
-  () => server.close(config.SHUTDOWN_GRACE_MS),
-  () => projector.stop(),
-  async () => mirrors.forEach((m) => m.stop()),
-  () => nc.drain(),
-]);
+onShutdownSignal(
+  logger,
+  [
+    () => server.close(config.SHUTDOWN_GRACE_MS),
+    () => projector.stop(),
+    async () => mirrors.forEach((m) => m.stop()),
+    () => nc.drain(),
+  ],
+  { graceMs: config.SHUTDOWN_GRACE_MS },
+);

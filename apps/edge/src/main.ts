@@ -73,17 +73,21 @@ const tls =
       })
     : undefined;
 
-onShutdownSignal(logger, [
-  async () => {
-    stopping = true;
-    const closed = Promise.all([
-      new Promise<void>((resolve) => server.close(() => resolve())),
-      tls?.close(config.SHUTDOWN_GRACE_MS),
-    ]);
-    server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
-    await closed;
-    clearTimeout(timer);
-  },
-  () => nc.drain(),
-]);
+onShutdownSignal(
+  logger,
+  [
+    async () => {
+      stopping = true;
+      const closed = Promise.all([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        tls?.close(config.SHUTDOWN_GRACE_MS),
+      ]);
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+    },
+    () => nc.drain(),
+  ],
+  { graceMs: config.SHUTDOWN_GRACE_MS },
+);

@@ -21,4 +21,6 @@ const server = await serveConnect(runtime, config, {
   isReady: natsUp,
 });
 
-onShutdownSignal(logger, [() => server.close(config.SHUTDOWN_GRACE_MS), () => nc.drain()]);
+onShutdownSignal(logger, [() => server.close(config.SHUTDOWN_GRACE_MS), () => nc.drain()], {
+  graceMs: config.SHUTDOWN_GRACE_MS,
+});

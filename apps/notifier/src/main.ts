@@ -38,8 +38,8 @@ const health = await serveHealth(
   logger,
 );
 
-onShutdownSignal(logger, [
-  () => Promise.all(workers.map((w) => w.stop())),
-  () => nc.drain(),
-  () => health.close(),
-]);
+onShutdownSignal(
+  logger,
+  [() => Promise.all(workers.map((w) => w.stop())), () => nc.drain(), () => health.close()],
+  { graceMs: config.SHUTDOWN_GRACE_MS },
+);

@@ -61,9 +61,13 @@ observeConnections(push.connections);
 await new Promise<void>((resolve) => push.server.listen(config.PORT, config.HOST, resolve));
 logger.info({ url: `http://${config.HOST}:${config.PORT}`, replica }, "serving");
 
-onShutdownSignal(logger, [
-  () => push.drain(config.SHUTDOWN_GRACE_MS),
-  () => hub.stop(),
-  () => presence.stop(),
-  () => nc.drain(),
-]);
+onShutdownSignal(
+  logger,
+  [
+    () => push.drain(config.SHUTDOWN_GRACE_MS),
+    () => hub.stop(),
+    () => presence.stop(),
+    () => nc.drain(),
+  ],
+  { graceMs: config.SHUTDOWN_GRACE_MS },
+);

@@ -8,11 +8,25 @@ export function atShutdownEnd(step: () => Promise<unknown>): void {
   finalSteps.push(step);
 }
 
+export interface ShutdownDeadline {
+  /** The time in-flight calls get to finish (the config's SHUTDOWN_GRACE_MS). */
+  graceMs: number;
+  /** What the steps after them (consumers, NATS drain, telemetry) get on top. */
+  marginMs?: number;
+}
+
 /**
  * Runs the shutdown steps once on SIGTERM or SIGINT, in order, then exits. A second
- * signal exits at once, for an operator who does not want to wait.
+ * signal exits at once, for an operator who does not want to wait. So does a shutdown
+ * still running after the grace period and margin: a step that cannot finish (a drain
+ * with NATS gone, a consumer stuck on a redelivery) must not keep the process alive. The
+ * chart's terminationGracePeriodSeconds is the same sum, plus the preStop sleep.
  */
-export function onShutdownSignal(logger: Logger, steps: Array<() => Promise<unknown>>): void {
+export function onShutdownSignal(
+  logger: Logger,
+  steps: Array<() => Promise<unknown>>,
+  deadline: ShutdownDeadline,
+): void {
   let started = false;
   const handle = (signal: NodeJS.Signals) => {
     if (started) {
@@ -21,6 +35,12 @@ export function onShutdownSignal(logger: Logger, steps: Array<() => Promise<unkn
     }
     started = true;
     logger.info({ signal }, "shutting down");
+    const deadlineMs = deadline.graceMs + (deadline.marginMs ?? 10_000);
+    setTimeout(() => {
+      logger.error({ deadline_ms: deadlineMs }, "shutdown did not finish in time, exiting now");
+      logger.flush?.();
+      process.exit(1);
+    }, deadlineMs).unref();
     void (async () => {
       let code = 0;
       for (const step of [...steps, ...finalSteps]) {

@@ -62,6 +62,11 @@ export async function startService(
       ADMIN_PORT: adminPort,
     },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so a Ctrl-C at the terminal does not reach it: whoever
+    // started it stops it once, with stop(), in order (services, then NATS). A service
+    // that got the terminal's signal and then stop()'s would take the second one as
+    // "exit now" and skip its drain.
+    detached: true,
   });
   running.add(child);
   const logs: Array<Record<string, unknown>> = [];
