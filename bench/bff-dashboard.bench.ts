@@ -26,7 +26,7 @@ import {
   type AppName,
   type ServiceProcess,
 } from "@gavel/testing";
-import { median, printTable } from "./stats.ts";
+import { median, printTable } from "@gavel/loadgen";
 
 const { values: args } = parseArgs({
   options: {

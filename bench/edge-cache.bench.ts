@@ -17,7 +17,7 @@ import {
   startService,
   type ServiceProcess,
 } from "@gavel/testing";
-import { median, printTable } from "./stats.ts";
+import { median, printTable } from "@gavel/loadgen";
 
 const { values: args } = parseArgs({
   options: {

@@ -26,7 +26,14 @@ import {
   type ServiceProcess,
 } from "@gavel/testing";
 import { startConnectEcho } from "./connect-echo.ts";
-import { median, percentile, printTable } from "./stats.ts";
+import {
+  closedLoop,
+  median,
+  percentile,
+  printTable,
+  type LoopOptions,
+  type LoopResult,
+} from "@gavel/loadgen";
 
 const { values: args } = parseArgs({
   options: {
@@ -87,70 +94,49 @@ async function newLots(count: number): Promise<string[]> {
   return ids;
 }
 
-interface RunResult {
-  requests: number;
-  accepted: number;
-  latenciesMs: number[];
-  errors: number;
-}
-
-/**
- * CONCURRENCY workers calling step in a loop for the given time. step resolves true
- * for a success (an accepted bid), false for an expected refusal, and throws for an
- * error.
- */
-async function loop(
-  seconds: number,
-  step: (worker: number, i: number) => Promise<boolean>,
-): Promise<RunResult> {
-  const result: RunResult = { requests: 0, accepted: 0, latenciesMs: [], errors: 0 };
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, worker) => {
-      for (let i = 0; performance.now() < deadline; i++) {
-        const started = performance.now();
-        try {
-          if (await step(worker, i)) result.accepted++;
-        } catch {
-          result.errors++;
-        }
-        result.latenciesMs.push(performance.now() - started);
-        result.requests++;
-      }
-    }),
-  );
-  return result;
-}
+/** CONCURRENCY workers calling `step` in the load generator's closed loop. */
+const loop = (seconds: number, step: LoopOptions["step"], label?: string): Promise<LoopResult> =>
+  closedLoop({
+    workers: CONCURRENCY,
+    seconds,
+    step,
+    label,
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+  });
 
 /** Bids on a random lot of the set as a rotating bidder, alternating replicas. */
-function bidOn(lots: string[], seconds = SECONDS): Promise<RunResult> {
+function bidOn(lots: string[], seconds = SECONDS, label?: string): Promise<LoopResult> {
   const minimums = new Map(lots.map((id) => [id, 1_00n]));
-  return loop(seconds, async (worker, i) => {
-    const bidder = bidders[(worker * 7 + i) % bidders.length]!;
-    const lotId = lots[Math.floor(Math.random() * lots.length)]!;
-    // Bid a little over the last known minimum, so most bids are real raises.
-    const amount = minimums.get(lotId)! + BigInt(Math.floor(Math.random() * 4)) * 1_00n;
-    const client = biddingClients[(worker + i) % biddingClients.length]!;
-    try {
-      const { state } = await client.placeBid(
-        { lotId, bidId: randomUUID(), amount: { currencyCode: "EUR", amountMinor: amount } },
-        bidder.options,
-      );
-      const next = state?.minimumNextBid?.amountMinor ?? amount;
-      if (next > minimums.get(lotId)!) minimums.set(lotId, next);
-      return true;
-    } catch (err) {
-      const error = ConnectError.from(err);
-      // FAILED_PRECONDITION (too low, lot moved on) is normal on a contended lot.
-      if (error.code !== Code.FailedPrecondition) throw err;
-      const minimum = error.findDetails(BidRejectionSchema)[0]?.minimumNextBid?.amountMinor;
-      if (minimum !== undefined && minimum > minimums.get(lotId)!) minimums.set(lotId, minimum);
-      return false;
-    }
-  });
+  return loop(
+    seconds,
+    async (worker, i) => {
+      const bidder = bidders[(worker * 7 + i) % bidders.length]!;
+      const lotId = lots[Math.floor(Math.random() * lots.length)]!;
+      // Bid a little over the last known minimum, so most bids are real raises.
+      const amount = minimums.get(lotId)! + BigInt(Math.floor(Math.random() * 4)) * 1_00n;
+      const client = biddingClients[(worker + i) % biddingClients.length]!;
+      try {
+        const { state } = await client.placeBid(
+          { lotId, bidId: randomUUID(), amount: { currencyCode: "EUR", amountMinor: amount } },
+          bidder.options,
+        );
+        const next = state?.minimumNextBid?.amountMinor ?? amount;
+        if (next > minimums.get(lotId)!) minimums.set(lotId, next);
+        return { outcome: "accepted" };
+      } catch (err) {
+        const error = ConnectError.from(err);
+        // FAILED_PRECONDITION (too low, lot moved on) is normal on a contended lot.
+        if (error.code !== Code.FailedPrecondition) throw err;
+        const minimum = error.findDetails(BidRejectionSchema)[0]?.minimumNextBid?.amountMinor;
+        if (minimum !== undefined && minimum > minimums.get(lotId)!) minimums.set(lotId, minimum);
+        return { outcome: "refused", problem: error.rawMessage };
+      }
+    },
+    label,
+  );
 }
 
-function row(scenario: string, biddingReplicas: number, runs: RunResult[]) {
+function row(scenario: string, biddingReplicas: number, runs: LoopResult[]) {
   return {
     scenario,
     "bidding replicas": biddingReplicas,
@@ -159,7 +145,7 @@ function row(scenario: string, biddingReplicas: number, runs: RunResult[]) {
     "accepted bids/s": biddingReplicas ? median(runs.map((r) => r.accepted / SECONDS)) : "-",
     "p50 ms": median(runs.map((r) => percentile(r.latenciesMs, 50))),
     "p99 ms": median(runs.map((r) => percentile(r.latenciesMs, 99))),
-    errors: runs.reduce((n, r) => n + r.errors, 0),
+    failed: runs.reduce((n, r) => n + r.failed, 0),
   };
 }
 
@@ -171,20 +157,22 @@ const rows: Array<Record<string, string | number>> = [];
 const echo = await startConnectEcho();
 try {
   const echoClient = connectClient(IdentityService, echo.url);
-  const baseline: RunResult[] = [];
+  const baseline: LoopResult[] = [];
   for (let r = 1; r <= RUNS; r++) {
-    baseline.push(await loop(SECONDS, () => echoClient.getUser({ id: "x" }).then(() => true)));
+    const call = () =>
+      echoClient.getUser({ id: "x" }).then(() => ({ outcome: "accepted" as const }));
+    baseline.push(await loop(SECONDS, call, `baseline, run ${r}/${RUNS}`));
   }
   rows.push(row("bare Connect unary (baseline)", 0, baseline));
   for (const scenario of scenarios) {
-    const runs: RunResult[] = [];
+    const runs: LoopResult[] = [];
     for (let r = 1; r <= RUNS; r++) {
       const lots = await newLots(scenario.lots);
       await bidOn(lots.slice(0, 1), 2); // warm caches and connections
-      const result = await bidOn(lots);
+      const result = await bidOn(lots, SECONDS, `${scenario.name}, run ${r}/${RUNS}`);
       runs.push(result);
       process.stderr.write(
-        `${scenario.name}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.errors} errors\n`,
+        `${scenario.name}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.refused} refused, ${result.failed} failed\n`,
       );
     }
     rows.push(row(scenario.name, replicas.length, runs));

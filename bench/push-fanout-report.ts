@@ -7,7 +7,7 @@ import { repoRoot } from "@gavel/testing";
 import type { Memory } from "./node-inspector.ts";
 import type { StepResult } from "./push-fanout-step.ts";
 import type { SystemName } from "./push-systems.ts";
-import { median, printTable } from "./stats.ts";
+import { median, printTable } from "@gavel/loadgen";
 
 /** One system's measurements in one run. */
 export interface SystemRun {

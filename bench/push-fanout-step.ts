@@ -10,7 +10,7 @@ import {
 } from "./cpu-time.ts";
 import type { LoadFleet } from "./push-load-fleet.ts";
 import type { RunningSystem } from "./push-systems.ts";
-import { percentile } from "./stats.ts";
+import { percentile } from "@gavel/loadgen";
 
 export interface StepOptions {
   warmupMs: number;

@@ -26,7 +26,7 @@ import { perConnection, pct, printReport, type SystemRun } from "./push-fanout-r
 import { runStep, type StepResult } from "./push-fanout-step.ts";
 import { LoadFleet } from "./push-load-fleet.ts";
 import { startSystem, SYSTEMS, type RunningSystem, type SystemName } from "./push-systems.ts";
-import { printTable } from "./stats.ts";
+import { printTable } from "@gavel/loadgen";
 import type { ClientImplementation } from "./text-socket.ts";
 
 const { values: args } = parseArgs({

@@ -7,8 +7,9 @@
  * protobuf, the SDK's default, to otlp-sink.ts, a real receiver that counts and discards.
  * --baseline sdk-off runs the first stack with no telemetry at all (OTEL_SDK_DISABLED).
  *
- * Workers bid through POST /v1/lots/{id}/bids over fresh lots; refused bids (409) are a
- * normal outcome and counted apart. Runs alternate off, on, off, on... so drift on the
+ * Workers bid through POST /v1/lots/{id}/bids over fresh lots with the load generator's
+ * market and closed loop (@gavel/loadgen); refused bids (409) are a normal outcome and
+ * counted apart. Runs alternate off, on, off, on... so drift on the
  * shared machine hits both alike; the table shows the medians and the overhead.
  *
  *   npm run bench:tracing -- [--seconds 20] [--concurrency 32] [--runs 3] [--lots 100]
@@ -18,13 +19,25 @@
  *                               # cost goes, e.g. OTEL_METRICS_EXPORTER=none
  *     [--baseline traces-off|sdk-off]
  */
+import { randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  closedLoop,
+  EdgeHttp,
+  Market,
+  median,
+  percentile,
+  printTable,
+  UserClient,
+  type RestLot,
+} from "@gavel/loadgen";
+import {
   freePort,
+  mintToken,
   serviceEnv,
   startNatsServer,
   startService,
@@ -32,9 +45,7 @@ import {
   type ServiceProcess,
 } from "@gavel/testing";
 import { processCpuSeconds } from "./cpu-time.ts";
-import { EdgeBidder } from "./edge-bidder.ts";
 import type { CpuProfile } from "./node-inspector.ts";
-import { median, percentile, printTable } from "./stats.ts";
 import { telemetryShare } from "./telemetry-profile.ts";
 
 const { values: args } = parseArgs({
@@ -76,14 +87,17 @@ interface Stack {
   tracing: "off" | "on";
   nats: NatsServerHandle;
   services: ServiceProcess[];
-  edgeUrl: string;
+  /** Keep-alive connections to the stack's edge, and the users acting through them. */
+  http?: EdgeHttp;
+  seller?: UserClient;
+  bidders: UserClient[];
 }
 
 interface RunResult {
   requests: number;
   accepted: number;
   refused: number;
-  errors: number;
+  failed: number;
   latenciesMs: number[];
   /** CPU seconds of the stack's catalog, bidding and edge during the run. */
   cpuSeconds: number;
@@ -108,7 +122,10 @@ const sink = spawn(process.execPath, ["otlp-sink.ts", String(sinkPort)], {
 process.once("exit", () => sink.kill());
 const sinkUrl = `http://127.0.0.1:${sinkPort}`;
 const stacks: Stack[] = [];
-const bidder = await EdgeBidder.create(CONCURRENCY, Math.max(64, CONCURRENCY * 2));
+/** Tokens minted with the test keys, which services started by @gavel/testing trust; more
+ * bidders than workers, so a worker is rarely refused only for leading the lot already. */
+const userIds = Array.from({ length: Math.max(64, CONCURRENCY * 2) + 1 }, () => randomUUID());
+const tokens = await Promise.all(userIds.map((id) => mintToken(id)));
 try {
   await once(sink.stdout!, "data");
   await startStack(
@@ -118,23 +135,28 @@ try {
       : { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: "always_off" },
   );
   await startStack("on", { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, ...ON_ENV });
-  for (const stack of stacks) await measure(stack, await bidder.newLots(stack.edgeUrl, LOTS), 5);
+  for (const stack of stacks) await measure(stack, await newLots(stack), 5);
 
   const results = new Map<Stack, RunResult[]>(stacks.map((s) => [s, []]));
   for (let r = 1; r <= RUNS; r++) {
     for (const stack of stacks) {
-      const lots = await bidder.newLots(stack.edgeUrl, LOTS);
+      const lots = await newLots(stack);
       await measure(stack, lots, 2); // warm the new lots' caches
-      const result = await measure(stack, lots, SECONDS);
+      const result = await measure(
+        stack,
+        lots,
+        SECONDS,
+        `tracing ${stack.tracing}, run ${r}/${RUNS}`,
+      );
       results.get(stack)!.push(result);
       process.stderr.write(
-        `tracing ${stack.tracing}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.refused} refused, ${result.errors} errors, ${((result.cpuSeconds * 1000) / result.requests).toFixed(2)} CPU ms/request, ${result.spansExported} spans exported, idle ${result.settleSeconds.toFixed(1)} s after\n`,
+        `tracing ${stack.tracing}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.refused} refused, ${result.failed} failed, ${((result.cpuSeconds * 1000) / result.requests).toFixed(2)} CPU ms/request, ${result.spansExported} spans exported, idle ${result.settleSeconds.toFixed(1)} s after\n`,
       );
     }
   }
   report(results.get(stacks[0]!)!, results.get(stacks[1]!)!);
 } finally {
-  bidder.close();
+  stacks.forEach((s) => s.http?.close());
   await Promise.all(stacks.flatMap((s) => s.services.map((p) => p.stop())));
   await Promise.all(stacks.map((s) => s.nats.stop()));
   sink.kill();
@@ -147,7 +169,7 @@ async function startStack(tracing: Stack["tracing"], otel: Record<string, string
     ...process.env,
     GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
   });
-  const stack: Stack = { tracing, nats, services: [], edgeUrl: "" };
+  const stack: Stack = { tracing, nats, services: [], bidders: [] };
   stacks.push(stack);
   const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn", ...otel };
   const [catalog, bidding] = [
@@ -162,7 +184,23 @@ async function startStack(tracing: Stack["tracing"], otel: Record<string, string
     GAVEL_RATE_LIMIT_PER_IP: "1000000",
     GAVEL_RATE_LIMIT_PER_USER: "1000000",
   });
-  stack.edgeUrl = edge.rpcUrl;
+  const http = new EdgeHttp(edge.rpcUrl, CONCURRENCY);
+  const [seller, ...bidders] = userIds.map((id, i) => new UserClient(http, id, tokens[i]!));
+  Object.assign(stack, { http, seller, bidders });
+}
+
+/** Lists LOTS open lots through the stack's edge, as its seller. */
+async function newLots(stack: Stack): Promise<RestLot[]> {
+  const lots: RestLot[] = [];
+  for (let i = 0; i < LOTS; i++) {
+    const draft = {
+      title: `Bench lot ${i}`,
+      starting_price: { currency: "EUR", amount_minor: 100 },
+      ends_at: new Date(Date.now() + 3600_000).toISOString(),
+    };
+    lots.push(await stack.seller!.createLot(draft, randomUUID()));
+  }
+  return lots;
 }
 
 async function startTracked(
@@ -181,41 +219,32 @@ async function startTracked(
   return started;
 }
 
-/** CONCURRENCY workers bidding on random lots of the set for the given time. */
-async function measure(stack: Stack, lots: string[], seconds: number): Promise<RunResult> {
-  const result: RunResult = {
-    requests: 0,
-    accepted: 0,
-    refused: 0,
-    errors: 0,
-    latenciesMs: [],
-    cpuSeconds: 0,
-    spansExported: 0,
-    settleSeconds: 0,
-  };
+/**
+ * CONCURRENCY workers bidding on random lots of the set for the given time; a progress
+ * line every 10 s when `label` names the run.
+ */
+async function measure(
+  stack: Stack,
+  lots: RestLot[],
+  seconds: number,
+  label?: string,
+): Promise<RunResult> {
   const [cpuBefore, spansBefore] = [stackCpuSeconds(stack), await spansAtSink()];
-  const deadline = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, worker) => {
-      for (let i = 0; performance.now() < deadline; i++) {
-        const lotId = lots[Math.floor(Math.random() * lots.length)]!;
-        const started = performance.now();
-        try {
-          const outcome = await bidder.bid(stack.edgeUrl, lotId, worker * 7 + i);
-          if (outcome.accepted) result.accepted++;
-          if (outcome.refused) result.refused++;
-        } catch {
-          result.errors++;
-        }
-        result.latenciesMs.push(performance.now() - started);
-        result.requests++;
-      }
-    }),
-  );
-  result.settleSeconds = await settle(stack);
-  result.cpuSeconds = stackCpuSeconds(stack) - cpuBefore;
-  result.spansExported = (await spansAtSink()) - spansBefore;
-  return result;
+  const market = new Market(stack.bidders, lots);
+  const loop = await closedLoop({
+    workers: CONCURRENCY,
+    seconds,
+    step: () => market.bidOnce(),
+    label,
+    onProgress: label ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  });
+  const settleSeconds = await settle(stack);
+  return {
+    ...loop,
+    settleSeconds,
+    cpuSeconds: stackCpuSeconds(stack) - cpuBefore,
+    spansExported: (await spansAtSink()) - spansBefore,
+  };
 }
 
 /**
@@ -254,7 +283,7 @@ function report(off: RunResult[], on: RunResult[]): void {
     "accepted bids/s": median(runs.map((r) => r.accepted / SECONDS)),
     "p50 ms": median(runs.map(measures["p50 ms"]!)),
     "p99 ms": median(runs.map(measures["p99 ms"]!)),
-    errors: runs.reduce((n, r) => n + r.errors, 0),
+    failed: runs.reduce((n, r) => n + r.failed, 0),
     "CPU ms/request": median(runs.map(measures["CPU ms/request"]!)),
     // Only the "on" stack exports spans; the sink counts what arrived during its runs.
     "spans/request": tracing === "on" ? median(runs.map((r) => r.spansExported / r.requests)) : "-",

@@ -13,7 +13,8 @@
  * their CORS defaults allow the page's origin).
  *
  * Every OTEL_* variable set here reaches every service, so a collector or Jaeger that
- * already runs is used with OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4318 instead.
+ * already runs is used with OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4318 instead; so does
+ * every GAVEL_* setting (GAVEL_RATE_LIMIT_PER_IP, say), except what this script wires.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -47,12 +48,15 @@ if (flags.jaeger) {
   }
 }
 
+/** This shell's variables that start with `prefix`. */
+const shellEnv = (prefix: string): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      (e): e is [string, string] => e[0].startsWith(prefix) && e[1] !== undefined,
+    ),
+  );
 /** The standard OTEL_* variables of this shell (exporter, sampler, headers, ...). */
-const otelEnv = Object.fromEntries(
-  Object.entries(process.env).filter(
-    (e): e is [string, string] => e[0].startsWith("OTEL_") && e[1] !== undefined,
-  ),
-);
+const otelEnv = shellEnv("OTEL_");
 if (jaeger) {
   otelEnv.OTEL_EXPORTER_OTLP_ENDPOINT = localJaeger.otlpHttp;
   // Jaeger stores traces only: metrics sent to it would be refused every interval.
@@ -61,10 +65,13 @@ if (jaeger) {
 
 const keys = devKeys(join(repoRoot, ".gavel", "dev-keys.json"));
 const env = {
+  // The services' own settings from this shell (GAVEL_RATE_LIMIT_PER_IP for a loadgen
+  // benchmark, say); what this script wires up below wins over them.
+  ...shellEnv("GAVEL_"),
   NATS_URL: natsUrl,
   GAVEL_JWT_PUBLIC_KEY: keys.publicKeyPem,
   GAVEL_JWT_PRIVATE_KEY: keys.privateKeyPem,
-  GAVEL_MIN_LOT_SECONDS: "10",
+  GAVEL_MIN_LOT_SECONDS: process.env.GAVEL_MIN_LOT_SECONDS ?? "10",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
   ...otelEnv,
 };

@@ -12,19 +12,24 @@ const lot = (highest?: number): RestLot => ({
 });
 
 describe("nextBid", () => {
-  it("opens at the starting price", () => {
-    expect(nextBid(lot())).toEqual({ currency: "EUR", amount_minor: 10_00 });
+  it("opens at the starting price, or up to three steps over it", () => {
+    expect(nextBid(lot(), undefined, () => 0)).toEqual({ currency: "EUR", amount_minor: 10_00 });
+    expect(nextBid(lot(), undefined, () => 0.99).amount_minor).toBe(13_00);
   });
 
-  it("goes one to three steps above the highest bid, larger steps on dearer lots", () => {
+  it("goes one to four increments above the highest bid, by the auction's increment table", () => {
     expect(nextBid(lot(12_00), undefined, () => 0).amount_minor).toBe(13_00);
-    expect(nextBid(lot(12_00), undefined, () => 0.99).amount_minor).toBe(15_00);
+    expect(nextBid(lot(12_00), undefined, () => 0.99).amount_minor).toBe(16_00);
     expect(nextBid(lot(150_00), undefined, () => 0).amount_minor).toBe(155_00);
+    // The increment bidding enforces: 100.00 from 5,000.00 to 25,000.00.
+    expect(nextBid(lot(18_092_00), undefined, () => 0.99).amount_minor).toBe(18_492_00);
   });
 
-  it("offers the minimum the API named after a refusal", () => {
+  it("starts from the minimum the API named after a refusal, sending only the input fields", () => {
     const minimum = { currency: "EUR", amount_minor: 40_00 };
-    expect(nextBid(lot(12_00), { ...minimum, amount: "40.00" } as never)).toEqual(minimum);
+    const named = { ...minimum, amount: "40.00" } as never;
+    expect(nextBid(lot(12_00), named, () => 0)).toEqual(minimum);
+    expect(nextBid(lot(12_00), named, () => 0.5)).toEqual({ currency: "EUR", amount_minor: 42_00 });
   });
 });
 

@@ -1,23 +1,30 @@
+import { incrementAbove } from "@gavel/lot-events/bid-increments";
 import type { RestLot, RestMoney } from "./edge-client.ts";
 
 /**
- * What a simulated bidder offers: the minimum the API last named for the lot when there
- * is one (it knows better), the starting price on a lot without bids, else a step or a
- * few above the highest bid, like people who round up. `random` is injectable for tests.
+ * What a simulated bidder offers: the lowest valid amount it knows of (the minimum the API
+ * named when it last refused a bid, else one increment over the highest bid, else the
+ * starting price), plus zero to three more increments, like people who round up. The spread also keeps
+ * concurrent bidders from all offering the same amount, so most bids are real raises.
+ * `random` is injectable for tests.
  */
 export function nextBid(
   lot: RestLot,
   minimum?: RestMoney,
   random: () => number = Math.random,
 ): RestMoney {
+  const highest = lot.highest_bid?.amount_minor;
+  // The auction's published increment table, the one bidding enforces.
+  const step = Number(
+    incrementAbove(BigInt(minimum?.amount_minor ?? highest ?? lot.starting_price.amount_minor)),
+  );
   // Only the two input fields: the API's money also carries a display `amount`.
-  const money = (m: RestMoney) => ({ currency: m.currency, amount_minor: m.amount_minor });
-  if (minimum) return money(minimum);
-  if (!lot.highest_bid) return money(lot.starting_price);
-  const highest = lot.highest_bid.amount_minor;
-  const step = highest >= 100_00 ? 5_00 : 1_00;
-  const steps = 1 + Math.floor(random() * 3);
-  return { currency: lot.highest_bid.currency, amount_minor: highest + step * steps };
+  const lowest: RestMoney = minimum
+    ? { currency: minimum.currency, amount_minor: minimum.amount_minor }
+    : lot.highest_bid
+      ? { currency: lot.highest_bid.currency, amount_minor: highest! + step }
+      : { currency: lot.starting_price.currency, amount_minor: lot.starting_price.amount_minor };
+  return { ...lowest, amount_minor: lowest.amount_minor + step * Math.floor(random() * 4) };
 }
 
 /** A random element, or undefined for an empty list. */

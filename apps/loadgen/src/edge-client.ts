@@ -2,6 +2,8 @@
  * The few REST calls the traffic needs, as any client of the public API makes them:
  * JSON, a Bearer token, Idempotency-Key on creation, problem+json on refusal.
  */
+import type { EdgeHttp, HttpAnswer } from "./edge-http.ts";
+
 export interface RestMoney {
   currency: string;
   amount_minor: number;
@@ -24,57 +26,50 @@ export interface Problem {
 }
 
 export class EdgeClient {
-  readonly #base: string;
+  readonly #http: EdgeHttp;
 
-  constructor(base: string) {
-    this.#base = base.replace(/\/+$/, "");
+  constructor(http: EdgeHttp) {
+    this.#http = http;
   }
 
   /** Signs the user up the first time, in afterwards; answers with a client acting as them. */
   async as(email: string, displayName: string, password: string): Promise<UserClient> {
-    const signUp = await this.#post("/v1/auth/sign-up", {
-      email,
-      password,
-      display_name: displayName,
+    const signUp = await this.#http.send("POST", "/v1/auth/sign-up", {
+      body: { email, password, display_name: displayName },
     });
-    if (!signUp.ok && signUp.status !== 409) throw await failure("sign-up", signUp);
-    const signIn = await this.#post("/v1/auth/sign-in", { email, password });
-    if (!signIn.ok) throw await failure("sign-in", signIn);
-    const session = (await signIn.json()) as { access_token: string; user: { id: string } };
-    return new UserClient(this.#base, session.user.id, session.access_token);
-  }
-
-  #post(path: string, body: unknown): Promise<Response> {
-    return fetch(`${this.#base}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+    if (signUp.status !== 201 && signUp.status !== 409) throw failure("sign-up", signUp);
+    const signIn = await this.#http.send("POST", "/v1/auth/sign-in", {
+      body: { email, password },
     });
+    if (signIn.status !== 200) throw failure("sign-in", signIn);
+    const session = signIn.json<{ access_token: string; user: { id: string } }>();
+    return new UserClient(this.#http, session.user.id, session.access_token);
   }
 }
 
+/** A client acting as one user: signed in by EdgeClient.as, or given a token (benches). */
 export class UserClient {
-  readonly #base: string;
-  readonly #token: string;
+  readonly #http: EdgeHttp;
+  readonly #authorization: string;
   readonly id: string;
 
-  constructor(base: string, id: string, token: string) {
-    this.#base = base;
+  constructor(http: EdgeHttp, id: string, token: string) {
+    this.#http = http;
     this.id = id;
-    this.#token = token;
+    this.#authorization = `Bearer ${token}`;
   }
 
   async openLotsOf(sellerId: string): Promise<RestLot[]> {
     const query = new URLSearchParams({ status: "open", seller_id: sellerId, limit: "100" });
     const res = await this.#send("GET", `/v1/lots?${query}`);
-    if (!res.ok) throw await failure("listing lots", res);
-    return ((await res.json()) as { items: RestLot[] }).items;
+    if (res.status !== 200) throw failure("listing lots", res);
+    return res.json<{ items: RestLot[] }>().items;
   }
 
   async createLot(draft: Record<string, unknown>, key: string): Promise<RestLot> {
     const res = await this.#send("POST", "/v1/lots", draft, { "idempotency-key": key });
-    if (!res.ok) throw await failure("creating a lot", res);
-    return (await res.json()) as RestLot;
+    if (res.status !== 201) throw failure("creating a lot", res);
+    return res.json<RestLot>();
   }
 
   /** Places a bid; a refusal (too low, lot closed, rate-limited) answers with its problem. */
@@ -83,24 +78,24 @@ export class UserClient {
     amount: RestMoney,
   ): Promise<{ ok: true } | { ok: false; problem: Problem }> {
     const res = await this.#send("POST", `/v1/lots/${encodeURIComponent(lotId)}/bids`, { amount });
-    if (res.ok) return { ok: true };
-    const problem = (await res.json().catch(() => ({}))) as Problem;
+    if (res.status === 201) return { ok: true };
+    let problem: Partial<Problem> = {};
+    try {
+      problem = res.json<Problem>();
+    } catch {
+      // Not problem+json (a proxy's page, say): the status alone tells what happened.
+    }
     return { ok: false, problem: { ...problem, status: res.status } };
   }
 
   #send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    return fetch(`${this.#base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.#token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    return this.#http.send(method, path, {
+      body,
+      headers: { authorization: this.#authorization, ...headers },
     });
   }
 }
 
-async function failure(what: string, res: Response): Promise<Error> {
-  return new Error(`${what} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+function failure(what: string, res: HttpAnswer): Error {
+  return new Error(`${what} answered ${res.status}: ${res.body.slice(0, 200)}`);
 }

@@ -5,15 +5,22 @@
  *
  *   npm start -w apps/loadgen                       # against http://127.0.0.1:8080
  *   GAVEL_LOADGEN_BIDS_PER_MINUTE=120 npm start -w apps/loadgen
+ *
+ * With GAVEL_LOADGEN_WORKERS=N it is a closed-loop benchmark of the bid path instead, as
+ * the benches run it (bench/tracing-overhead.bench.ts): see closed-loop-run.ts.
  */
+import { runClosedLoop } from "./closed-loop-run.ts";
 import { readConfig } from "./config.ts";
 import { EdgeClient } from "./edge-client.ts";
+import { EdgeHttp } from "./edge-http.ts";
 import { Progress } from "./progress.ts";
 import { Traffic } from "./traffic.ts";
 
 const config = readConfig();
-const edge = new EdgeClient(config.GAVEL_LOADGEN_EDGE_URL);
+const http = new EdgeHttp(config.GAVEL_LOADGEN_EDGE_URL, Math.max(8, config.GAVEL_LOADGEN_WORKERS));
+const edge = new EdgeClient(http);
 const password = config.GAVEL_LOADGEN_PASSWORD;
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const seller = await edge.as("loadgen-seller@gavel.test", "Loadgen seller", password);
 const bidders = await Promise.all(
   Array.from({ length: config.GAVEL_LOADGEN_BIDDERS }, (_, i) =>
@@ -22,11 +29,39 @@ const bidders = await Promise.all(
 );
 const progress = new Progress();
 const traffic = new Traffic(config, seller, bidders, progress);
-const say = (line: string): void => void process.stdout.write(`${line}\n`);
-say(
-  `[loadgen] ${bidders.length} bidders, ${config.GAVEL_LOADGEN_LOTS} lots, ` +
-    `${config.GAVEL_LOADGEN_BIDS_PER_MINUTE} bids/min against ${config.GAVEL_LOADGEN_EDGE_URL}`,
-);
+await traffic.keepLotsOpen();
+
+if (config.GAVEL_LOADGEN_WORKERS > 0) {
+  await runClosedLoop(config, traffic, say);
+  http.close();
+} else {
+  runDemo();
+}
+
+function runDemo(): void {
+  say(
+    `[loadgen] ${bidders.length} bidders, ${config.GAVEL_LOADGEN_LOTS} lots, ` +
+      `${config.GAVEL_LOADGEN_BIDS_PER_MINUTE} bids/min against ${config.GAVEL_LOADGEN_EDGE_URL}`,
+  );
+  const timers = [
+    every(5_000, () => traffic.keepLotsOpen()),
+    every(config.GAVEL_LOADGEN_PROGRESS_SECONDS * 1000, async () => say(progress.line())),
+  ];
+  if (config.GAVEL_LOADGEN_BIDS_PER_MINUTE > 0) {
+    timers.push(every(60_000 / config.GAVEL_LOADGEN_BIDS_PER_MINUTE, () => traffic.bidOnce()));
+  }
+  const stop = (): void => {
+    timers.forEach(clearInterval);
+    say(progress.line());
+    http.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  if (config.GAVEL_LOADGEN_DURATION_SECONDS > 0) {
+    setTimeout(stop, config.GAVEL_LOADGEN_DURATION_SECONDS * 1000);
+  }
+}
 
 /** Runs `step` every `ms` (never two at once); a failed step is reported, not fatal. */
 function every(ms: number, step: () => Promise<void>): NodeJS.Timeout {
@@ -40,24 +75,4 @@ function every(ms: number, step: () => Promise<void>): NodeJS.Timeout {
         busy = false;
       });
   }, ms);
-}
-
-await traffic.keepLotsOpen();
-const timers = [
-  every(5_000, () => traffic.keepLotsOpen()),
-  every(config.GAVEL_LOADGEN_PROGRESS_SECONDS * 1000, async () => say(progress.line())),
-];
-if (config.GAVEL_LOADGEN_BIDS_PER_MINUTE > 0) {
-  timers.push(every(60_000 / config.GAVEL_LOADGEN_BIDS_PER_MINUTE, () => traffic.bidOnce()));
-}
-
-function stop(): void {
-  timers.forEach(clearInterval);
-  say(progress.line());
-  process.exit(0);
-}
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
-if (config.GAVEL_LOADGEN_DURATION_SECONDS > 0) {
-  setTimeout(stop, config.GAVEL_LOADGEN_DURATION_SECONDS * 1000);
 }

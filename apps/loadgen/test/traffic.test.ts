@@ -5,7 +5,11 @@ import { startFrontStack } from "@gavel/testing";
 
 let stack: Awaited<ReturnType<typeof startFrontStack>>;
 beforeAll(async () => {
-  stack = await startFrontStack(inject("natsUrl"), "edge");
+  // The closed-loop run bids as fast as it can from one host: lift the edge's limits.
+  stack = await startFrontStack(inject("natsUrl"), "edge", {
+    GAVEL_RATE_LIMIT_PER_IP: "100000",
+    GAVEL_RATE_LIMIT_PER_USER: "100000",
+  });
 });
 afterAll(() => stack?.stop());
 
@@ -29,6 +33,16 @@ const market = () => ({
   GAVEL_LOADGEN_LOTS: "2",
 });
 
+/** The generated lots and their bids, as the catalog sees them through the edge. */
+async function generatedBids(): Promise<{ lots: number; bids: number }> {
+  const res = await fetch(`${stack.front.rpcUrl}/v1/lots?status=open&sort=newest`);
+  const { items } = (await res.json()) as {
+    items: Array<{ bid_count: number; description: string }>;
+  };
+  const generated = items.filter((l) => l.description.includes("apps/loadgen"));
+  return { lots: generated.length, bids: generated.reduce((n, l) => n + l.bid_count, 0) };
+}
+
 describe("the load generator", () => {
   it("keeps lots open and bids on them through the REST edge, printing progress", async () => {
     const { code, out } = await runLoadgen({
@@ -51,14 +65,6 @@ describe("the load generator", () => {
     expect(accepted).toBeGreaterThan(10);
 
     // The catalog's view of the lots follows the bids by a moment.
-    const generatedBids = async () => {
-      const res = await fetch(`${stack.front.rpcUrl}/v1/lots?status=open&sort=newest`);
-      const { items } = (await res.json()) as {
-        items: Array<{ bid_count: number; description: string }>;
-      };
-      const generated = items.filter((l) => l.description.includes("apps/loadgen"));
-      return { lots: generated.length, bids: generated.reduce((n, l) => n + l.bid_count, 0) };
-    };
     await expect.poll(generatedBids, { timeout: 5000 }).toEqual({ lots: 2, bids: accepted });
   });
 
@@ -66,5 +72,37 @@ describe("the load generator", () => {
     const { code, out } = await runLoadgen({ ...market(), GAVEL_LOADGEN_DURATION_SECONDS: "1" });
     expect(code, out).toBe(0);
     expect(out).toContain("lots open 2 (created 0)");
+  });
+
+  it("runs as a closed-loop benchmark with GAVEL_LOADGEN_WORKERS: progress, a table, counts", async () => {
+    const before = await generatedBids();
+    const { code, out } = await runLoadgen({
+      ...market(),
+      GAVEL_LOADGEN_WORKERS: "4",
+      GAVEL_LOADGEN_DURATION_SECONDS: "4",
+      GAVEL_LOADGEN_PROGRESS_SECONDS: "1",
+    });
+    expect(code, out).toBe(0);
+    expect(out).toContain("closed loop: 4 workers, 2 lots, 3 bidders, 4 s");
+    expect(out.match(/^\[loadgen \d+s\] bids accepted/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(out).toMatch(
+      /^\| workers \| requests\/s \| accepted bids\/s \| refused \| failed \| p50 ms \| p99 ms/m,
+    );
+    const done = /done: (\d+) requests, accepted (\d+), refused (\d+), failed (\d+)/.exec(out);
+    expect(done, out).not.toBeNull();
+    const [, requests, accepted, refused, failed] = done!.map(Number);
+    expect(failed).toBe(0);
+    expect(accepted! + refused!).toBe(requests);
+    expect(accepted).toBeGreaterThan(20);
+    // Every bid the edge accepted is in the lots' stream, and projected: none lost, none twice.
+    await expect
+      .poll(generatedBids, { timeout: 5000 })
+      .toEqual({ lots: 2, bids: before.bids + accepted! });
+  });
+
+  it("refuses a closed-loop run without a duration, naming the setting", async () => {
+    const { code, out } = await runLoadgen({ ...market(), GAVEL_LOADGEN_WORKERS: "4" });
+    expect(code).toBe(78);
+    expect(out).toContain("GAVEL_LOADGEN_DURATION_SECONDS");
   });
 });

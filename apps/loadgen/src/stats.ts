@@ -10,8 +10,11 @@ export function median(sample: number[]): number {
   return percentile(sample, 50);
 }
 
-/** Prints rows as an aligned plain-text table (also valid Markdown). */
-export function printTable(rows: Array<Record<string, string | number>>): void {
+/** Prints rows as an aligned plain-text table (also valid Markdown), to stdout by default. */
+export function printTable(
+  rows: Array<Record<string, string | number>>,
+  print: (line: string) => void = (line) => void process.stdout.write(`${line}\n`),
+): void {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
@@ -19,7 +22,7 @@ export function printTable(rows: Array<Record<string, string | number>>): void {
     typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: 2 }) : (v ?? "");
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  console.log(line(columns));
-  console.log(line(widths.map((w) => "-".repeat(w))));
-  for (const row of rows) console.log(line(columns.map((c) => text(row[c]))));
+  print(line(columns));
+  print(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows) print(line(columns.map((c) => text(row[c]))));
 }
