@@ -7,11 +7,12 @@ import { join } from "node:path";
 
 // Resolved from this file, not the working directory, which is libs/proto under turbo.
 const root = join(import.meta.dirname, "..");
-const gen = "libs/proto/src/gen";
+const gens = ["libs/proto/src/gen", "apps/settlement/gen"];
+const gen = gens.join(" and ");
 
-execFileSync("npx", ["buf", "generate", "--clean"], { cwd: root, stdio: "inherit" });
+execFileSync(join(root, "scripts/proto/generate.sh"), { cwd: root, stdio: "inherit" });
 
-const status = execFileSync("git", ["status", "--porcelain", "--", gen], {
+const status = execFileSync("git", ["status", "--porcelain", "--", ...gens], {
   cwd: root,
   encoding: "utf8",
 });

@@ -80,16 +80,19 @@ export const upstreamServices = {
   GAVEL_CATALOG_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.catalog.rpc}`),
   GAVEL_BIDDING_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.bidding.rpc}`),
   GAVEL_IDENTITY_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.identity.rpc}`),
+  GAVEL_SETTLEMENT_URL: serviceUrl.default(`http://127.0.0.1:${defaultPorts.settlement.rpc}`),
 };
 
 export function upstreamUrlsOf(config: {
   GAVEL_CATALOG_URL: string;
   GAVEL_BIDDING_URL: string;
   GAVEL_IDENTITY_URL: string;
+  GAVEL_SETTLEMENT_URL: string;
 }) {
   return {
     catalog: config.GAVEL_CATALOG_URL,
     bidding: config.GAVEL_BIDDING_URL,
     identity: config.GAVEL_IDENTITY_URL,
+    settlement: config.GAVEL_SETTLEMENT_URL,
   };
 }

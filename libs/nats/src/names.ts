@@ -112,6 +112,24 @@ export function notifySubject(userId: string): string {
   return `${NOTIFY_SUBJECT_PREFIX}.${userId}`;
 }
 
+/**
+ * Invoices, issued by the settlement service (apps/settlement, Go, which has its own copy
+ * of these names in internal/names): one subject per sold lot, gavel.invoice.<lot id>,
+ * whose one message is the InvoiceReady event, appended only while the subject is empty.
+ */
+export const INVOICES_STREAM = "INVOICES";
+export const INVOICE_SUBJECT_PREFIX = "gavel.invoice";
+export const INVOICE_SUBJECT_WILDCARD = `${INVOICE_SUBJECT_PREFIX}.*`;
+export const INVOICE_SUBJECT_TEMPLATE = `${INVOICE_SUBJECT_PREFIX}.{lot_id}`;
+/** The settlement service's durable consumer of LOT_EVENTS, shared by its replicas. */
+export const SETTLEMENT_CONSUMER = "settlement";
+/** The notifier's durable consumer of INVOICES (invoice ready: tell buyer and seller). */
+export const NOTIFIER_INVOICES_CONSUMER = "notifier-invoices";
+
+export function invoiceSubject(lotId: string): string {
+  return tokenSubject(INVOICE_SUBJECT_PREFIX, lotId);
+}
+
 /** The notifier's durable consumer of LOT_EVENTS, shared by its replicas. */
 export const NOTIFIER_CONSUMER = "notifier";
 

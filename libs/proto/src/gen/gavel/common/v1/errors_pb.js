@@ -8,7 +8,7 @@ import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
  * Describes the file gavel/common/v1/errors.proto.
  */
 export const file_gavel_common_v1_errors = /*@__PURE__*/
-  fileDesc("ChxnYXZlbC9jb21tb24vdjEvZXJyb3JzLnByb3RvEg9nYXZlbC5jb21tb24udjEiRwoKQmFkUmVxdWVzdBI5ChBmaWVsZF92aW9sYXRpb25zGAEgAygLMh8uZ2F2ZWwuY29tbW9uLnYxLkZpZWxkVmlvbGF0aW9uIjQKDkZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJYgZwcm90bzM");
+  fileDesc("ChxnYXZlbC9jb21tb24vdjEvZXJyb3JzLnByb3RvEg9nYXZlbC5jb21tb24udjEiRwoKQmFkUmVxdWVzdBI5ChBmaWVsZF92aW9sYXRpb25zGAEgAygLMh8uZ2F2ZWwuY29tbW9uLnYxLkZpZWxkVmlvbGF0aW9uIjQKDkZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJQk1aS2dpdGh1Yi5jb20vZ2F2ZWwtYXVjdGlvbi9nYXZlbC9hcHBzL3NldHRsZW1lbnQvZ2VuL2dhdmVsL2NvbW1vbi92MTtjb21tb252MWIGcHJvdG8z");
 
 /**
  * Describes the message gavel.common.v1.BadRequest.

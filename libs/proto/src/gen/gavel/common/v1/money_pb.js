@@ -8,7 +8,7 @@ import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
  * Describes the file gavel/common/v1/money.proto.
  */
 export const file_gavel_common_v1_money = /*@__PURE__*/
-  fileDesc("ChtnYXZlbC9jb21tb24vdjEvbW9uZXkucHJvdG8SD2dhdmVsLmNvbW1vbi52MSI0CgVNb25leRIVCg1jdXJyZW5jeV9jb2RlGAEgASgJEhQKDGFtb3VudF9taW5vchgCIAEoA2IGcHJvdG8z");
+  fileDesc("ChtnYXZlbC9jb21tb24vdjEvbW9uZXkucHJvdG8SD2dhdmVsLmNvbW1vbi52MSI0CgVNb25leRIVCg1jdXJyZW5jeV9jb2RlGAEgASgJEhQKDGFtb3VudF9taW5vchgCIAEoA0JNWktnaXRodWIuY29tL2dhdmVsLWF1Y3Rpb24vZ2F2ZWwvYXBwcy9zZXR0bGVtZW50L2dlbi9nYXZlbC9jb21tb24vdjE7Y29tbW9udjFiBnByb3RvMw");
 
 /**
  * Describes the message gavel.common.v1.Money.

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Generates the code of every language from proto/ with buf.gen.yaml: TypeScript into
+# libs/proto/src/gen, Go into apps/settlement/gen. The Go plugins come from
+# scripts/tools/go-tools.sh at their pinned versions; protoc-gen-es from node_modules.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+PATH="$(scripts/tools/go-tools.sh):$root/node_modules/.bin:$PATH" buf generate --clean
