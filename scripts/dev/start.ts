@@ -76,7 +76,8 @@ const env = {
   ...otelEnv,
 };
 
-const services = ["identity", "catalog", "bidding"] as const;
+// Settlement is the Go service: startService builds it with the machine's Go first.
+const services = ["identity", "catalog", "bidding", "settlement"] as const;
 const running: ServiceProcess[] = [];
 let loadgen: ChildProcess | undefined;
 let stopping = false;

@@ -5,6 +5,8 @@ import { closingSoonWork } from "./closing-soon-work.ts";
 import { readConfig } from "./config.ts";
 import { DurableWorker } from "./durable-worker.ts";
 import { serveHealth } from "./health-server.ts";
+import { invoiceWork } from "./invoice-work.ts";
+import { ensureInvoicesStream } from "./invoices-stream.ts";
 import { lotEventWork } from "./lot-event-work.ts";
 import { LotWatchers } from "./lot-watchers.ts";
 import { NotificationPublisher } from "./notification-publisher.ts";
@@ -18,6 +20,7 @@ await stream.ensureStream(config.GAVEL_STREAM_REPLICAS);
 const states = new LotStateStore(stream);
 const publisher = await NotificationPublisher.open(nc, config.GAVEL_STREAM_REPLICAS, logger);
 const timers = await ClosingSoonTimers.open(nc, config.GAVEL_STREAM_REPLICAS);
+await ensureInvoicesStream(nc, config.GAVEL_STREAM_REPLICAS);
 const deps = {
   states,
   publisher,
@@ -28,6 +31,7 @@ const deps = {
 const workers = [
   new DurableWorker(nc, lotEventWork(deps), logger),
   new DurableWorker(nc, closingSoonWork({ ...deps, watchers: new LotWatchers(nc) }), logger),
+  new DurableWorker(nc, invoiceWork(deps), logger),
 ];
 for (const worker of workers) await worker.start();
 

@@ -82,7 +82,7 @@ function closeNotifications(
 
 /** A notification about the lot, with the fields every kind shares. */
 export function notificationOf(
-  state: LotState,
+  state: Pick<LotState, "lotId" | "title">,
   id: string,
   userId: string,
   occurredAt: Date | Timestamp | undefined,

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { fromBinary } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromMs, timestampNow } from "@bufbuild/protobuf/wkt";
 import { jetstream } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { NOTIFICATIONS_STREAM, notifySubject } from "@gavel/nats";
+import { connect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
+import { invoiceSubject, NOTIFICATIONS_STREAM, notifySubject } from "@gavel/nats";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { NotificationSchema, type Notification } from "@gavel/proto/notification/v1/notifications";
+import { InvoiceReadySchema, InvoiceSchema } from "@gavel/proto/settlement/v1/settlement";
 import { authHeader, connectClient, mintToken, serviceEnv, ServiceGroup } from "@gavel/testing";
 
 /** The closing-soon lead the test notifiers run with, in seconds. */
@@ -29,7 +30,11 @@ export async function startNotifierStack(natsUrl: string, notifiers = 1) {
     bidding: connectClient(BiddingService, bidding.rpcUrl),
     group,
     startNotifier: () => group.start("notifier", notifierEnv),
-    notificationsOf: (userId: string) => notificationsOf(nc, userId),
+    notificationsOf: async (userId: string) =>
+      (await storedNotificationsOf(nc, userId)).map((s) => s.notification),
+    storedNotificationsOf: (userId: string) => storedNotificationsOf(nc, userId),
+    issueInvoice: (lotId: string, payload: Uint8Array, traceparent?: string) =>
+      issueInvoice(nc, lotId, payload, traceparent),
     async stop() {
       await nc.drain();
       return group.stop();
@@ -39,18 +44,72 @@ export async function startNotifierStack(natsUrl: string, notifiers = 1) {
 
 export type NotifierStack = Awaited<ReturnType<typeof startNotifierStack>>;
 
-/** Every notification stored for the user so far, in order, read with an ordered consumer. */
-async function notificationsOf(nc: NatsConnection, userId: string): Promise<Notification[]> {
+/**
+ * Every notification stored for the user so far, in order, with the trace context its
+ * message carries, read with an ordered consumer.
+ */
+export async function storedNotificationsOf(
+  nc: NatsConnection,
+  userId: string,
+): Promise<Array<{ notification: Notification; traceparent: string | undefined }>> {
   const consumer = await jetstream(nc).consumers.get(NOTIFICATIONS_STREAM, {
     filter_subjects: [notifySubject(userId)],
   });
   const pending = (await consumer.info()).num_pending;
   if (pending === 0) return [];
   const messages = await consumer.fetch({ max_messages: pending, expires: 5_000 });
-  const notifications: Notification[] = [];
-  for await (const message of messages)
-    notifications.push(fromBinary(NotificationSchema, message.data));
-  return notifications;
+  const stored = [];
+  for await (const message of messages) {
+    stored.push({
+      notification: fromBinary(NotificationSchema, message.data),
+      traceparent: message.headers?.get("traceparent") || undefined,
+    });
+  }
+  return stored;
+}
+
+/**
+ * A sold lot's InvoiceReady event as the settlement service encodes it: hammer price
+ * 1,000.00 EUR, the buyer pays 1,250.00, the seller receives 900.00.
+ */
+export function invoiceReady(lotId: string) {
+  const invoice = create(InvoiceSchema, {
+    lotId,
+    lotTitle: "A walnut chair",
+    buyerId: randomUUID(),
+    sellerId: randomUUID(),
+    winningBidId: randomUUID(),
+    hammerPrice: eur(1_000_00n),
+    buyersPremium: eur(250_00n),
+    buyerTotal: eur(1_250_00n),
+    sellersCommission: eur(100_00n),
+    sellerPayout: eur(900_00n),
+    closedAt: timestampNow(),
+    issuedAt: timestampNow(),
+    feeSchedule: "2026-11",
+  });
+  return {
+    invoice,
+    payload: toBinary(InvoiceReadySchema, create(InvoiceReadySchema, { invoice })),
+  };
+}
+
+/**
+ * Appends a lot's invoice message to INVOICES as the settlement service does: on
+ * gavel.invoice.<lot id>, only while that subject is empty, with the trace context in
+ * the headers. Resolves with its stream sequence.
+ */
+export async function issueInvoice(
+  nc: NatsConnection,
+  lotId: string,
+  payload: Uint8Array,
+  traceparent?: string,
+): Promise<number> {
+  const headers = natsHeaders();
+  headers.set("Nats-Expected-Last-Subject-Sequence", "0");
+  if (traceparent) headers.set("traceparent", traceparent);
+  const ack = await jetstream(nc).publish(invoiceSubject(lotId), payload, { headers });
+  return ack.seq;
 }
 
 /** A signed-in user: their id and the call options that carry their token. */

@@ -1,8 +1,8 @@
 import type { AppContext } from "./app-context.ts";
 import { h } from "./element.ts";
 import { GraphQLClient } from "./graphql-client.ts";
-import { formatMoney, fromProto } from "./money.ts";
 import { NotificationStream, type NotificationEvent } from "./notification-stream.ts";
+import { notificationText } from "./notification-text.ts";
 import { logDelivery } from "./protocol-log.ts";
 import { PushSocket } from "./push-socket.ts";
 import { route } from "./router.ts";
@@ -64,19 +64,11 @@ function followNotifications(): void {
   void notifications.start();
 }
 
-function notify({ type, data }: NotificationEvent): void {
-  const title = data.lotTitle || "a lot";
-  const money = (m?: { currencyCode: string; amountMinor: string }) =>
-    m ? formatMoney(fromProto(m)) : "";
-  const text = {
-    outbid: `You were outbid on ${title}: the highest bid is now ${money(data.outbid?.highestBid)}.`,
-    won: `You won ${title} for ${money(data.won?.hammerPrice)}.`,
-    sold: `${title} sold for ${money(data.sold?.hammerPrice)}.`,
-    unsold: `${title} closed without a sale.`,
-    closing_soon: `${title} closes soon.`,
-  }[type];
-  context.toast(text, { href: `/lots/${data.lotId}`, kind: type === "outbid" ? "alert" : "info" });
-  logDelivery(data.lotId, { protocol: "SSE", what: `notification: ${type}` });
+function notify(event: NotificationEvent): void {
+  const { text, kind } = notificationText(event);
+  const { lotId } = event.data;
+  context.toast(text, { href: `/lots/${lotId}`, kind });
+  logDelivery(lotId, { protocol: "SSE", what: `notification: ${event.type}` });
 }
 
 onSessionChange(() => {

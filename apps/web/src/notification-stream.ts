@@ -5,7 +5,14 @@
  * gives up (an HTTP error: the ticket expired, say) this opens a new stream with a fresh
  * ticket and ?after= the last id seen, so no notification is lost either way.
  */
-export const NOTIFICATION_TYPES = ["outbid", "won", "sold", "unsold", "closing_soon"] as const;
+export const NOTIFICATION_TYPES = [
+  "outbid",
+  "won",
+  "sold",
+  "unsold",
+  "closing_soon",
+  "invoice_ready",
+] as const;
 
 export interface NotificationEvent {
   type: (typeof NOTIFICATION_TYPES)[number];
@@ -22,6 +29,12 @@ export interface Notification {
   sold?: { hammerPrice?: { currencyCode: string; amountMinor: string } };
   unsold?: { hadBids?: boolean };
   closingSoon?: { endsAt?: string };
+  invoiceReady?: {
+    role?: "INVOICE_ROLE_BUYER" | "INVOICE_ROLE_SELLER";
+    /** What the user pays (buyer) or receives (seller). */
+    amount?: { currencyCode: string; amountMinor: string };
+    hammerPrice?: { currencyCode: string; amountMinor: string };
+  };
 }
 
 export interface NotificationStreamOptions {

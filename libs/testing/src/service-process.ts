@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.ts";
@@ -14,7 +16,15 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-export type AppName = "catalog" | "bidding" | "identity" | "edge" | "bff" | "push" | "notifier";
+export type AppName =
+  | "catalog"
+  | "bidding"
+  | "identity"
+  | "edge"
+  | "bff"
+  | "push"
+  | "notifier"
+  | "settlement";
 
 /**
  * Apps that serve health on their one HTTP port rather than a separate admin port (the
@@ -52,7 +62,8 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const port = env.PORT ?? String(await freePort());
   const adminPort = SINGLE_PORT_APPS.has(app) ? port : (env.ADMIN_PORT ?? String(await freePort()));
-  const child = spawn(process.execPath, ["--enable-source-maps", entryPoint(app)], {
+  const [command, args] = commandOf(app);
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? "",
@@ -99,14 +110,42 @@ export async function startService(
 }
 
 /**
- * The app's source entry by default; its bundle (npm run build) with GAVEL_TEST_ENTRY=dist,
- * so CI can run the same tests against what the images ship.
+ * How to run the app: its source entry by default; its bundle (npm run build) with
+ * GAVEL_TEST_ENTRY=dist, so CI can run the same tests against what the images ship. The
+ * Go app runs as its binary: built from source once per test process (Go's build cache
+ * makes that quick), or the one `npm run build` made with dist.
  */
-function entryPoint(app: AppName): string {
+function commandOf(app: AppName): [string, string[]] {
   const entry = process.env.GAVEL_TEST_ENTRY ?? "src";
-  if (entry === "src") return `apps/${app}/src/main.ts`;
-  if (entry === "dist") return `apps/${app}/dist/main.js`;
-  throw new Error(`GAVEL_TEST_ENTRY must be src or dist, not ${entry}`);
+  if (entry !== "src" && entry !== "dist")
+    throw new Error(`GAVEL_TEST_ENTRY must be src or dist, not ${entry}`);
+  if (app === "settlement")
+    return [entry === "dist" ? join(repoRoot, "apps/settlement/dist/settlement") : goBinary(), []];
+  const file = entry === "src" ? `apps/${app}/src/main.ts` : `apps/${app}/dist/main.js`;
+  return [process.execPath, ["--enable-source-maps", file]];
+}
+
+let builtGoBinary: string | undefined;
+
+/**
+ * Builds apps/settlement from source once per process, into apps/settlement/dist/test
+ * (ignored by git): built beside, then renamed into place, so test processes building
+ * at once never run a half-written file.
+ */
+export function goBinary(): string {
+  if (builtGoBinary) return builtGoBinary;
+  const dir = join(repoRoot, "apps/settlement/dist/test");
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, "settlement");
+  const partial = `${out}.${process.pid}`;
+  execFileSync("go", ["build", "-o", partial, "."], {
+    cwd: join(repoRoot, "apps/settlement"),
+    env: { ...process.env, CGO_ENABLED: "0" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  renameSync(partial, out);
+  builtGoBinary = out;
+  return out;
 }
 
 /** Keeps every line, and echoes errors to the test output so failures explain themselves. */

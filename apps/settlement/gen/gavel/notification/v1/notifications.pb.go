@@ -23,10 +23,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// Something a user should hear about, derived by the notifier from the lot events. Each
-// user's notifications are the messages of their own JetStream subject
-// (gavel.notify.<user id>) in the NOTIFICATIONS stream; the push gateway delivers them
-// over WebSocket and SSE with the stream sequence as the id a client resumes after.
+// The user's side of an invoice.
+type InvoiceRole int32
+
+const (
+	InvoiceRole_INVOICE_ROLE_UNSPECIFIED InvoiceRole = 0
+	// The user won the lot and pays.
+	InvoiceRole_INVOICE_ROLE_BUYER InvoiceRole = 1
+	// The user sold the lot and is paid.
+	InvoiceRole_INVOICE_ROLE_SELLER InvoiceRole = 2
+)
+
+// Enum value maps for InvoiceRole.
+var (
+	InvoiceRole_name = map[int32]string{
+		0: "INVOICE_ROLE_UNSPECIFIED",
+		1: "INVOICE_ROLE_BUYER",
+		2: "INVOICE_ROLE_SELLER",
+	}
+	InvoiceRole_value = map[string]int32{
+		"INVOICE_ROLE_UNSPECIFIED": 0,
+		"INVOICE_ROLE_BUYER":       1,
+		"INVOICE_ROLE_SELLER":      2,
+	}
+)
+
+func (x InvoiceRole) Enum() *InvoiceRole {
+	p := new(InvoiceRole)
+	*p = x
+	return p
+}
+
+func (x InvoiceRole) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (InvoiceRole) Descriptor() protoreflect.EnumDescriptor {
+	return file_gavel_notification_v1_notifications_proto_enumTypes[0].Descriptor()
+}
+
+func (InvoiceRole) Type() protoreflect.EnumType {
+	return &file_gavel_notification_v1_notifications_proto_enumTypes[0]
+}
+
+func (x InvoiceRole) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use InvoiceRole.Descriptor instead.
+func (InvoiceRole) EnumDescriptor() ([]byte, []int) {
+	return file_gavel_notification_v1_notifications_proto_rawDescGZIP(), []int{0}
+}
+
+// Something a user should hear about, derived by the notifier from the lot events and
+// the invoices. Each user's notifications are the messages of their own JetStream
+// subject (gavel.notify.<user id>) in the NOTIFICATIONS stream; the push gateway
+// delivers them over WebSocket and SSE with the stream sequence as the id a client
+// resumes after.
 type Notification struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Unique and deterministic (the same cause always gives the same id): it is also the
@@ -36,7 +89,8 @@ type Notification struct {
 	LotId  string `protobuf:"bytes,3,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
 	// The lot's title, so a client can show the notification without another call.
 	LotTitle string `protobuf:"bytes,4,opt,name=lot_title,json=lotTitle,proto3" json:"lot_title,omitempty"`
-	// When the lot event that caused it happened.
+	// When the lot event that caused it happened (for InvoiceReady: when the invoice was
+	// issued).
 	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
 	// Types that are valid to be assigned to Kind:
 	//
@@ -45,6 +99,7 @@ type Notification struct {
 	//	*Notification_Sold
 	//	*Notification_Unsold
 	//	*Notification_ClosingSoon
+	//	*Notification_InvoiceReady
 	Kind          isNotification_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -167,6 +222,15 @@ func (x *Notification) GetClosingSoon() *ClosingSoon {
 	return nil
 }
 
+func (x *Notification) GetInvoiceReady() *InvoiceReady {
+	if x != nil {
+		if x, ok := x.Kind.(*Notification_InvoiceReady); ok {
+			return x.InvoiceReady
+		}
+	}
+	return nil
+}
+
 type isNotification_Kind interface {
 	isNotification_Kind()
 }
@@ -191,6 +255,10 @@ type Notification_ClosingSoon struct {
 	ClosingSoon *ClosingSoon `protobuf:"bytes,14,opt,name=closing_soon,json=closingSoon,proto3,oneof"`
 }
 
+type Notification_InvoiceReady struct {
+	InvoiceReady *InvoiceReady `protobuf:"bytes,15,opt,name=invoice_ready,json=invoiceReady,proto3,oneof"`
+}
+
 func (*Notification_Outbid) isNotification_Kind() {}
 
 func (*Notification_Won) isNotification_Kind() {}
@@ -200,6 +268,8 @@ func (*Notification_Sold) isNotification_Kind() {}
 func (*Notification_Unsold) isNotification_Kind() {}
 
 func (*Notification_ClosingSoon) isNotification_Kind() {}
+
+func (*Notification_InvoiceReady) isNotification_Kind() {}
 
 // Another bidder's bid passed the user's.
 type Outbid struct {
@@ -452,11 +522,78 @@ func (x *ClosingSoon) GetEndsAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// The settlement service issued the invoice of a sold lot: told to its buyer and to its
+// seller, each with the amount that is theirs, so a client can show it without another
+// call (the whole invoice is gavel.settlement.v1.SettlementService.GetInvoice).
+type InvoiceReady struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which side of the invoice the user is on.
+	Role InvoiceRole `protobuf:"varint,1,opt,name=role,proto3,enum=gavel.notification.v1.InvoiceRole" json:"role,omitempty"`
+	// What the user pays (the buyer: the invoice's buyer_total, hammer price plus buyer's
+	// premium) or receives (the seller: its seller_payout, hammer price minus seller's
+	// commission).
+	Amount        *v1.Money `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	HammerPrice   *v1.Money `protobuf:"bytes,3,opt,name=hammer_price,json=hammerPrice,proto3" json:"hammer_price,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InvoiceReady) Reset() {
+	*x = InvoiceReady{}
+	mi := &file_gavel_notification_v1_notifications_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvoiceReady) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvoiceReady) ProtoMessage() {}
+
+func (x *InvoiceReady) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_notification_v1_notifications_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvoiceReady.ProtoReflect.Descriptor instead.
+func (*InvoiceReady) Descriptor() ([]byte, []int) {
+	return file_gavel_notification_v1_notifications_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *InvoiceReady) GetRole() InvoiceRole {
+	if x != nil {
+		return x.Role
+	}
+	return InvoiceRole_INVOICE_ROLE_UNSPECIFIED
+}
+
+func (x *InvoiceReady) GetAmount() *v1.Money {
+	if x != nil {
+		return x.Amount
+	}
+	return nil
+}
+
+func (x *InvoiceReady) GetHammerPrice() *v1.Money {
+	if x != nil {
+		return x.HammerPrice
+	}
+	return nil
+}
+
 var File_gavel_notification_v1_notifications_proto protoreflect.FileDescriptor
 
 const file_gavel_notification_v1_notifications_proto_rawDesc = "" +
 	"\n" +
-	")gavel/notification/v1/notifications.proto\x12\x15gavel.notification.v1\x1a\x1bgavel/common/v1/money.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd7\x03\n" +
+	")gavel/notification/v1/notifications.proto\x12\x15gavel.notification.v1\x1a\x1bgavel/common/v1/money.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa3\x04\n" +
 	"\fNotification\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\auser_id\x18\x02 \x01(\tR\x06userId\x12\x15\n" +
@@ -469,7 +606,8 @@ const file_gavel_notification_v1_notifications_proto_rawDesc = "" +
 	"\x03won\x18\v \x01(\v2\x1d.gavel.notification.v1.LotWonH\x00R\x03won\x124\n" +
 	"\x04sold\x18\f \x01(\v2\x1e.gavel.notification.v1.LotSoldH\x00R\x04sold\x12:\n" +
 	"\x06unsold\x18\r \x01(\v2 .gavel.notification.v1.LotUnsoldH\x00R\x06unsold\x12G\n" +
-	"\fclosing_soon\x18\x0e \x01(\v2\".gavel.notification.v1.ClosingSoonH\x00R\vclosingSoonB\x06\n" +
+	"\fclosing_soon\x18\x0e \x01(\v2\".gavel.notification.v1.ClosingSoonH\x00R\vclosingSoon\x12J\n" +
+	"\rinvoice_ready\x18\x0f \x01(\v2#.gavel.notification.v1.InvoiceReadyH\x00R\finvoiceReadyB\x06\n" +
 	"\x04kind\"\xb8\x01\n" +
 	"\x06Outbid\x127\n" +
 	"\vhighest_bid\x18\x01 \x01(\v2\x16.gavel.common.v1.MoneyR\n" +
@@ -484,7 +622,15 @@ const file_gavel_notification_v1_notifications_proto_rawDesc = "" +
 	"\tLotUnsold\x12\x19\n" +
 	"\bhad_bids\x18\x01 \x01(\bR\ahadBids\"B\n" +
 	"\vClosingSoon\x123\n" +
-	"\aends_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAtBYZWgithub.com/gavel-auction/gavel/apps/settlement/gen/gavel/notification/v1;notificationv1b\x06proto3"
+	"\aends_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x06endsAt\"\xb1\x01\n" +
+	"\fInvoiceReady\x126\n" +
+	"\x04role\x18\x01 \x01(\x0e2\".gavel.notification.v1.InvoiceRoleR\x04role\x12.\n" +
+	"\x06amount\x18\x02 \x01(\v2\x16.gavel.common.v1.MoneyR\x06amount\x129\n" +
+	"\fhammer_price\x18\x03 \x01(\v2\x16.gavel.common.v1.MoneyR\vhammerPrice*\\\n" +
+	"\vInvoiceRole\x12\x1c\n" +
+	"\x18INVOICE_ROLE_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12INVOICE_ROLE_BUYER\x10\x01\x12\x17\n" +
+	"\x13INVOICE_ROLE_SELLER\x10\x02BYZWgithub.com/gavel-auction/gavel/apps/settlement/gen/gavel/notification/v1;notificationv1b\x06proto3"
 
 var (
 	file_gavel_notification_v1_notifications_proto_rawDescOnce sync.Once
@@ -498,35 +644,42 @@ func file_gavel_notification_v1_notifications_proto_rawDescGZIP() []byte {
 	return file_gavel_notification_v1_notifications_proto_rawDescData
 }
 
-var file_gavel_notification_v1_notifications_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_gavel_notification_v1_notifications_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_gavel_notification_v1_notifications_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_gavel_notification_v1_notifications_proto_goTypes = []any{
-	(*Notification)(nil),          // 0: gavel.notification.v1.Notification
-	(*Outbid)(nil),                // 1: gavel.notification.v1.Outbid
-	(*LotWon)(nil),                // 2: gavel.notification.v1.LotWon
-	(*LotSold)(nil),               // 3: gavel.notification.v1.LotSold
-	(*LotUnsold)(nil),             // 4: gavel.notification.v1.LotUnsold
-	(*ClosingSoon)(nil),           // 5: gavel.notification.v1.ClosingSoon
-	(*timestamppb.Timestamp)(nil), // 6: google.protobuf.Timestamp
-	(*v1.Money)(nil),              // 7: gavel.common.v1.Money
+	(InvoiceRole)(0),              // 0: gavel.notification.v1.InvoiceRole
+	(*Notification)(nil),          // 1: gavel.notification.v1.Notification
+	(*Outbid)(nil),                // 2: gavel.notification.v1.Outbid
+	(*LotWon)(nil),                // 3: gavel.notification.v1.LotWon
+	(*LotSold)(nil),               // 4: gavel.notification.v1.LotSold
+	(*LotUnsold)(nil),             // 5: gavel.notification.v1.LotUnsold
+	(*ClosingSoon)(nil),           // 6: gavel.notification.v1.ClosingSoon
+	(*InvoiceReady)(nil),          // 7: gavel.notification.v1.InvoiceReady
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*v1.Money)(nil),              // 9: gavel.common.v1.Money
 }
 var file_gavel_notification_v1_notifications_proto_depIdxs = []int32{
-	6,  // 0: gavel.notification.v1.Notification.occurred_at:type_name -> google.protobuf.Timestamp
-	1,  // 1: gavel.notification.v1.Notification.outbid:type_name -> gavel.notification.v1.Outbid
-	2,  // 2: gavel.notification.v1.Notification.won:type_name -> gavel.notification.v1.LotWon
-	3,  // 3: gavel.notification.v1.Notification.sold:type_name -> gavel.notification.v1.LotSold
-	4,  // 4: gavel.notification.v1.Notification.unsold:type_name -> gavel.notification.v1.LotUnsold
-	5,  // 5: gavel.notification.v1.Notification.closing_soon:type_name -> gavel.notification.v1.ClosingSoon
-	7,  // 6: gavel.notification.v1.Outbid.highest_bid:type_name -> gavel.common.v1.Money
-	7,  // 7: gavel.notification.v1.Outbid.minimum_next_bid:type_name -> gavel.common.v1.Money
-	6,  // 8: gavel.notification.v1.Outbid.ends_at:type_name -> google.protobuf.Timestamp
-	7,  // 9: gavel.notification.v1.LotWon.hammer_price:type_name -> gavel.common.v1.Money
-	7,  // 10: gavel.notification.v1.LotSold.hammer_price:type_name -> gavel.common.v1.Money
-	6,  // 11: gavel.notification.v1.ClosingSoon.ends_at:type_name -> google.protobuf.Timestamp
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	8,  // 0: gavel.notification.v1.Notification.occurred_at:type_name -> google.protobuf.Timestamp
+	2,  // 1: gavel.notification.v1.Notification.outbid:type_name -> gavel.notification.v1.Outbid
+	3,  // 2: gavel.notification.v1.Notification.won:type_name -> gavel.notification.v1.LotWon
+	4,  // 3: gavel.notification.v1.Notification.sold:type_name -> gavel.notification.v1.LotSold
+	5,  // 4: gavel.notification.v1.Notification.unsold:type_name -> gavel.notification.v1.LotUnsold
+	6,  // 5: gavel.notification.v1.Notification.closing_soon:type_name -> gavel.notification.v1.ClosingSoon
+	7,  // 6: gavel.notification.v1.Notification.invoice_ready:type_name -> gavel.notification.v1.InvoiceReady
+	9,  // 7: gavel.notification.v1.Outbid.highest_bid:type_name -> gavel.common.v1.Money
+	9,  // 8: gavel.notification.v1.Outbid.minimum_next_bid:type_name -> gavel.common.v1.Money
+	8,  // 9: gavel.notification.v1.Outbid.ends_at:type_name -> google.protobuf.Timestamp
+	9,  // 10: gavel.notification.v1.LotWon.hammer_price:type_name -> gavel.common.v1.Money
+	9,  // 11: gavel.notification.v1.LotSold.hammer_price:type_name -> gavel.common.v1.Money
+	8,  // 12: gavel.notification.v1.ClosingSoon.ends_at:type_name -> google.protobuf.Timestamp
+	0,  // 13: gavel.notification.v1.InvoiceReady.role:type_name -> gavel.notification.v1.InvoiceRole
+	9,  // 14: gavel.notification.v1.InvoiceReady.amount:type_name -> gavel.common.v1.Money
+	9,  // 15: gavel.notification.v1.InvoiceReady.hammer_price:type_name -> gavel.common.v1.Money
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_gavel_notification_v1_notifications_proto_init() }
@@ -540,19 +693,21 @@ func file_gavel_notification_v1_notifications_proto_init() {
 		(*Notification_Sold)(nil),
 		(*Notification_Unsold)(nil),
 		(*Notification_ClosingSoon)(nil),
+		(*Notification_InvoiceReady)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gavel_notification_v1_notifications_proto_rawDesc), len(file_gavel_notification_v1_notifications_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   6,
+			NumEnums:      1,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
 		GoTypes:           file_gavel_notification_v1_notifications_proto_goTypes,
 		DependencyIndexes: file_gavel_notification_v1_notifications_proto_depIdxs,
+		EnumInfos:         file_gavel_notification_v1_notifications_proto_enumTypes,
 		MessageInfos:      file_gavel_notification_v1_notifications_proto_msgTypes,
 	}.Build()
 	File_gavel_notification_v1_notifications_proto = out.File

@@ -2,7 +2,7 @@
 // @generated from file gavel/notification/v1/notifications.proto (package gavel.notification.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { Money } from "../../common/v1/money_pb.js";
@@ -13,10 +13,11 @@ import type { Money } from "../../common/v1/money_pb.js";
 export declare const file_gavel_notification_v1_notifications: GenFile;
 
 /**
- * Something a user should hear about, derived by the notifier from the lot events. Each
- * user's notifications are the messages of their own JetStream subject
- * (gavel.notify.<user id>) in the NOTIFICATIONS stream; the push gateway delivers them
- * over WebSocket and SSE with the stream sequence as the id a client resumes after.
+ * Something a user should hear about, derived by the notifier from the lot events and
+ * the invoices. Each user's notifications are the messages of their own JetStream
+ * subject (gavel.notify.<user id>) in the NOTIFICATIONS stream; the push gateway
+ * delivers them over WebSocket and SSE with the stream sequence as the id a client
+ * resumes after.
  *
  * @generated from message gavel.notification.v1.Notification
  */
@@ -47,7 +48,8 @@ export declare type Notification = Message<"gavel.notification.v1.Notification">
   lotTitle: string;
 
   /**
-   * When the lot event that caused it happened.
+   * When the lot event that caused it happened (for InvoiceReady: when the invoice was
+   * issued).
    *
    * @generated from field: google.protobuf.Timestamp occurred_at = 5;
    */
@@ -86,6 +88,12 @@ export declare type Notification = Message<"gavel.notification.v1.Notification">
      */
     value: ClosingSoon;
     case: "closingSoon";
+  } | {
+    /**
+     * @generated from field: gavel.notification.v1.InvoiceReady invoice_ready = 15;
+     */
+    value: InvoiceReady;
+    case: "invoiceReady";
   } | { case: undefined; value?: undefined };
 };
 
@@ -203,4 +211,71 @@ export declare type ClosingSoon = Message<"gavel.notification.v1.ClosingSoon"> &
  * Use `create(ClosingSoonSchema)` to create a new message.
  */
 export declare const ClosingSoonSchema: GenMessage<ClosingSoon>;
+
+/**
+ * The settlement service issued the invoice of a sold lot: told to its buyer and to its
+ * seller, each with the amount that is theirs, so a client can show it without another
+ * call (the whole invoice is gavel.settlement.v1.SettlementService.GetInvoice).
+ *
+ * @generated from message gavel.notification.v1.InvoiceReady
+ */
+export declare type InvoiceReady = Message<"gavel.notification.v1.InvoiceReady"> & {
+  /**
+   * Which side of the invoice the user is on.
+   *
+   * @generated from field: gavel.notification.v1.InvoiceRole role = 1;
+   */
+  role: InvoiceRole;
+
+  /**
+   * What the user pays (the buyer: the invoice's buyer_total, hammer price plus buyer's
+   * premium) or receives (the seller: its seller_payout, hammer price minus seller's
+   * commission).
+   *
+   * @generated from field: gavel.common.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * @generated from field: gavel.common.v1.Money hammer_price = 3;
+   */
+  hammerPrice?: Money | undefined;
+};
+
+/**
+ * Describes the message gavel.notification.v1.InvoiceReady.
+ * Use `create(InvoiceReadySchema)` to create a new message.
+ */
+export declare const InvoiceReadySchema: GenMessage<InvoiceReady>;
+
+/**
+ * The user's side of an invoice.
+ *
+ * @generated from enum gavel.notification.v1.InvoiceRole
+ */
+export enum InvoiceRole {
+  /**
+   * @generated from enum value: INVOICE_ROLE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The user won the lot and pays.
+   *
+   * @generated from enum value: INVOICE_ROLE_BUYER = 1;
+   */
+  BUYER = 1,
+
+  /**
+   * The user sold the lot and is paid.
+   *
+   * @generated from enum value: INVOICE_ROLE_SELLER = 2;
+   */
+  SELLER = 2,
+}
+
+/**
+ * Describes the enum gavel.notification.v1.InvoiceRole.
+ */
+export declare const InvoiceRoleSchema: GenEnum<InvoiceRole>;
 

@@ -1,0 +1,102 @@
+// Package telemetry sets up OpenTelemetry tracing as the TypeScript services do (the
+// same resource attributes, OTLP/HTTP export configured by the standard OTEL_* variables,
+// W3C trace context), JSON logs that carry the trace and span ids, and the carrier that
+// reads and writes trace context in NATS message headers.
+package telemetry
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/nats-io/nats.go"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+)
+
+// Start installs the global tracer provider and propagator. Spans are exported when an
+// OTLP endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT or _TRACES_ENDPOINT); without one,
+// spans still exist, so trace context still crosses every hop and every log line still
+// has a trace id. The sampler follows OTEL_TRACES_SAMPLER (parent-based always-on by
+// default), as in the Node SDK. Returns the flush to run at shutdown.
+func Start(ctx context.Context, service, version string) (func(context.Context) error, error) {
+	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(
+		propagation.TraceContext{}, propagation.Baggage{}))
+	if os.Getenv("OTEL_SDK_DISABLED") == "true" {
+		return func(context.Context) error { return nil }, nil
+	}
+	name := service
+	if v := os.Getenv("OTEL_SERVICE_NAME"); v != "" {
+		name = v
+	}
+	instance := os.Getenv("POD_NAME")
+	if instance == "" {
+		host, _ := os.Hostname()
+		instance = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	environment := os.Getenv("GAVEL_ENV")
+	if environment == "" {
+		environment = "development"
+	}
+	attrs := []attribute.KeyValue{
+		semconv.ServiceName(name),
+		semconv.ServiceVersion(version),
+		semconv.ServiceInstanceID(instance),
+		attribute.String("deployment.environment.name", environment),
+	}
+	if pod := os.Getenv("POD_NAME"); pod != "" {
+		attrs = append(attrs, semconv.K8SPodName(pod))
+	}
+	// WithFromEnv last: OTEL_RESOURCE_ATTRIBUTES may add to or override ours.
+	res, err := resource.New(ctx, resource.WithTelemetrySDK(), resource.WithAttributes(attrs...), resource.WithFromEnv())
+	if err != nil {
+		return nil, fmt.Errorf("telemetry resource: %w", err)
+	}
+	options := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != "" {
+		exporter, err := otlptracehttp.New(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("OTLP exporter: %w", err)
+		}
+		options = append(options, sdktrace.WithBatcher(exporter))
+	}
+	provider := sdktrace.NewTracerProvider(options...)
+	otel.SetTracerProvider(provider)
+	return provider.Shutdown, nil
+}
+
+// HeaderCarrier reads and writes W3C trace context in a NATS message's headers, the
+// same header names (traceparent, tracestate) the TypeScript services use.
+type HeaderCarrier nats.Header
+
+var _ propagation.TextMapCarrier = HeaderCarrier{}
+
+func (c HeaderCarrier) Get(key string) string { return nats.Header(c).Get(key) }
+
+func (c HeaderCarrier) Set(key, value string) { nats.Header(c).Set(key, value) }
+
+func (c HeaderCarrier) Keys() []string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// Extract answers the context a message's headers carry (the publisher's span).
+func Extract(ctx context.Context, header nats.Header) context.Context {
+	if header == nil {
+		return ctx
+	}
+	return otel.GetTextMapPropagator().Extract(ctx, HeaderCarrier(header))
+}
+
+// Inject writes ctx's trace context into a message's headers.
+func Inject(ctx context.Context, header nats.Header) {
+	otel.GetTextMapPropagator().Inject(ctx, HeaderCarrier(header))
+}
