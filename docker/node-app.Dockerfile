@@ -48,5 +48,14 @@ COPY --from=app /out/ ./
 COPY docker/healthcheck.mjs ./
 # The numeric id of the base image's `node` user: Kubernetes' runAsNonRoot can check it.
 USER 1000:1000
+# Last, so a new commit changes only the image's metadata, not a layer.
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="gavel-${APP}" \
+      org.opencontainers.image.description="Gavel's ${APP} service (Node.js)" \
+      org.opencontainers.image.source="https://github.com/gavel-auction/gavel" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.mjs"]
 CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -4,8 +4,9 @@
 # ingress-nginx and the chart (helm/gavel with values-kind.yaml), and waits until every
 # pod is ready. Run it again to rebuild and upgrade in place; k8s/down.sh removes it all.
 #
-# Needs Docker (4 CPUs and 8 GiB for it are comfortable), and Go 1.26 unless kind
-# $KIND_VERSION is on PATH; helm and kubectl come from scripts/tools/helm.sh.
+# Needs Docker (4 CPUs and 8 GiB for it are comfortable) and Go 1.26 (the settlement
+# image's binary is compiled on the host, and kind $KIND_VERSION too unless it is on
+# PATH); helm and kubectl come from scripts/tools/helm.sh.
 # Environment: GAVEL_IMAGE_TAG (default: dev-<commit>, plus a timestamp when the tree has
 # changes, so every build rolls out), GAVEL_SKIP_BUILD=1 to reuse images of that tag,
 # GAVEL_NAMESPACE (gavel). Extra arguments go to `helm upgrade --install`.

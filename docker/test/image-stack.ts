@@ -9,7 +9,8 @@ import {
 import { defaultPorts } from "@gavel/config";
 import { freePort, NATS_SERVER_VERSION } from "@gavel/testing";
 
-export type ImageApp = "identity" | "catalog" | "bidding" | "notifier" | "edge" | "bff" | "push";
+export type ImageApp =
+  "identity" | "catalog" | "bidding" | "settlement" | "notifier" | "edge" | "bff" | "push";
 
 /** Where an app serves inside the stack, and how the test reaches it. */
 export interface RunningApp {

@@ -1,16 +1,21 @@
 import { randomUUID } from "node:crypto";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { getContainerRuntimeClient } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mintToken, serviceEnv, SseText } from "@gavel/testing";
+import { SettlementService } from "@gavel/proto/settlement/v1/settlement";
+import { connectClient, mintToken, serviceEnv, SseText } from "@gavel/testing";
 import { ImageStack, type RunningApp } from "./image-stack.ts";
 
 /**
  * The images CI builds (scripts/docker/build-images.sh), started as containers the way
  * the chart runs them: a bid goes in at the edge, through bidding, into JetStream, and
- * out of the push gateway's SSE stream; the catalog's projection shows it.
+ * out of the push gateway's SSE stream; the catalog's projection shows it. The Go image
+ * (settlement, FROM scratch) starts beside them and answers over h2c.
  */
 const stack = new ImageStack();
 let edge: RunningApp;
 let push: RunningApp;
+let settlement: RunningApp;
 beforeAll(async () => {
   await stack.startNats();
   const env = serviceEnv(stack.natsUrl);
@@ -23,9 +28,11 @@ beforeAll(async () => {
     GAVEL_BIDDING_URL: bidding.internalUrl,
     GAVEL_IDENTITY_URL: catalog.internalUrl, // sign-in is not on this path
   };
-  [edge, push] = await Promise.all([
+  [edge, push, settlement] = await Promise.all([
     stack.start("edge", { ...env, ...upstream, GAVEL_WEB_DIR: "/app/web" }),
     stack.start("push", { ...env, ...upstream }),
+    // Healthy once the lot events stream the catalog and bidding made exists.
+    stack.start("settlement", { ...env, GAVEL_CATALOG_URL: catalog.internalUrl }),
   ]);
 }, 240_000);
 afterAll(() => stack.stop(), 60_000);
@@ -44,6 +51,24 @@ describe("the built images", () => {
   it("run as a non-root user with NODE_ENV=production", async () => {
     const { output } = await edge.container.exec(["sh", "-c", 'id -u; echo "$NODE_ENV"']);
     expect(output.trim().split("\n")).toEqual(["1000", "production"]);
+  });
+
+  it("run the Go service as a numeric non-root user, healthy by its own healthcheck", async () => {
+    // No shell in a scratch image: what Docker runs it as, and the binary's own check.
+    const client = await getContainerRuntimeClient();
+    const info = await client.container.inspect(
+      client.container.getById(settlement.container.getId()),
+    );
+    expect(info.Config.User).toBe("1000:1000");
+    expect(info.State.Health?.Status).toBe("healthy");
+    expect((await settlement.container.exec(["/app", "healthcheck"])).exitCode).toBe(0);
+    const settlementClient = connectClient(SettlementService, settlement.url);
+    const asBuyer = { headers: { authorization: `Bearer ${await mintToken(randomUUID())}` } };
+    const missing = await settlementClient.getInvoice({ lotId: randomUUID() }, asBuyer).then(
+      () => undefined,
+      (err: unknown) => ConnectError.from(err).code,
+    );
+    expect(missing).toBe(Code.NotFound);
   });
 
   it("serve the web page from the edge's image", async () => {

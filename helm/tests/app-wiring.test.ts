@@ -3,9 +3,7 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IContainer, IEnvVar, ISecret, IService } from "kubernetes-models/v1";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { chartDir, named, nameOf, release, render, type K8sObject } from "./chart.ts";
-
-const apps = ["bff", "bidding", "catalog", "edge", "identity", "notifier", "push"];
+import { apps, chartDir, named, nameOf, release, render, type K8sObject } from "./chart.ts";
 
 function appContainer(objects: K8sObject[], app: string): IContainer {
   return named<IDeployment & K8sObject>(objects, "Deployment", nameOf(app)).spec!.template.spec!
@@ -80,7 +78,7 @@ describe("each app gets what its config schema reads", () => {
     expect(urls.map((u) => `${u.app}->${u.url.hostname}`).sort()).toEqual(
       [
         ...["bff", "edge"].flatMap((a) =>
-          ["bidding", "catalog", "identity"].map((b) => `${a}->${nameOf(b)}`),
+          ["bidding", "catalog", "identity", "settlement"].map((b) => `${a}->${nameOf(b)}`),
         ),
         `push->${nameOf("bidding")}`,
       ].sort(),

@@ -54,6 +54,18 @@ export async function render(args: string[] = []): Promise<K8sObject[]> {
     .filter((o): o is K8sObject => o !== null);
 }
 
+/** The architecture's apps, as the chart installs them by default (settlement is Go). */
+export const apps = [
+  "bff",
+  "bidding",
+  "catalog",
+  "edge",
+  "identity",
+  "notifier",
+  "push",
+  "settlement",
+];
+
 /** Ways the chart is installed: each is rendered, validated and checked the same way. */
 export const variations: Array<{ name: string; args: string[] }> = [
   { name: "default values", args: [] },
@@ -78,7 +90,7 @@ export const variations: Array<{ name: string; args: string[] }> = [
       "nats.replicas=5",
       "--set",
       "storageReplicas=5",
-      ...["identity", "catalog", "bidding", "notifier", "edge", "bff", "push"].flatMap((app) => [
+      ...apps.flatMap((app) => [
         "--set",
         `apps.${app}.replicas=4`,
         "--set",

@@ -1,20 +1,40 @@
 // The chart's NATS users, run for real: a 3-server cluster with the rendered config (users,
 // permissions, JetStream; only addresses moved to loopback) and every app started as its
-// chart user with the environment its Deployment renders. If a permission were missing,
-// an app would fail to start or a flow below would stop, and NATS would log the violation.
+// chart user with the environment its Deployment renders (the Go settlement service as
+// its binary, built from source by startService). If a permission were missing, an app
+// would fail to start or a flow below would stop, and NATS would log the violation.
 import { spawn } from "node:child_process";
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IConfigMap } from "kubernetes-models/v1";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startService, type AppName, type ServiceProcess } from "../../libs/testing/src/index.ts";
+import { SettlementService, type Invoice } from "@gavel/proto/settlement/v1/settlement";
+import {
+  connectClient,
+  startService,
+  type AppName,
+  type ServiceProcess,
+} from "../../libs/testing/src/index.ts";
 import { named, nameOf, render, type K8sObject } from "./chart.ts";
 import { startLocalNatsCluster, type LocalNatsCluster } from "./local-nats-cluster.ts";
 import { openSse } from "./sse-client.ts";
 
-/** Callees before callers, so each caller gets the started callee's URL. */
-const apps: AppName[] = ["identity", "catalog", "bidding", "notifier", "edge", "bff", "push"];
+/**
+ * Callees before callers, so each caller gets the started callee's URL. The notifier
+ * before settlement: it then creates INVOICES, and settlement updates that stream, the
+ * harder of the two orders a rollout can take.
+ */
+const apps: AppName[] = [
+  "identity",
+  "catalog",
+  "bidding",
+  "notifier",
+  "settlement",
+  "edge",
+  "bff",
+  "push",
+];
 
 /** Secret keys as the chart names them, made here as the hook and Helm would. */
 function secretValues(): Record<string, string> {
@@ -89,7 +109,7 @@ beforeAll(async () => {
       await startService(app, localEnv(deployment, app, secrets, nats.urls, started)),
     );
   }
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const app of [...apps].reverse()) await started.get(app)?.stop();
@@ -150,7 +170,7 @@ describe("the apps run as the chart's NATS users", () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  test("watch, bid, outbid, closing soon (a message schedule), close, won: every grant in use", async () => {
+  test("watch, bid, outbid, closing soon (a message schedule), close, won, invoice: every grant in use", async () => {
     const [seller, alice, bob] = await Promise.all([
       signUp("seller"),
       signUp("alice"),
@@ -227,17 +247,39 @@ describe("the apps run as the chart's NATS users", () => {
       await bobFeed.next("closing_soon", 20_000);
       await lotFeed.next("closed", 30_000);
       await bobFeed.next("won", 30_000);
+
+      // Settlement issues the invoice (its durable consumer of the lot events, the INVOICES
+      // stream, the append, its index read back) and the notifier tells the buyer (its
+      // durable consumer of INVOICES).
+      const settlement = connectClient(SettlementService, url("settlement"));
+      const asBob = { headers: { authorization: `Bearer ${bob!.access_token}` } };
+      let invoice: Invoice | undefined;
+      await expect
+        .poll(
+          async () => {
+            invoice = await settlement.getInvoice({ lotId: lot.id }, asBob).then(
+              (r) => r.invoice,
+              () => undefined,
+            );
+            return invoice?.buyerId;
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(bob!.user.id);
+      expect(invoice!.hammerPrice?.amountMinor).toBe(1100n);
+      await bobFeed.next("invoice_ready", 20_000);
     } finally {
       aliceFeed.close();
       bobFeed.close();
       lotFeed.close();
     }
-  }, 90_000);
+  }, 120_000);
 
   test("NATS refused nothing: no violation logged by a server, no NATS error by an app", () => {
     // The server logs `Publish Violation - Subject "..."` (or Subscription); a client
     // hears it as an asynchronous error, which the apps log as a NATS status "error".
     expect(nats.log.filter((line) => /Violation/.test(line))).toEqual([]);
+    // (The Go settlement service logs it the same way.)
     for (const app of apps) {
       const errors = started.get(app)!.logs.filter((entry) => entry.nats_status === "error");
       expect(errors, app).toEqual([]);

@@ -139,6 +139,7 @@ describe("NATS: one user per app, allowed only its own subjects", () => {
         names.NOTIFY_SUBJECT_WILDCARD,
         names.CLOSING_SOON_AT_WILDCARD,
         names.CLOSING_SOON_DUE_WILDCARD,
+        names.INVOICE_SUBJECT_WILDCARD,
         `${names.edgeRateLimits(60).subjectPrefix}.>`,
       ]),
     );

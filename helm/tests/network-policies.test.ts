@@ -4,7 +4,14 @@ import type {
   INetworkPolicyPort,
 } from "kubernetes-models/networking.k8s.io/v1";
 import { describe, expect, test } from "vitest";
-import { podTemplates, render, variations, type K8sObject, type PodTemplate } from "./chart.ts";
+import {
+  apps,
+  podTemplates,
+  render,
+  variations,
+  type K8sObject,
+  type PodTemplate,
+} from "./chart.ts";
 
 type Policy = INetworkPolicy & K8sObject;
 
@@ -53,8 +60,12 @@ function allowedArrows(objects: K8sObject[]): Set<string> {
   return arrows;
 }
 
-const apps = ["bff", "bidding", "catalog", "edge", "identity", "notifier", "push"];
-const rpc: Record<string, number> = { identity: 7103, catalog: 7101, bidding: 7102 };
+const rpc: Record<string, number> = {
+  identity: 7103,
+  catalog: 7101,
+  bidding: 7102,
+  settlement: 7104,
+};
 
 /** The architecture's arrows, and only those. */
 function expectedArrows(jaeger: boolean): Set<string> {

@@ -41,8 +41,8 @@ const wrong: Array<{ what: string; args: string[]; says: RegExp }> = [
   },
   {
     what: "a call to an app that is not installed",
-    args: ["--set", "apps.edge.calls={catalog,settlement}"],
-    says: /settlement, which is not an enabled app/,
+    args: ["--set", "apps.settlement.enabled=false"],
+    says: /apps\.(bff|edge)\.calls names settlement, which is not an enabled app/,
   },
   {
     what: "a registry without its slash",

@@ -1,11 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
+import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { fromBinary } from "@bufbuild/protobuf";
 import { toMoney, type LotWriter } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
 import { LOT_EVENTS_STREAM, LOT_SUBJECT_WILDCARD, lotIdFromSubject } from "@gavel/nats";
+import { contextOf } from "@gavel/telemetry";
 import { LotEventSchema, type LotEvent } from "@gavel/proto/lot/v1/lot_events";
 import { decideClose } from "./bid-rules.ts";
 
@@ -19,10 +21,18 @@ const RETRY_MS = 1_000;
  * Replicas race for the same lot, and the expected-version append lets exactly one
  * win; the others re-read, find the lot closed and stop. A lot whose end passed while
  * no replica ran is closed as soon as one starts.
+ *
+ * The close continues the trace of the lot's last accepted bid (its message carries the
+ * context), so one trace runs from the winning bid's request through the close to what
+ * follows from it: settlement's invoice, the notifications, their delivery.
  */
+
+const tracer = trace.getTracer("gavel.bidding");
 export class LotCloser {
   readonly #deadlines = new Map<string, number>();
   readonly #closing = new Set<string>();
+  /** The headers (trace context) of each open lot's last accepted bid. */
+  readonly #lastBid = new Map<string, MsgHdrs>();
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | undefined;
   /** When the timer fires; an event only re-arms it for an earlier end. */
@@ -56,7 +66,11 @@ export class LotCloser {
     this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
     this.#done = (async () => {
       for await (const message of messages) {
-        this.#track(lotIdFromSubject(message.subject), fromBinary(LotEventSchema, message.data));
+        const lotId = lotIdFromSubject(message.subject);
+        const event = fromBinary(LotEventSchema, message.data);
+        this.#track(lotId, event);
+        if (event.kind.case === "bidAccepted" && message.headers)
+          this.#lastBid.set(lotId, message.headers);
         if (message.info.pending === 0) this.#caughtUp = true;
       }
     })();
@@ -75,7 +89,10 @@ export class LotCloser {
       this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
     else if (kind.case === "bidAccepted" && kind.value.endsAt)
       this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
-    else if (kind.case === "closed" || kind.case === "cancelled") this.#deadlines.delete(lotId);
+    else if (kind.case === "closed" || kind.case === "cancelled") {
+      this.#deadlines.delete(lotId);
+      this.#lastBid.delete(lotId);
+    }
     const at = this.#deadlines.get(lotId);
     if (at !== undefined && at < this.#timerAt) this.#schedule();
   }
@@ -107,6 +124,19 @@ export class LotCloser {
 
   async #close(lotId: string): Promise<void> {
     this.#closing.add(lotId);
+    const span = tracer.startSpan(
+      "close lot",
+      { attributes: { "gavel.lot.id": lotId } },
+      contextOf(this.#lastBid.get(lotId)),
+    );
+    try {
+      await context.with(trace.setSpan(context.active(), span), () => this.#closeNow(lotId));
+    } finally {
+      span.end();
+    }
+  }
+
+  async #closeNow(lotId: string): Promise<void> {
     try {
       const outcome = await this.#writer.write<{ rescheduleAt: number | undefined }>(
         lotId,
@@ -148,6 +178,8 @@ export class LotCloser {
       if (outcome.rescheduleAt === undefined) this.#deadlines.delete(lotId);
       else this.#deadlines.set(lotId, outcome.rescheduleAt);
     } catch (err) {
+      trace.getActiveSpan()?.recordException(err as Error);
+      trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR });
       // Kept in the schedule a second later: NATS may be away for a moment.
       this.#deadlines.set(lotId, Date.now() + RETRY_MS);
       this.#logger.warn({ err, lot_id: lotId }, "closing a lot failed, will retry");

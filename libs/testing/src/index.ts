@@ -12,5 +12,6 @@ export { rawH2Request } from "./raw-h2.ts";
 export type { RawResponse } from "./raw-h2.ts";
 export { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
 export { startOtlpReceiver } from "./otlp-receiver.ts";
+export { startJaeger, type JaegerHandle, type JaegerSpan, type JaegerTrace } from "./jaeger.ts";
 export type { ReceivedSpan } from "./otlp-receiver.ts";
 export { SseText } from "./sse-text.ts";

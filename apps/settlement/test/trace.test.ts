@@ -1,0 +1,221 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SettlementService } from "@gavel/proto/settlement/v1/settlement";
+import {
+  authHeader,
+  connectClient,
+  mintToken,
+  serviceEnv,
+  ServiceGroup,
+  SseText,
+  startJaeger,
+  startNatsServer,
+  type JaegerHandle,
+  type JaegerSpan,
+  type JaegerTrace,
+  type NatsServerHandle,
+  type ServiceProcess,
+} from "@gavel/testing";
+
+/**
+ * One trace from a winning bid's HTTP request, through the TypeScript services and NATS,
+ * into the Go settlement service and on to the notifications, read back from a real
+ * Jaeger's query API, as a person would look at it. Every service exports to that Jaeger.
+ */
+let nats: NatsServerHandle;
+let jaeger: JaegerHandle;
+let group: ServiceGroup;
+let edge: ServiceProcess;
+let push: ServiceProcess;
+let settlement: ServiceProcess;
+beforeAll(async () => {
+  // NATS of its own: durable consumers (settlement, notifier, projector) are per server.
+  [nats, jaeger] = await Promise.all([startNatsServer(), startJaeger()]);
+  group = new ServiceGroup();
+  const env = { ...serviceEnv(nats.url), ...jaeger.env, GAVEL_MIN_LOT_SECONDS: "1" };
+  const [catalog, bidding] = await Promise.all([
+    group.start("catalog", env),
+    group.start("bidding", env),
+  ]);
+  settlement = await group.start("settlement", env);
+  const upstream = {
+    GAVEL_CATALOG_URL: catalog.rpcUrl,
+    GAVEL_BIDDING_URL: bidding.rpcUrl,
+    GAVEL_IDENTITY_URL: catalog.rpcUrl, // not called on this path
+    GAVEL_SETTLEMENT_URL: settlement.rpcUrl,
+  };
+  [edge, push] = await Promise.all([
+    group.start("edge", { ...env, ...upstream }),
+    group.start("push", { ...env, ...upstream }),
+    group.start("notifier", env),
+  ]);
+}, 120_000);
+afterAll(async () => {
+  await group?.stop();
+  await jaeger?.stop();
+  await nats?.stop();
+});
+
+async function post(path: string, body: unknown, token: string): Promise<{ id: string }> {
+  const res = await fetch(`${edge.rpcUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string };
+}
+
+/** The spans of a trace, each with its service's name and its parent (CHILD_OF) span. */
+function spansOf(trace: JaegerTrace) {
+  const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
+  const service = (s: JaegerSpan) => trace.processes[s.processID]!.serviceName;
+  const parent = (s: JaegerSpan) =>
+    byId.get(s.references.find((r) => r.refType === "CHILD_OF")?.spanID ?? "");
+  const find = (svc: string, name: string) =>
+    trace.spans.filter((s) => service(s) === svc && s.operationName === name);
+  const one = (svc: string, name: string, where: (s: JaegerSpan) => boolean = () => true) => {
+    const found = find(svc, name).filter(where);
+    expect(
+      found.map((s) => `${svc} ${s.operationName}`),
+      `${svc} ${name}`,
+    ).toHaveLength(1);
+    return found[0]!;
+  };
+  /** True when `ancestor` is on the path from `span` up to the root. */
+  const descends = (span: JaegerSpan, ancestor: JaegerSpan): boolean => {
+    for (let s = parent(span); s; s = parent(s)) if (s.spanID === ancestor.spanID) return true;
+    return false;
+  };
+  const tag = (s: JaegerSpan, key: string) => s.tags.find((t) => t.key === key)?.value;
+  return { service, parent, find, one, descends, tag };
+}
+
+describe("tracing across languages into Jaeger", () => {
+  it("runs one trace from the winning bid's request through the close into Go and out to the notifications", async () => {
+    const [seller, buyer] = [randomUUID(), randomUUID()];
+    const lot = await post(
+      "/v1/lots",
+      {
+        title: "A lot traced into Go",
+        starting_price: { currency: "EUR", amount_minor: 1_000_00 },
+        ends_at: new Date(Date.now() + 2500).toISOString(),
+        // A bid this close to the end must not extend it by the default two minutes.
+        snipe_window_seconds: 1,
+      },
+      await mintToken(seller),
+    );
+    // A viewer on the lot's SSE stream, so the push gateway delivers in the trace too.
+    const abort = new AbortController();
+    const sse = new SseText(
+      await fetch(`${push.rpcUrl}/sse/lots/${lot.id}`, { signal: abort.signal }),
+    );
+    await sse.waitFor(": live after");
+    await post(
+      `/v1/lots/${lot.id}/bids`,
+      { amount: { currency: "EUR", amount_minor: 1_200_00 } },
+      await mintToken(buyer),
+    );
+    await sse.waitFor("event: closed");
+    abort.abort();
+
+    // The invoice exists, and the buyer reads it from the Go service over Connect.
+    const client = connectClient(SettlementService, settlement.rpcUrl);
+    const buyerToken = authHeader(await mintToken(buyer));
+    await expect
+      .poll(
+        () =>
+          client.getInvoice({ lotId: lot.id }, buyerToken).then(
+            (r) => r.invoice?.lotId,
+            () => undefined,
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(lot.id);
+
+    // Found the way a person would: Jaeger's search, by service, operation and lot.
+    const search = {
+      service: "settlement",
+      operation: "process gavel.lot.{lot_id}",
+      tags: JSON.stringify({ "gavel.lot.id": lot.id }),
+    };
+    let traceId = "";
+    await expect
+      .poll(async () => (traceId = (await jaeger.findTraces(search))[0]?.traceID ?? ""), {
+        timeout: 15_000,
+      })
+      .not.toBe("");
+    // Spans arrive from seven processes in their own time: wait for the last hops.
+    let trace: JaegerTrace | undefined;
+    const has = (svc: string, name: string) =>
+      trace !== undefined && spansOf(trace).find(svc, name).length > 0;
+    await expect
+      .poll(
+        async () => {
+          trace = await jaeger.getTrace(traceId);
+          return (
+            has("edge", "POST /v1/lots/:id/bids") &&
+            has("notifier", "process gavel.invoice.*") &&
+            has("push", "deliver gavel.lot.{lot_id}")
+          );
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    const t = spansOf(trace!);
+
+    const request = t.one("edge", "POST /v1/lots/:id/bids");
+    expect(t.parent(request)).toBeUndefined(); // the root
+    const placed = t.one("bidding", "gavel.bidding.v1.BiddingService/PlaceBid");
+    const bidAppend = t.one(
+      "bidding",
+      "send gavel.lot.{lot_id}",
+      (s) => t.parent(s)?.spanID === placed.spanID,
+    );
+    const close = t.one("bidding", "close lot");
+    const closeAppend = t.one("bidding", "send gavel.lot.{lot_id}", (s) => t.descends(s, close));
+    const settled = t.one("settlement", "process gavel.lot.{lot_id}");
+    const issued = t.one("settlement", "send gavel.invoice.{lot_id}");
+    const notified = t.one("notifier", "process gavel.invoice.*");
+
+    expect(t.descends(placed, request)).toBe(true);
+    // The close continues the winning bid's trace: a child of its append.
+    expect(t.parent(close)?.spanID).toBe(bidAppend.spanID);
+    expect(t.parent(settled)?.spanID).toBe(closeAppend.spanID);
+    expect(t.parent(issued)?.spanID).toBe(settled.spanID);
+    expect(t.parent(notified)?.spanID).toBe(issued.spanID);
+    // The push gateway delivered the bid and the close to the SSE viewer, in this trace.
+    const delivered = t.find("push", "deliver gavel.lot.{lot_id}").map((s) => t.parent(s)?.spanID);
+    expect(delivered).toEqual(expect.arrayContaining([bidAppend.spanID, closeAppend.spanID]));
+
+    // The Go spans follow the same conventions as the TypeScript ones.
+    expect(t.tag(settled, "span.kind")).toBe("consumer");
+    expect(t.tag(settled, "messaging.system")).toBe("nats");
+    expect(t.tag(settled, "messaging.destination.name")).toBe(`gavel.lot.${lot.id}`);
+    expect(t.tag(settled, "gavel.settlement.outcome")).toBe("issued");
+    expect(t.tag(issued, "span.kind")).toBe("producer");
+    const services = new Set(trace!.spans.map(t.service));
+    expect([...services].sort()).toEqual(
+      expect.arrayContaining(["bidding", "edge", "notifier", "push", "settlement"]),
+    );
+  });
+
+  it("traces a Connect call into the Go service as a server span of settlement", async () => {
+    const client = connectClient(SettlementService, settlement.rpcUrl);
+    await expect(
+      client.getInvoice({ lotId: "no-such-lot" }, authHeader(await mintToken(randomUUID()))),
+    ).rejects.toThrow(/no invoice/);
+    await expect
+      .poll(
+        async () =>
+          (
+            await jaeger.findTraces({
+              service: "settlement",
+              operation: "gavel.settlement.v1.SettlementService/GetInvoice",
+            })
+          ).length,
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,139 @@
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port.ts";
+import { repoRoot } from "./service-process.ts";
+
+/** One span as Jaeger's query API (v1 JSON) answers it. */
+export interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  references: Array<{ refType: "CHILD_OF" | "FOLLOWS_FROM"; traceID: string; spanID: string }>;
+  processID: string;
+  tags: Array<{ key: string; value: unknown }>;
+  startTime: number;
+}
+
+export interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+export interface JaegerHandle {
+  /** OTLP/HTTP, what the services export to. */
+  otlpHttp: string;
+  /** The query API, as a person's browser or script would read it. */
+  query: string;
+  /** What a service needs to export every span to this Jaeger, promptly. */
+  env: Record<string, string>;
+  /** GET /api/traces with these query parameters; the traces found. */
+  findTraces(params: Record<string, string>): Promise<JaegerTrace[]>;
+  getTrace(traceId: string): Promise<JaegerTrace | undefined>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Jaeger v2 (the pinned build of scripts/tools/jaeger.sh) for tests that assert
+ * tracing the way a person looks at it: through Jaeger's own query API. In-memory
+ * storage, and a config of its own with every listener on a free loopback port, so it
+ * never clashes with `npm start -- --jaeger` or another test's Jaeger.
+ */
+export async function startJaeger(): Promise<JaegerHandle> {
+  const bin = execFileSync(join(repoRoot, "scripts/tools/jaeger.sh"), {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  const [otlp, queryHttp, queryGrpc] = [await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), "gavel-jaeger-"));
+  const config = join(dir, "config.yaml");
+  writeFileSync(
+    config,
+    `service:
+  extensions: [jaeger_storage, jaeger_query]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [batch]
+      exporters: [jaeger_storage_exporter]
+  telemetry:
+    metrics:
+      level: none
+    logs:
+      level: warn
+extensions:
+  jaeger_query:
+    storage:
+      traces: memory
+    http:
+      endpoint: 127.0.0.1:${queryHttp}
+    grpc:
+      endpoint: 127.0.0.1:${queryGrpc}
+  jaeger_storage:
+    backends:
+      memory:
+        memory:
+          max_traces: 10000
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:${otlp}
+processors:
+  batch:
+    timeout: 100ms
+exporters:
+  jaeger_storage_exporter:
+    trace_storage: memory
+`,
+  );
+  const child = spawn(bin, ["--config", config], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  child.stderr.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+  const query = `http://127.0.0.1:${queryHttp}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`jaeger exited with ${child.exitCode}:\n${log}`);
+    const up = await fetch(`${query}/api/services`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`jaeger never answered on ${query}:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const read = async (path: string) => {
+    const res = await fetch(`${query}${path}`);
+    if (res.status === 404) return [];
+    if (!res.ok) throw new Error(`jaeger ${path}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { data: JaegerTrace[] | null }).data ?? [];
+  };
+  return {
+    otlpHttp: `http://127.0.0.1:${otlp}`,
+    query,
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlp}`,
+      OTEL_TRACES_SAMPLER: "always_on",
+      // Export within a fraction of a second, not the default 5 s.
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+      // Jaeger takes traces only.
+      OTEL_METRICS_EXPORTER: "none",
+    },
+    findTraces: (params) => read(`/api/traces?${new URLSearchParams(params)}`),
+    getTrace: async (traceId) => (await read(`/api/traces/${traceId}`))[0],
+    stop,
+  };
+}
