@@ -37,6 +37,7 @@ const config: CodegenConfig = {
           Money: "@gavel/proto/common/v1/money#Money as MoneyMessage",
           Viewer: "@gavel/auth#Caller",
           ViewerBid: "@gavel/proto/catalog/v1/catalog#BidderLot as BidderLotMessage",
+          Invoice: "@gavel/proto/settlement/v1/settlement#Invoice as InvoiceMessage",
         },
       },
     },

@@ -1,11 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLClient } from "graphql-request";
 import { IdentityService } from "@gavel/proto/identity/v1/identity";
-import { connectClient, startFrontStack } from "@gavel/testing";
+import { connectClient, startFrontStack, type FrontStackOptions } from "@gavel/testing";
 
-/** identity, catalog, bidding and one BFF, all real processes on one real NATS. */
-export async function startBffStack(natsUrl: string, bffEnv: Record<string, string> = {}) {
-  const stack = await startFrontStack(natsUrl, "bff", bffEnv);
+/**
+ * identity, catalog, bidding (settlement too when asked) and one BFF, all real processes
+ * on one real NATS.
+ */
+export async function startBffStack(
+  natsUrl: string,
+  bffEnv: Record<string, string> = {},
+  options: FrontStackOptions = {},
+) {
+  const stack = await startFrontStack(natsUrl, "bff", bffEnv, options);
   return {
     ...stack,
     bff: stack.front,
@@ -98,4 +105,15 @@ export async function createLot(client: GraphQLClient, overrides: Record<string,
   }>(CREATE_LOT, { input: lotInput(overrides) });
   if (createLot.__typename !== "LotCreated") throw new Error(JSON.stringify(createLot));
   return createLot.lot!.id;
+}
+
+/** Bids on a lot as the client's user; fails unless the bid is accepted. */
+export async function placeBid(client: GraphQLClient, lotId: string, amountMinor: string) {
+  const { placeBid } = await client.request<{ placeBid: { __typename: string } }>(
+    `mutation($lotId: ID!, $bidId: ID!, $amount: MoneyInput!) {
+      placeBid(lotId: $lotId, bidId: $bidId, amount: $amount) { __typename }
+    }`,
+    { lotId, bidId: randomUUID(), amount: { currency: "EUR", amountMinor } },
+  );
+  if (placeBid.__typename !== "BidPlaced") throw new Error(`bid refused: ${placeBid.__typename}`);
 }

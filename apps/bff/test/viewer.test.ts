@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createLot, signedInClient, startBffStack, type BffStack } from "./bff-stack.ts";
+import { createLot, placeBid, signedInClient, startBffStack, type BffStack } from "./bff-stack.ts";
 
 let stack: BffStack;
 beforeAll(async () => {
@@ -104,16 +103,6 @@ interface MyAuctions {
   };
 }
 
-async function bid(client: GraphQLClient, lotId: string, amountMinor: string) {
-  const { placeBid } = await client.request<{ placeBid: { __typename: string } }>(
-    `mutation($lotId: ID!, $bidId: ID!, $amount: MoneyInput!) {
-      placeBid(lotId: $lotId, bidId: $bidId, amount: $amount) { __typename }
-    }`,
-    { lotId, bidId: randomUUID(), amount: { currency: "EUR", amountMinor } },
-  );
-  expect(placeBid.__typename).toBe("BidPlaced");
-}
-
 /** Reads the viewer until `done` holds: the catalog's indexes follow writes by moments. */
 async function eventually(
   client: GraphQLClient,
@@ -181,10 +170,10 @@ describe("the viewer's bids and won lots", () => {
     const clock = await createLot(seller.client, { title: "A clock" });
     const ann = await signedInClient(stack, "Ann");
     const bob = await signedInClient(stack, "Bob");
-    await bid(ann.client, vase, "1000");
-    await bid(bob.client, vase, "1100");
-    await bid(ann.client, vase, "1200");
-    await bid(bob.client, clock, "1000");
+    await placeBid(ann.client, vase, "1000");
+    await placeBid(bob.client, vase, "1100");
+    await placeBid(ann.client, vase, "1200");
+    await placeBid(bob.client, clock, "1000");
 
     const anns = await eventually(ann.client, (m) => m.viewer.bids.totalCount === 1);
     expect(anns.viewer.bids.edges.map((e) => e.node)).toMatchObject([
@@ -209,7 +198,7 @@ describe("the viewer's bids and won lots", () => {
       snipeWindowSeconds: 1, // a bid this close to the end extends it by one second only
     });
     const winner = await signedInClient(stack, "Winner");
-    await bid(winner.client, lotId, "1000");
+    await placeBid(winner.client, lotId, "1000");
     const won = await eventually(winner.client, (m) => m.viewer.wonLots.edges.length === 1, 10_000);
     expect(won.viewer.wonLots.edges).toEqual([{ node: { id: lotId, winner: { id: winner.id } } }]);
   }, 15_000);

@@ -13,6 +13,7 @@ import { Problem, problemHandler } from "./problem.ts";
 import { rateLimits, type RateLimitSettings } from "./rate-limit.ts";
 import { bidRoutes } from "./routes/bids.ts";
 import { importRoutes } from "./routes/import.ts";
+import { invoiceRoutes } from "./routes/invoices.ts";
 import { lotRoutes } from "./routes/lots.ts";
 import { rootRoutes } from "./routes/root.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -86,6 +87,7 @@ export function createEdgeApp(options: EdgeOptions): Express {
     importRoutes(options.upstream), // before /lots/:id
     lotRoutes(options.upstream),
     bidRoutes(options.upstream),
+    invoiceRoutes(options.upstream),
     userRoutes(options.upstream),
   );
   if (options.web) app.use(webApp(options.web));

@@ -12,6 +12,11 @@ export const cachePolicy = {
   publicCatalog: "public, max-age=5, stale-while-revalidate=30",
   /** The same read with a token: only the user's own cache, and revalidate each time. */
   private: "private, no-cache",
+  /**
+   * An invoice: only its buyer and seller may read it, and once issued it never changes,
+   * so their own cache may keep it for a day without asking again.
+   */
+  invoice: "private, max-age=86400",
   none: "no-store",
 } as const;
 
@@ -20,19 +25,24 @@ export function versionEtag(kind: string, id: string, version: bigint | number):
   return `"${kind}-${id}-v${version}"`;
 }
 
+/** A strong validator for a resource that never changes once it exists (an invoice). */
+export function immutableEtag(kind: string, id: string): string {
+  return `"${kind}-${id}"`;
+}
+
 /**
  * Sets the validator and caching headers; answers 304 and returns true when the
  * client's If-None-Match already names this version. Reads that depend on the caller
- * are private and vary on Authorization.
+ * are private (the policy says so) and every one varies on Authorization.
  */
 export function answerConditionally(
   req: Request,
   res: Response,
   etag: string,
-  isPublic: boolean,
+  policy: (typeof cachePolicy)[keyof typeof cachePolicy],
 ): boolean {
   res.set("etag", etag);
-  res.set("cache-control", isPublic ? cachePolicy.publicCatalog : cachePolicy.private);
+  res.set("cache-control", policy);
   res.vary("Authorization");
   if (notModified(req.get("if-none-match"), etag)) {
     res.status(304).end();

@@ -1,5 +1,6 @@
 import type { Bid } from "@gavel/proto/bidding/v1/bidding";
-import type { Lot } from "@gavel/proto/catalog/v1/catalog";
+import { LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
+import type { Invoice } from "@gavel/proto/settlement/v1/settlement";
 import { pushPaths } from "./push-paths.ts";
 
 export interface Link {
@@ -21,6 +22,7 @@ export const links = {
       lots: { href: "/v1/lots{?status,seller_id,sort,limit,cursor}", templated: true },
       lot: { href: "/v1/lots/{id}", templated: true },
       me: { href: "/v1/me" },
+      my_invoices: { href: "/v1/me/invoices{?role,limit,cursor}", templated: true },
       user: { href: "/v1/users/{id}", templated: true },
       sign_up: { href: "/v1/auth/sign-up" },
       sign_in: { href: "/v1/auth/sign-in" },
@@ -33,13 +35,19 @@ export const links = {
       },
     };
   },
-  lot(lot: Pick<Lot, "id" | "sellerId">): Links {
+  lot(lot: Pick<Lot, "id" | "sellerId" | "status" | "winnerId">): Links {
+    // Only that the lot sold, which its status and winner say publicly anyway: the
+    // invoice itself answers its buyer and seller only.
+    const sold = lot.status === LotStatus.CLOSED && lot.winnerId !== "";
     return {
       self: { href: `/v1/lots/${lot.id}` },
       bids: { href: `/v1/lots/${lot.id}/bids` },
       place_bid: { href: `/v1/lots/${lot.id}/bids`, title: "POST a bid" },
       cancel: { href: `/v1/lots/${lot.id}/cancel`, title: "POST, seller only" },
       seller: { href: `/v1/users/${lot.sellerId}` },
+      ...(sold
+        ? { invoice: { href: `/v1/lots/${lot.id}/invoice`, title: "buyer and seller only" } }
+        : {}),
       stream: { href: pushPaths.lotStream(lot.id), type: "text/event-stream" },
       websocket: { href: pushPaths.websocket },
       collection: { href: "/v1/lots" },
@@ -49,6 +57,14 @@ export const links = {
     return {
       lot: { href: `/v1/lots/${bid.lotId}` },
       bidder: { href: `/v1/users/${bid.bidderId}` },
+    };
+  },
+  invoice(invoice: Pick<Invoice, "lotId" | "buyerId" | "sellerId">): Links {
+    return {
+      self: { href: `/v1/lots/${invoice.lotId}/invoice` },
+      lot: { href: `/v1/lots/${invoice.lotId}` },
+      buyer: { href: `/v1/users/${invoice.buyerId}` },
+      seller: { href: `/v1/users/${invoice.sellerId}` },
     };
   },
   user(id: string): Links {

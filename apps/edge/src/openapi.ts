@@ -115,6 +115,35 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "get",
+    path: "/v1/lots/{id}/invoice",
+    summary: "A sold lot's invoice (its buyer and seller only)",
+    tag: "invoices",
+    auth: "required",
+    path_params: requests.LotIdParams,
+    ok: {
+      status: 200,
+      schema: "Invoice",
+      description:
+        "The invoice; it never changes, so private cache for a day, strong ETag, 304 on If-None-Match",
+    },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/me/invoices",
+    summary: "The signed-in user's invoices as buyer or seller, newest first",
+    tag: "invoices",
+    auth: "required",
+    query: requests.InvoiceListQuery,
+    ok: {
+      status: 200,
+      schema: "InvoicePage",
+      description: "A page of invoices; Link header with first and next",
+    },
+    errors: [400, 401],
+  },
+  {
+    method: "get",
     path: "/v1/users/{id}",
     summary: "A user's public profile",
     tag: "users",

@@ -4,6 +4,7 @@ import type { Bid } from "@gavel/proto/bidding/v1/bidding";
 import { LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import type { Money } from "@gavel/proto/common/v1/money";
 import type { User } from "@gavel/proto/identity/v1/identity";
+import type { Invoice } from "@gavel/proto/settlement/v1/settlement";
 import { links, type Links } from "./links.ts";
 
 /** Money in JSON: integer minor units (exact) plus a decimal string for display. */
@@ -66,6 +67,25 @@ export function bidJson(bid: Bid) {
     sequence: Number(bid.sequence),
     extended_lot: bid.extendedLot,
     _links: links.bid(bid),
+  };
+}
+
+export function invoiceJson(invoice: Invoice) {
+  return {
+    lot_id: invoice.lotId,
+    lot_title: invoice.lotTitle,
+    buyer_id: invoice.buyerId,
+    seller_id: invoice.sellerId,
+    winning_bid_id: invoice.winningBidId,
+    hammer_price: moneyJson(invoice.hammerPrice),
+    buyers_premium: moneyJson(invoice.buyersPremium),
+    buyer_total: moneyJson(invoice.buyerTotal),
+    sellers_commission: moneyJson(invoice.sellersCommission),
+    seller_payout: moneyJson(invoice.sellerPayout),
+    closed_at: time(invoice.closedAt),
+    issued_at: time(invoice.issuedAt),
+    fee_schedule: invoice.feeSchedule,
+    _links: links.invoice(invoice),
   };
 }
 

@@ -53,6 +53,25 @@ export const Bid = z.object({
 
 export const BidPage = z.object({ items: z.array(Bid), _links: links });
 
+export const Invoice = z.object({
+  lot_id: z.string().describe("A lot has at most one invoice"),
+  lot_title: z.string(),
+  buyer_id: z.string(),
+  seller_id: z.string(),
+  winning_bid_id: z.string(),
+  hammer_price: Money,
+  buyers_premium: Money,
+  buyer_total: Money.describe("hammer_price + buyers_premium"),
+  sellers_commission: Money,
+  seller_payout: Money.describe("hammer_price - sellers_commission"),
+  closed_at: time,
+  issued_at: time,
+  fee_schedule: z.string().describe('The fee schedule the fees were computed with, e.g. "2026-11"'),
+  _links: links,
+});
+
+export const InvoicePage = z.object({ items: z.array(Invoice), _links: links });
+
 export const User = z.object({
   id: z.string(),
   display_name: z.string(),

@@ -51,6 +51,14 @@ export const BidListQuery = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
+export const InvoiceListQuery = z.strictObject({
+  role: z
+    .enum(["buyer", "seller"])
+    .describe("The caller's invoices as buyer (won) or seller (sold)"),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional().describe("From a previous page's next link"),
+});
+
 export const SignUpBody = z.strictObject({
   email: z.email(),
   password: z.string().min(10).max(200),

@@ -1,9 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { startFrontStack } from "@gavel/testing";
+import { startFrontStack, type FrontStackOptions } from "@gavel/testing";
 
-/** identity, catalog, bidding and one edge, all real processes on one real NATS. */
-export async function startEdgeStack(natsUrl: string, edgeEnv: Record<string, string> = {}) {
-  const stack = await startFrontStack(natsUrl, "edge", edgeEnv);
+/**
+ * identity, catalog, bidding (settlement too when asked) and one edge, all real
+ * processes on one real NATS.
+ */
+export async function startEdgeStack(
+  natsUrl: string,
+  edgeEnv: Record<string, string> = {},
+  options: FrontStackOptions = {},
+) {
+  const stack = await startFrontStack(natsUrl, "edge", edgeEnv, options);
   return { ...stack, edge: stack.front, base: stack.front.rpcUrl };
 }
 

@@ -153,7 +153,13 @@ describe("OpenAPI", () => {
     expect(result.valid).toBe(true);
     expect(doc.openapi).toMatch(/^3\.1/);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/v1/lots", "/v1/lots/{id}", "/v1/lots/{id}/bids"]),
+      expect.arrayContaining([
+        "/v1/lots",
+        "/v1/lots/{id}",
+        "/v1/lots/{id}/bids",
+        "/v1/lots/{id}/invoice",
+        "/v1/me/invoices",
+      ]),
     );
   });
 

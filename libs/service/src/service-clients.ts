@@ -4,6 +4,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { IdentityService } from "@gavel/proto/identity/v1/identity";
+import { SettlementService } from "@gavel/proto/settlement/v1/settlement";
 import { connectClientTracing } from "@gavel/telemetry";
 
 /** The internal services a front (the REST edge, the GraphQL BFF) calls. */
@@ -11,12 +12,14 @@ export interface Upstream {
   catalog: Client<typeof CatalogService>;
   bidding: Client<typeof BiddingService>;
   identity: Client<typeof IdentityService>;
+  settlement: Client<typeof SettlementService>;
 }
 
 export interface UpstreamUrls {
   catalog: string;
   bidding: string;
   identity: string;
+  settlement: string;
 }
 
 /** How long a front waits for a service before the call fails with DEADLINE_EXCEEDED. */
@@ -40,5 +43,6 @@ export function createUpstream(urls: UpstreamUrls, interceptors: Interceptor[] =
     catalog: client(CatalogService, urls.catalog),
     bidding: client(BiddingService, urls.bidding),
     identity: client(IdentityService, urls.identity),
+    settlement: client(SettlementService, urls.settlement),
   };
 }

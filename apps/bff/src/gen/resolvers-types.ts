@@ -5,6 +5,7 @@ import type { Bid as BidMessage } from '@gavel/proto/bidding/v1/bidding';
 import type { User as UserMessage } from '@gavel/proto/identity/v1/identity';
 import type { Money as MoneyMessage } from '@gavel/proto/common/v1/money';
 import type { Caller } from '@gavel/auth';
+import type { Invoice as InvoiceMessage } from '@gavel/proto/settlement/v1/settlement';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -100,6 +101,52 @@ export type InvalidCredentials = Problem & {
   message: Scalars['String']['output'];
 };
 
+/**
+ * What a sold lot costs its buyer and pays its seller, by the fee schedule it names. Issued
+ * once when the lot closes sold and never changed; only its buyer and seller may read it.
+ */
+export type Invoice = {
+  __typename?: 'Invoice';
+  buyer: User;
+  /** hammerPrice + buyersPremium. */
+  buyerTotal: Money;
+  buyersPremium: Money;
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The fee schedule the fees were computed with, e.g. 2026-11. */
+  feeSchedule: Scalars['String']['output'];
+  hammerPrice: Money;
+  /** The lot's id: a lot has at most one invoice. */
+  id: Scalars['ID']['output'];
+  issuedAt?: Maybe<Scalars['DateTime']['output']>;
+  lot?: Maybe<Lot>;
+  /** The lot's title when it sold. */
+  lotTitle: Scalars['String']['output'];
+  seller: User;
+  /** hammerPrice - sellersCommission. */
+  sellerPayout: Money;
+  sellersCommission: Money;
+  winningBidId: Scalars['ID']['output'];
+};
+
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  edges: Array<InvoiceEdge>;
+  pageInfo: PageInfo;
+};
+
+export type InvoiceEdge = {
+  __typename?: 'InvoiceEdge';
+  cursor: Scalars['String']['output'];
+  node: Invoice;
+};
+
+/** Which side of an invoice. */
+export type InvoiceRole =
+  /** Invoices of lots the viewer won. */
+  | 'BUYER'
+  /** Invoices of lots the viewer sold. */
+  | 'SELLER';
+
 export type Lot = {
   __typename?: 'Lot';
   bidCount: Scalars['Int']['output'];
@@ -112,6 +159,11 @@ export type Lot = {
   /** Null before the first bid. */
   highestBid?: Maybe<Money>;
   id: Scalars['ID']['output'];
+  /**
+   * The invoice, once the lot closed sold and settlement issued it (a moment after the
+   * close); null before, for an unsold lot, and for anyone but its buyer and seller.
+   */
+  invoice?: Maybe<Invoice>;
   reserveMet: Scalars['Boolean']['output'];
   /** Only shown to the seller, and only when there is one. */
   reservePrice?: Maybe<Money>;
@@ -339,6 +391,8 @@ export type Viewer = {
   __typename?: 'Viewer';
   /** One entry per lot this user has bid on, most recent own bid first. */
   bids: ViewerBidConnection;
+  /** This user's invoices as buyer (lots won) or seller (lots sold), newest first. */
+  invoices: InvoiceConnection;
   /** The lots this user sells, newest first. */
   lots: LotConnection;
   user: User;
@@ -353,6 +407,14 @@ export type Viewer = {
 export type ViewerBidsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The signed-in user and what belongs to them. */
+export type ViewerInvoicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  role: InvoiceRole;
 };
 
 
@@ -560,6 +622,10 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvalidCredentials: ResolverTypeWrapper<InvalidCredentials>;
+  Invoice: ResolverTypeWrapper<InvoiceMessage>;
+  InvoiceConnection: ResolverTypeWrapper<Omit<InvoiceConnection, 'edges'> & { edges: Array<ResolversTypes['InvoiceEdge']> }>;
+  InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  InvoiceRole: InvoiceRole;
   Lot: ResolverTypeWrapper<LotMessage>;
   LotCancelled: ResolverTypeWrapper<Omit<LotCancelled, 'lot'> & { lot: ResolversTypes['Lot'] }>;
   LotConnection: ResolverTypeWrapper<Omit<LotConnection, 'edges'> & { edges: Array<ResolversTypes['LotEdge']> }>;
@@ -613,6 +679,9 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   InvalidCredentials: InvalidCredentials;
+  Invoice: InvoiceMessage;
+  InvoiceConnection: Omit<InvoiceConnection, 'edges'> & { edges: Array<ResolversParentTypes['InvoiceEdge']> };
+  InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
   Lot: LotMessage;
   LotCancelled: Omit<LotCancelled, 'lot'> & { lot: ResolversParentTypes['Lot'] };
   LotConnection: Omit<LotConnection, 'edges'> & { edges: Array<ResolversParentTypes['LotEdge']> };
@@ -714,6 +783,33 @@ export type InvalidCredentialsResolvers<ContextType = GraphQLContext, ParentType
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type InvoiceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = {
+  buyer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  buyerTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  buyersPremium?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  feeSchedule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hammerPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lot?: Resolver<Maybe<ResolversTypes['Lot']>, ParentType, ContextType>;
+  lotTitle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  seller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  sellerPayout?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  sellersCommission?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  winningBidId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type InvoiceConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type InvoiceEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InvoiceEdge'] = ResolversParentTypes['InvoiceEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+};
+
 export type LotResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Lot'] = ResolversParentTypes['Lot']> = {
   bidCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   bids?: Resolver<ResolversTypes['BidConnection'], ParentType, ContextType, RequireFields<LotBidsArgs, 'first'>>;
@@ -722,6 +818,7 @@ export type LotResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   highestBid?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType>;
   reserveMet?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reservePrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   seller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
@@ -853,6 +950,7 @@ export type ValidationFailedResolvers<ContextType = GraphQLContext, ParentType e
 
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   bids?: Resolver<ResolversTypes['ViewerBidConnection'], ParentType, ContextType, RequireFields<ViewerBidsArgs, 'first'>>;
+  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<ViewerInvoicesArgs, 'first' | 'role'>>;
   lots?: Resolver<ResolversTypes['LotConnection'], ParentType, ContextType, RequireFields<ViewerLotsArgs, 'first'>>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   watchedLots?: Resolver<ResolversTypes['WatchedLotConnection'], ParentType, ContextType, RequireFields<ViewerWatchedLotsArgs, 'first'>>;
@@ -906,6 +1004,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   FieldError?: FieldErrorResolvers<ContextType>;
   InvalidCredentials?: InvalidCredentialsResolvers<ContextType>;
+  Invoice?: InvoiceResolvers<ContextType>;
+  InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
+  InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
   Lot?: LotResolvers<ContextType>;
   LotCancelled?: LotCancelledResolvers<ContextType>;
   LotConnection?: LotConnectionResolvers<ContextType>;

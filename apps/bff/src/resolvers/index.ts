@@ -2,6 +2,7 @@ import type { Resolvers } from "../gen/resolvers-types.ts";
 import { traceRootFields } from "../graphql-tracing.ts";
 import { DateTime, MinorUnits } from "../scalars.ts";
 import { Bid } from "./bid.ts";
+import { Invoice } from "./invoice.ts";
 import { Lot } from "./lot.ts";
 import { cancelLot, createLot } from "./lot-mutations.ts";
 import { Money } from "./money.ts";
@@ -29,6 +30,7 @@ export const resolvers: Resolvers = {
   }),
   Lot,
   Bid,
+  Invoice,
   User,
   Viewer,
   ViewerBid,

@@ -4,6 +4,7 @@ import type { LotResolvers } from "../gen/resolvers-types.ts";
 import { graphQLStatus } from "../lot-status.ts";
 import { connection, pageRequest } from "../page-cursor.ts";
 import { onBehalfOf } from "../upstream.ts";
+import { invoiceOf } from "./invoice.ts";
 import { existingUser } from "./user.ts";
 
 /** ListBids allows at most this many per page. */
@@ -31,4 +32,5 @@ export const Lot: LotResolvers = {
     );
     return connection(request, page.bids, page.nextPageToken);
   },
+  invoice: (lot, _args, ctx) => invoiceOf(lot, ctx),
 };

@@ -1,12 +1,15 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { InvoiceRole } from "@gavel/proto/settlement/v1/settlement";
 import type { ViewerBidResolvers, ViewerResolvers } from "../gen/resolvers-types.ts";
 import { connection, pageRequest } from "../page-cursor.ts";
 import { onBehalfOf } from "../upstream.ts";
 import { lotConnection } from "./lot-connection.ts";
 import { existingUser } from "./user.ts";
 
-/** ListWatchlist and ListBidderLots allow at most this many per page. */
+/** ListWatchlist, ListBidderLots and ListInvoices allow at most this many per page. */
 const MAX_PAGE = 100;
+
+const INVOICE_ROLES = { BUYER: InvoiceRole.BUYER, SELLER: InvoiceRole.SELLER } as const;
 
 /** The parent is the caller: every list is theirs, read with their token. */
 export const Viewer: ViewerResolvers = {
@@ -45,6 +48,16 @@ export const Viewer: ViewerResolvers = {
     );
     for (const entry of page.lots) ctx.loaders.lots.prime(entry.lot!.id, entry.lot!);
     return { ...connection(request, page.lots, page.nextPageToken), totalCount: page.totalSize };
+  },
+
+  invoices: async (_caller, { role, first, after }, ctx) => {
+    const request = pageRequest(first, after, MAX_PAGE);
+    const page = await ctx.upstream.settlement.listInvoices(
+      { role: INVOICE_ROLES[role], pageSize: request.pageSize, pageToken: request.pageToken },
+      onBehalfOf(ctx.scope),
+    );
+    for (const invoice of page.invoices) ctx.loaders.invoices.prime(invoice.lotId, invoice);
+    return connection(request, page.invoices, page.nextPageToken);
   },
 };
 

@@ -27,7 +27,7 @@ export function bidRoutes(upstream: Upstream): Router {
         [`<${href()}>; rel="first"`, ...(next ? [`<${next}>; rel="next"`] : [])].join(", "),
       );
       const etag = versionEtag("bids", `${id}-${query.limit}-${query.cursor ?? ""}`, page.version);
-      if (answerConditionally(req, res, etag, true)) return;
+      if (answerConditionally(req, res, etag, cachePolicy.publicCatalog)) return;
       res.json({
         items: page.bids.map(bidJson),
         _links: {

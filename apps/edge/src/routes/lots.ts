@@ -78,8 +78,9 @@ export function lotRoutes(upstream: Upstream): Router {
     .get(async (req, res) => {
       const { id } = parse(LotIdParams, req.params, "path");
       const { lot } = await upstream.catalog.getLot({ id }, onBehalfOf(req, res));
-      if (answerConditionally(req, res, versionEtag("lot", id, lot!.version), !callerOf(res)))
-        return;
+      const etag = versionEtag("lot", id, lot!.version);
+      const policy = callerOf(res) ? cachePolicy.private : cachePolicy.publicCatalog;
+      if (answerConditionally(req, res, etag, policy)) return;
       res.json(lotJson(lot!));
     })
     .all(methodNotAllowed("GET"));
