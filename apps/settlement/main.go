@@ -30,6 +30,7 @@ import (
 	"github.com/gavel-auction/gavel/apps/settlement/internal/api"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/auth"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/config"
+	"github.com/gavel-auction/gavel/apps/settlement/internal/framing"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/health"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/invoices"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/settle"
@@ -116,7 +117,7 @@ func run(cfg config.Config, logger *slog.Logger) error {
 	mux.Handle(grpchealth.NewHandler(checker))
 	rpc := &http.Server{
 		Addr:              net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)),
-		Handler:           mux,
+		Handler:           framing.Handler(mux, maxRequestBytes),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		Protocols:         h2cAndHTTP1(),

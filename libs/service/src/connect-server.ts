@@ -2,9 +2,13 @@ import http from "node:http";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "@gavel/logging";
 import { answerHealth } from "./health.ts";
+import {
+  isUnparsable,
+  nodeHandlerRefusingMalformed,
+  requestCompression,
+} from "./malformed-requests.ts";
 
 export interface ConnectServerOptions {
   logger: Logger;
@@ -36,14 +40,18 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
   const shutdown = new AbortController();
   let stopping = false;
 
-  const handler = connectNodeAdapter({
-    routes: options.routes,
-    interceptors: [logUnexpectedErrors(logger), ...(options.interceptors ?? [])],
-    readMaxBytes: options.readMaxBytes ?? 1024 * 1024,
-    writeMaxBytes: 16 * 1024 * 1024,
-    maxTimeoutMs: 60_000,
-    shutdownSignal: shutdown.signal,
-  });
+  const handler = nodeHandlerRefusingMalformed(
+    {
+      routes: options.routes,
+      acceptCompression: requestCompression,
+      interceptors: [logUnexpectedErrors(logger), ...(options.interceptors ?? [])],
+      readMaxBytes: options.readMaxBytes ?? 1024 * 1024,
+      writeMaxBytes: 16 * 1024 * 1024,
+      maxTimeoutMs: 60_000,
+      shutdownSignal: shutdown.signal,
+    },
+    logger,
+  );
   const rpc = http2.createServer({ maxSessionMemory: 64 }, handler);
   const sessions = new Set<http2.ServerHttp2Session>();
   rpc.on("session", (session) => {
@@ -103,7 +111,9 @@ function logUnexpectedErrors(logger: Logger): Interceptor {
     } catch (err) {
       const mapped =
         err instanceof ConnectError && err.code !== Code.Internal && err.code !== Code.Unknown;
-      if (!mapped) logger.error({ err, procedure: req.url }, "call failed unexpectedly");
+      // A stream's message that does not parse fails here; it leaves as INVALID_ARGUMENT.
+      if (!mapped && !isUnparsable(err))
+        logger.error({ err, procedure: req.url }, "call failed unexpectedly");
       throw err;
     }
   };

@@ -3,6 +3,8 @@ import http2 from "node:http2";
 export interface RawResponse {
   status: number;
   headers: http2.IncomingHttpHeaders;
+  /** gRPC's status travels here (or in headers, for a trailers-only answer). */
+  trailers: http2.IncomingHttpHeaders;
   body: string;
 }
 
@@ -22,15 +24,21 @@ export function rawH2Request(
     session.once("error", reject);
     const stream = session.request({ ":method": "POST", ":path": path, ...headers });
     let responseHeaders: http2.IncomingHttpHeaders = {};
+    let trailers: http2.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
     stream.on("response", (h) => (responseHeaders = h));
+    stream.on("trailers", (t) => (trailers = t));
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.once("error", reject);
+    stream.once("error", (err) => {
+      session.destroy();
+      reject(err);
+    });
     stream.once("end", () => {
       session.close();
       resolve({
         status: Number(responseHeaders[":status"]),
         headers: responseHeaders,
+        trailers,
         body: Buffer.concat(chunks).toString(),
       });
     });

@@ -1,0 +1,308 @@
+import http from "node:http";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { expectSurvived, hostileRuns, rssBytes } from "@gavel/testing";
+import * as shapes from "../src/response-schemas.ts";
+import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+
+/**
+ * Generated hostile input to the REST edge: bodies, headers, query strings and paths.
+ * Whatever arrives, the answer is never a 5xx, and every error is problem+json whose
+ * status matches the response's; the edge stays up, its memory comes back and the next
+ * honest request is served.
+ */
+let stack: EdgeStack;
+let base: string;
+let auth: { authorization: string };
+let lotId: string;
+/** The edge's RSS once it has served one of each kind of request, before any property. */
+let baseline: number;
+beforeAll(async () => {
+  // Limits out of the way: a 429 is a fine answer, but it would hide what comes after it.
+  stack = await startEdgeStack(inject("natsUrl"), {
+    GAVEL_RATE_LIMIT_PER_IP: "1000000",
+    GAVEL_RATE_LIMIT_PER_USER: "1000000",
+  });
+  base = stack.base;
+  ({ auth } = await signedInUser(base));
+  lotId = shapes.Lot.parse(await (await postJson(`${base}/v1/lots`, lotBody(), auth)).json()).id;
+  await fetch(`${base}/v1/lots?limit=5`);
+  await fetch(`${base}/v1/lots/${lotId}`);
+  baseline = rssBytes(stack.edge.pid);
+}, 120_000);
+afterAll(async () => expect(await stack.stop()).toEqual([0, 0, 0, 0]));
+
+interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** The statuses the current property was answered with, for its summary line. */
+let statuses: Record<number, number> = {};
+
+/** Why an answer is wrong for hostile input, or undefined when it is a proper one. */
+function improper({ status, contentType, body }: Answer): string | undefined {
+  statuses[status] = (statuses[status] ?? 0) + 1;
+  if (status >= 500) return `HTTP ${status}: ${body.slice(0, 300)}`;
+  if (status < 400) return undefined;
+  if (!contentType.startsWith("application/problem+json"))
+    return `HTTP ${status} as ${contentType}: ${body.slice(0, 200)}`;
+  const problem = shapes.Problem.safeParse(JSON.parse(body));
+  if (!problem.success) return `not a problem: ${body.slice(0, 200)}`;
+  if (problem.data.status !== status) return `problem says ${problem.data.status}, HTTP ${status}`;
+  return undefined;
+}
+
+async function answerOf(res: Response): Promise<Answer> {
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type") ?? "",
+    body: await res.text(),
+  };
+}
+
+/** Printable ASCII, which is all fetch lets through in a header value. */
+const headerText = (maxLength: number) =>
+  fc.string({
+    unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    maxLength,
+  });
+
+const body = fc.oneof(
+  fc.json().map((json) => ({ text: json, label: "random JSON" })),
+  fc.jsonValue().map((v) => ({
+    text: JSON.stringify({ email: v, password: v, title: v, amount: v }),
+    label: "fields of any type",
+  })),
+  fc.string({ maxLength: 300 }).map((text) => ({ text, label: "any text" })),
+  fc
+    .uint8Array({ maxLength: 300 })
+    .map((b) => ({ text: Buffer.from(b).toString("latin1"), label: "bytes" })),
+  fc.integer({ min: 60_000, max: 3_000_000 }).map((n) => ({
+    text: JSON.stringify({ title: "x".repeat(n) }),
+    label: `${n} bytes of JSON`,
+  })),
+  fc.nat(40).map((depth) => ({
+    text: "[".repeat(depth * 500) + "]".repeat(depth * 500),
+    label: `nested ${depth * 500} deep`,
+  })),
+);
+
+const contentType = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "application/json; charset=latin1",
+  "application/merge-patch+json",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/json; boundary=",
+  "",
+  "*/*",
+);
+
+describe("REST hostile input", () => {
+  const survive = async (started: number, label: string, runs: number) => {
+    const survival = await expectSurvived(stack.edge, baseline, async () => {
+      const res = await fetch(`${base}/v1/lots/${lotId}`);
+      expect(res.status).toBe(200);
+      expect(shapes.Lot.parse(await res.json()).id).toBe(lotId);
+    });
+    console.info(`hostile rest ${label}`, {
+      runs,
+      statuses,
+      ms: Date.now() - started,
+      ...survival,
+    });
+  };
+
+  it("answers generated bodies, content types and headers on every write with a 4xx problem", async () => {
+    const started = Date.now();
+    statuses = {};
+    const writes = [
+      "/v1/auth/sign-in",
+      "/v1/auth/sign-up",
+      "/v1/lots",
+      `/v1/lots/${lotId}/bids`,
+      `/v1/lots/${lotId}/cancel`,
+      "/v1/lots/import",
+    ];
+    const options = hostileRuns(200);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...writes),
+        body,
+        contentType,
+        fc.constantFrom<"none" | "valid" | "garbage">("none", "valid", "garbage"),
+        fc.option(headerText(300), { nil: undefined }),
+        async (path, { text, label }, type, who, idempotencyKey) => {
+          const headers: Record<string, string> = {};
+          if (type) headers["content-type"] = type;
+          if (who === "valid") Object.assign(headers, auth);
+          if (who === "garbage")
+            headers.authorization = `Bearer ${text.slice(0, 40).replace(/[^\x20-\x7e]/g, "")}`;
+          if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
+          const res = await fetch(`${base}${path}`, { method: "POST", headers, body: text });
+          const wrong = improper(await answerOf(res));
+          if (wrong) throw new Error(`POST ${path} (${label}, ${type}): ${wrong}`);
+        },
+      ),
+      options,
+    );
+    await survive(started, "bodies", options.numRuns);
+  }, 180_000);
+
+  it("answers generated Accept, If-None-Match, Authorization and other headers on reads", async () => {
+    const started = Date.now();
+    statuses = {};
+    const options = hostileRuns(150);
+    const names = fc.constantFrom(
+      "accept",
+      "if-none-match",
+      "if-modified-since",
+      "authorization",
+      "idempotency-key",
+      "accept-encoding",
+      "range",
+      "content-type",
+      "x-forwarded-for",
+      "origin",
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("/v1", "/v1/lots", `/v1/lots/${lotId}`, `/v1/lots/${lotId}/bids`, "/v1/me"),
+        fc.dictionary(
+          names,
+          fc.oneof(
+            headerText(200),
+            fc.constantFrom('W/"x"', "*", "Bearer ", "Basic Og==", "application/xml"),
+          ),
+          { maxKeys: 4 },
+        ),
+        async (path, headers) => {
+          const res = await fetch(`${base}${path}`, { headers });
+          const wrong = improper(await answerOf(res));
+          if (wrong) throw new Error(`GET ${path} ${JSON.stringify(headers)}: ${wrong}`);
+        },
+      ),
+      options,
+    );
+    await survive(started, "headers", options.numRuns);
+  }, 180_000);
+
+  it("answers generated query strings with a 4xx problem", async () => {
+    const started = Date.now();
+    statuses = {};
+    const options = hostileRuns(150);
+    const key = fc.oneof(
+      fc.constantFrom(
+        "limit",
+        "cursor",
+        "status",
+        "seller",
+        "q",
+        "sort",
+        "before",
+        "after",
+        "limit[]",
+        "__proto__",
+      ),
+      fc.string({ maxLength: 20 }),
+    );
+    const value = fc.oneof(
+      fc.string({ maxLength: 100 }),
+      fc.integer().map(String),
+      fc.double().map(String),
+      fc.constantFrom("-1", "0", "1e9", "NaN", "open", "OPEN", "", "%", "%zz"),
+      fc.base64String({ maxLength: 200 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("/v1/lots", `/v1/lots/${lotId}/bids`, "/v1/me/invoices"),
+        fc.array(fc.tuple(key, value), { maxLength: 5 }),
+        fc.boolean(),
+        async (path, pairs, raw) => {
+          // Raw: the pairs as typed, malformed percent-escapes and all.
+          const query = raw
+            ? pairs
+                .map(([k, v]) => `${k}=${v}`)
+                .join("&")
+                .replace(/[^\x21-\x7e]/g, "")
+            : new URLSearchParams(pairs).toString();
+          const res = await rawGet(`${path}?${query}`);
+          const wrong = improper(res);
+          if (wrong) throw new Error(`GET ${path}?${query}: ${wrong}`);
+        },
+      ),
+      options,
+    );
+    await survive(started, "query strings", options.numRuns);
+  }, 180_000);
+
+  it("answers garbage ids, encoded bytes and traversal in paths with a 4xx problem", async () => {
+    const started = Date.now();
+    statuses = {};
+    const options = hostileRuns(150);
+    const segment = fc.oneof(
+      fc.string({
+        unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        maxLength: 60,
+      }),
+      fc
+        .uint8Array({ maxLength: 20 })
+        .map((b) => [...b].map((x) => `%${x.toString(16).padStart(2, "0")}`).join("")),
+      fc.constantFrom(
+        "..",
+        "%2e%2e",
+        "%2F",
+        "%00",
+        "%",
+        "%c0%ae",
+        "..%2f..%2fetc%2fpasswd",
+        "x".repeat(5000),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          "/v1/lots/",
+          "/v1/users/",
+          "/v1/lots/{}/bids",
+          "/v1/lots/{}/invoice",
+          "/v1/",
+        ),
+        segment,
+        async (template, garbage) => {
+          const path = template.includes("{}")
+            ? template.replace("{}", garbage)
+            : template + garbage;
+          const res = await rawGet(path.replace(/#|\?/g, "%23"));
+          const wrong = improper(res);
+          if (wrong) throw new Error(`GET ${path}: ${wrong}`);
+        },
+      ),
+      options,
+    );
+    await survive(started, "paths", options.numRuns);
+  }, 180_000);
+});
+
+/** A GET with the path exactly as given (fetch would normalise dots and escapes). */
+function rawGet(path: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}${path.startsWith("/") ? "" : "/"}`, { path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers["content-type"] ?? ""),
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}

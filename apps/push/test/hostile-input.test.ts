@@ -1,0 +1,227 @@
+import http from "node:http";
+import { once } from "node:events";
+import fc from "fast-check";
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  expectSurvived,
+  hostileRuns,
+  mintToken,
+  rssBytes,
+  type ServiceProcess,
+} from "@gavel/testing";
+import { startPushStack, type PushStack } from "./push-stack.ts";
+import { TestSocket } from "./ws-client.ts";
+
+/**
+ * Generated hostile input to the push gateway: WebSocket frames that are malformed,
+ * oversize, binary or come in floods; SSE streams with bad Last-Event-ID values, and a
+ * thousand idle streams at once. The gateway answers with error messages and the close
+ * codes of its protocol (never 1011, never a dropped connection), stays up, gives its
+ * memory back and serves the next honest client.
+ */
+let stack: PushStack;
+let push: ServiceProcess;
+let lotId: string;
+let baseline: number;
+beforeAll(async () => {
+  stack = await startPushStack(inject("natsUrl"));
+  push = stack.replicas[0]!;
+  lotId = await stack.newLot();
+  await honestClient();
+  baseline = rssBytes(push.pid);
+}, 120_000);
+afterAll(() => stack?.stop());
+
+/** A guest subscribes to the lot and gets its ping answered. */
+async function honestClient() {
+  const socket = await TestSocket.open(push.rpcUrl);
+  expect(await socket.subscribe(`lot:${lotId}`)).toMatchObject({ type: "subscribed" });
+  expect(await socket.request({ type: "ping" })).toMatchObject({ type: "pong" });
+  socket.close();
+}
+
+/** The close codes the protocol uses for a client's misbehaviour (docs/push-protocol.md). */
+const PROPER_CLOSES = new Set([1000, 1005, 1008, 1009, 1013]);
+
+type Frame = { data: string | Buffer; label: string };
+const frame: fc.Arbitrary<Frame> = fc.oneof(
+  fc.string({ maxLength: 300 }).map((data) => ({ data, label: "text" })),
+  fc.jsonValue().map((v) => ({ data: JSON.stringify(v), label: "any JSON" })),
+  fc
+    .record(
+      {
+        v: fc.oneof(fc.constant(1), fc.jsonValue()),
+        type: fc.oneof(
+          fc.constantFrom("subscribe", "unsubscribe", "ping", "pong", "auth", "batch"),
+          fc.string(),
+        ),
+        id: fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue()),
+        channel: fc.oneof(
+          fc.constantFrom("lot:", "user:", "lot:../../x", "user:*", "lot:%00"),
+          fc.string({ maxLength: 250 }).map((s) => `lot:${s}`),
+          fc.jsonValue(),
+        ),
+        after: fc.oneof(
+          fc.integer(),
+          fc.double(),
+          fc.jsonValue(),
+          fc.constant(Number.MAX_SAFE_INTEGER),
+        ),
+      },
+      { requiredKeys: [] },
+    )
+    .map((m) => ({ data: JSON.stringify(m), label: "protocol-shaped" })),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 64 })
+    .map((b) => ({ data: Buffer.from(b), label: "binary" })),
+  fc
+    .integer({ min: 4_097, max: 200_000 })
+    .map((n) => ({ data: "x".repeat(n), label: `${n} bytes` })),
+);
+
+/** One client's session: its frames, maybe a flood, then an honest ping; how it ended. */
+async function session(frames: Frame[], flood: number, withToken: boolean) {
+  const token = withToken ? await mintToken("hostile-user") : undefined;
+  const socket = await TestSocket.open(push.rpcUrl, token ? { token } : {});
+  const errors: string[] = [];
+  socket.ws.on("error", (err) => errors.push(String(err)));
+  for (const { data } of frames) if (socket.ws.readyState === WebSocket.OPEN) socket.ws.send(data);
+  for (let i = 0; i < flood && socket.ws.readyState === WebSocket.OPEN; i++)
+    socket.send({ type: "ping" });
+  const answered =
+    socket.ws.readyState === WebSocket.OPEN
+      ? socket.request({ type: "ping" }, 5_000).then(() => "pong" as const)
+      : Promise.resolve("closed" as const);
+  const outcome = await Promise.race([answered, socket.closed.then(() => "closed" as const)]).catch(
+    () => "closed" as const,
+  );
+  if (outcome === "pong") socket.close();
+  const { code } = await socket.closed;
+  return { code, outcome, messages: socket.messages, errors };
+}
+
+describe("WebSocket hostile input", () => {
+  it("answers malformed, oversize, binary frames and floods with errors and protocol close codes", async () => {
+    const started = Date.now();
+    const options = hostileRuns(100);
+    const closes: Record<string, number> = {};
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(frame, { minLength: 1, maxLength: 6 }),
+        fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 150 })),
+        fc.boolean(),
+        async (frames, flood, withToken) => {
+          const { code, messages } = await session(frames, flood, withToken);
+          closes[code] = (closes[code] ?? 0) + 1;
+          const labels = frames.map((f) => f.label).join(", ");
+          if (!PROPER_CLOSES.has(code))
+            throw new Error(`closed with ${code} after ${labels}, flood ${flood}`);
+          const bad = messages.find((m) => m.type === "error" && typeof m.code !== "string");
+          if (bad) throw new Error(`an error without a code: ${JSON.stringify(bad)}`);
+        },
+      ),
+      options,
+    );
+    const survival = await expectSurvived(push, baseline, honestClient);
+    console.info("hostile ws frames", {
+      runs: options.numRuns,
+      closes,
+      ms: Date.now() - started,
+      ...survival,
+    });
+  }, 180_000);
+});
+
+describe("SSE hostile input", () => {
+  it("answers bad Last-Event-ID and ?after= values with a 400 problem, good ones with a stream", async () => {
+    const started = Date.now();
+    const options = hostileRuns(150);
+    const statuses: Record<string, number> = {};
+    const value = fc.oneof(
+      fc.string({
+        unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        maxLength: 40,
+      }),
+      fc.integer().map(String),
+      fc.bigInt().map(String),
+      fc.double().map(String),
+      fc.constantFrom("-1", "1e3", "0x10", " 1", "9".repeat(16), "9".repeat(400), "NaN", ""),
+    );
+    await fc.assert(
+      fc.asyncProperty(value, fc.boolean(), async (id, asHeader) => {
+        const path = asHeader
+          ? `/sse/lots/${lotId}`
+          : `/sse/lots/${lotId}?after=${encodeURIComponent(id)}`;
+        const { status, contentType, body } = await openSse(
+          path,
+          asHeader ? { "last-event-id": id } : {},
+        );
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status === 200 && contentType.startsWith("text/event-stream")) return;
+        if (status !== 400 || !contentType.startsWith("application/problem+json"))
+          throw new Error(
+            `${asHeader ? "Last-Event-ID" : "after"}=${JSON.stringify(id)}: ${status} ${contentType} ${body}`,
+          );
+      }),
+      options,
+    );
+    const survival = await expectSurvived(push, baseline, honestClient);
+    console.info("hostile sse last-event-id", {
+      runs: options.numRuns,
+      statuses,
+      ms: Date.now() - started,
+      ...survival,
+    });
+  }, 180_000);
+
+  it("holds a thousand idle streams and gives their memory back when they go", async () => {
+    const started = Date.now();
+    const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+    const requests: http.ClientRequest[] = [];
+    const opened = await Promise.all(
+      Array.from(
+        { length: 1000 },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = http.get(`${push.rpcUrl}/sse/lots/${lotId}`, { agent }, (res) =>
+              resolve(res.statusCode ?? 0),
+            );
+            req.on("error", reject);
+            requests.push(req);
+          }),
+      ),
+    );
+    expect(opened.filter((s) => s === 200)).toHaveLength(1000);
+    const withStreamsMiB = Math.round(rssBytes(push.pid) / 1024 / 102.4) / 10;
+    await honestClient(); // served while the thousand are open
+    for (const req of requests) req.destroy();
+    agent.destroy();
+    const survival = await expectSurvived(push, baseline, honestClient);
+    console.info("hostile sse idle streams", {
+      streams: 1000,
+      withStreamsMiB,
+      ms: Date.now() - started,
+      ...survival,
+    });
+  }, 180_000);
+});
+
+/** Opens an SSE request, reads its head (and the body of a refusal), then lets it go. */
+function openSse(path: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
+    const req = http.get(`${push.rpcUrl}${path}`, { headers }, (res) => {
+      const status = res.statusCode ?? 0;
+      const contentType = String(res.headers["content-type"] ?? "");
+      if (status === 200) {
+        resolve({ status, contentType, body: "" });
+        req.destroy();
+        return;
+      }
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      void once(res, "end").then(() => resolve({ status, contentType, body }));
+    });
+    req.on("error", (err) => (req.destroyed ? undefined : reject(err)));
+  });
+}
