@@ -7,21 +7,13 @@ import type { IConfigMap } from "kubernetes-models/v1";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import * as names from "../../libs/nats/src/names.ts";
+import {
+  natsPermissions,
+  natsUserNames,
+  type AppGrants as AppValues,
+  type NatsPermissions as Permissions,
+} from "../../libs/testing/src/nats-users.ts";
 import { chartDir, named, nameOf, render, type K8sObject } from "./chart.ts";
-
-interface Permissions {
-  publish: { allow: string[]; deny?: string[] };
-  subscribe: { allow: string[] };
-}
-
-interface AppValues {
-  enabled: boolean;
-  nats: {
-    streams: Array<{ name: string; manage: boolean; durables: string[] }>;
-    buckets: Array<{ name: string; write: boolean }>;
-    publish: string[];
-  };
-}
 
 const values = parse(readFileSync(`${chartDir}/values.yaml`, "utf8")) as {
   apps: Record<string, AppValues>;
@@ -143,6 +135,13 @@ describe("NATS: one user per app, allowed only its own subjects", () => {
         `${names.edgeRateLimits(60).subjectPrefix}.>`,
       ]),
     );
+  });
+
+  test("the local stack and the tests give every user the chart's permissions (libs/testing nats-users.ts)", async () => {
+    const users = usersOf(natsConfig(await render()));
+    expect(natsUserNames()).toEqual([...users.keys()]);
+    for (const [user, permissions] of users)
+      expect(natsPermissions(user), user).toEqual(permissions);
   });
 
   test("nats-server accepts the rendered configuration", async () => {

@@ -21,10 +21,16 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultPorts } from "@gavel/config";
-import { repoRoot, startService, type ServiceProcess } from "@gavel/testing";
+import {
+  natsUserEnv,
+  repoRoot,
+  startService,
+  type AppName,
+  type ServiceProcess,
+} from "@gavel/testing";
 import { devKeys } from "./dev-keys.ts";
 import { localJaeger, startLocalJaeger } from "./local-jaeger.ts";
-import { startLocalNats } from "./local-nats.ts";
+import { startLocalNats, type LocalNats } from "./local-nats.ts";
 import { DEMO_PASSWORD, DEMO_USERS, seed } from "./seed.ts";
 
 const { values: flags } = parseArgs({
@@ -35,15 +41,17 @@ const { values: flags } = parseArgs({
   },
 });
 
-let nats: ChildProcess | undefined;
+let nats: LocalNats | undefined;
 const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${defaultPorts.nats.client}`;
 if (!process.env.NATS_URL) nats = await startLocalNats(repoRoot, defaultPorts.nats.client);
+/** An app's NATS user on the local server (the chart's); none on a server of your own. */
+const natsUser = (app: AppName) => (nats ? natsUserEnv(app, nats.passwords) : {});
 let jaeger: ChildProcess | undefined;
 if (flags.jaeger) {
   try {
     jaeger = await startLocalJaeger(repoRoot);
   } catch (err) {
-    nats?.kill("SIGTERM");
+    nats?.process.kill("SIGTERM");
     throw err;
   }
 }
@@ -86,7 +94,7 @@ async function stopAll(): Promise<void> {
   loadgen?.kill("SIGTERM");
   // Services first: their shutdown flushes their last spans to Jaeger.
   await Promise.all(running.map((p) => p.stop()));
-  nats?.kill("SIGTERM");
+  nats?.process.kill("SIGTERM");
   jaeger?.kill("SIGTERM");
 }
 process.once("SIGINT", () => void stopAll().then(() => process.exit(0)));
@@ -95,18 +103,28 @@ process.once("SIGTERM", () => void stopAll().then(() => process.exit(0)));
 try {
   for (const app of services) {
     const ports = defaultPorts[app];
-    const processEnv = { ...env, PORT: String(ports.rpc), ADMIN_PORT: String(ports.admin) };
+    const processEnv = {
+      ...env,
+      ...natsUser(app),
+      PORT: String(ports.rpc),
+      ADMIN_PORT: String(ports.admin),
+    };
     running.push(await startService(app, processEnv, { echo: "all" }));
   }
   const upstream = Object.fromEntries(
     running.map((p) => [`GAVEL_${p.app.toUpperCase()}_URL`, p.rpcUrl]),
   );
-  const notifierEnv = { ...env, PORT: String(defaultPorts.notifier.http) };
+  const notifierEnv = {
+    ...env,
+    ...natsUser("notifier"),
+    PORT: String(defaultPorts.notifier.http),
+  };
   const notifier = await startService("notifier", notifierEnv, { echo: "all" });
   running.push(notifier);
   buildWebPage();
   const edgeEnv = {
     ...env,
+    ...natsUser("edge"),
     ...upstream,
     PORT: String(defaultPorts.edge.http),
     GAVEL_WEB_DIR: join(repoRoot, "apps", "web", "dist"),
@@ -116,11 +134,12 @@ try {
   };
   const edge = await startService("edge", edgeEnv, { echo: "all" });
   running.push(edge);
-  const bffEnv = { ...env, ...upstream, PORT: String(defaultPorts.bff.http) };
+  const bffEnv = { ...env, ...natsUser("bff"), ...upstream, PORT: String(defaultPorts.bff.http) };
   const bff = await startService("bff", bffEnv, { echo: "all" });
   running.push(bff);
   const pushEnv = {
     ...env,
+    ...natsUser("push"),
     ...upstream,
     PORT: String(defaultPorts.push.http),
     // One replica here: a fresh secret per run is enough (tickets live a minute).
@@ -134,7 +153,7 @@ try {
   console.log(`
 Gavel is running (Ctrl-C stops it):
   the auction floor   http://localhost:${defaultPorts.edge.http}/  (open it in a browser)
-  NATS                ${natsUrl}${nats ? " (monitoring http://127.0.0.1:8222)" : ""}
+  NATS                ${natsUrl}${nats ? " (one user per app, as in the chart; monitoring http://127.0.0.1:8222)" : ""}
   REST API            ${edge.rpcUrl}/v1  (docs ${edge.rpcUrl}/v1/docs)
   GraphQL             ${bff.rpcUrl}/graphql
   WebSocket           ${push.rpcUrl.replace(/^http/, "ws")}/ws  (SSE ${push.rpcUrl}/sse/lots/<id>)

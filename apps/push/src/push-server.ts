@@ -52,7 +52,8 @@ export function createPushServer(deps: PushServerDeps): PushServer {
   });
   const tracedRoute = traceRequests((req, res) => {
     void route(req, res).catch((err: unknown) => {
-      deps.logger.error({ err, url: req.url }, "request failed");
+      // The path only: a stream's query carries its ticket, a credential.
+      deps.logger.error({ err, path: req.url?.split("?")[0] }, "request failed");
       if (!res.headersSent) problem(res, 500, "an internal error occurred");
       else res.end();
     });

@@ -1,17 +1,40 @@
-export { startNatsServer } from "./nats-server.ts";
+export { startNatsServer, startNatsServerWithUsers } from "./nats-server.ts";
+export { startWholeStack } from "./whole-stack.ts";
+export type { WholeStack, WholeStackOptions } from "./whole-stack.ts";
+export { hostileTokens } from "./hostile-tokens.ts";
 export type { NatsServerHandle } from "./nats-server.ts";
 export { startService, repoRoot } from "./service-process.ts";
 export { ServiceGroup } from "./service-group.ts";
 export { startFrontStack } from "./front-stack.ts";
+export type { FrontStackOptions } from "./front-stack.ts";
 export type { ServiceProcess, AppName, StartOptions } from "./service-process.ts";
 export { testKeys, mintToken, authHeader, serviceEnv } from "./test-identity.ts";
 export { connectClient, grpcClient } from "./connect-client.ts";
 export { freePort } from "./free-port.ts";
 export { connectFailure } from "./connect-failure.ts";
 export { rawH2Request } from "./raw-h2.ts";
+export { expectSurvived, hostileRuns, rssBytes } from "./survival.ts";
+export type { Survival, SurvivalOptions } from "./survival.ts";
+export {
+  expectProperRpcAnswers,
+  improperRpcAnswer,
+  rpcAttack,
+  sendRpcAttack,
+} from "./hostile-rpc.ts";
+export type { RpcAttack } from "./hostile-rpc.ts";
 export type { RawResponse } from "./raw-h2.ts";
 export { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
 export { startOtlpReceiver } from "./otlp-receiver.ts";
 export { startJaeger, type JaegerHandle, type JaegerSpan, type JaegerTrace } from "./jaeger.ts";
 export type { ReceivedSpan } from "./otlp-receiver.ts";
 export { SseText } from "./sse-text.ts";
+// For the local stack (scripts/dev) and the chart's tests: the chart's NATS users.
+export {
+  natsAccountsConfig,
+  natsPasswords,
+  natsPasswordsEnv,
+  natsPermissions,
+  natsUserEnv,
+  natsUserNames,
+} from "./nats-users.ts";
+export type { NatsPermissions } from "./nats-users.ts";

@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GenericContainer, Wait, getContainerRuntimeClient } from "testcontainers";
 import { freePort } from "./free-port.ts";
+import { natsAccountsConfig, natsPasswords, natsPasswordsEnv } from "./nats-users.ts";
+import type { AppName } from "./service-process.ts";
 import { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
 
 export interface NatsServerHandle {
@@ -69,13 +71,24 @@ async function startContainer(env: NodeJS.ProcessEnv): Promise<NatsServerHandle>
   };
 }
 
-async function startBinary(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
+async function startBinary(
+  env: NodeJS.ProcessEnv,
+  users?: { accounts: string; env: Record<string, string> },
+): Promise<NatsServerHandle & { log: string[] }> {
   const bin = env.NATS_SERVER_BIN ?? findBinary();
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), "gavel-nats-"));
-  const child = spawn(bin, ["-js", "-sd", storeDir, "-a", "127.0.0.1", "-p", String(port)], {
+  let args = ["-js", "-sd", storeDir, "-a", "127.0.0.1", "-p", String(port)];
+  if (users) {
+    const file = join(storeDir, "nats.conf");
+    await writeFile(file, users.accounts);
+    args = ["-c", file, ...args];
+  }
+  const child = spawn(bin, args, {
+    env: { ...process.env, ...users?.env },
     stdio: ["ignore", "ignore", "pipe"],
   });
+  const log: string[] = [];
   await new Promise<void>((resolve, reject) => {
     let output = "";
     const timer = setTimeout(
@@ -86,8 +99,9 @@ async function startBinary(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
       reject(new Error(`cannot run ${bin}: ${err.message} (set NATS_SERVER_BIN)`)),
     );
     child.once("exit", (code) => reject(new Error(`nats-server exited with ${code}:\n${output}`)));
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      output += chunk;
+      log.push(...chunk.split("\n").filter(Boolean));
       if (output.includes("Server is ready")) {
         clearTimeout(timer);
         resolve();
@@ -98,6 +112,7 @@ async function startBinary(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
   return {
     url: `nats://127.0.0.1:${port}`,
     kind: "binary",
+    log,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -107,6 +122,22 @@ async function startBinary(env: NodeJS.ProcessEnv): Promise<NatsServerHandle> {
       await rm(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A nats-server (the binary, whatever GAVEL_TEST_NATS says) with the chart's users: one
+ * per app, each allowed only its own subjects, no anonymous access (see nats-users.ts).
+ * `log` holds the server's lines, where it reports permission violations.
+ */
+export async function startNatsServerWithUsers(
+  env = process.env,
+): Promise<NatsServerHandle & { log: string[]; passwords: Record<AppName, string> }> {
+  const passwords = natsPasswords();
+  const server = await startBinary(env, {
+    accounts: natsAccountsConfig(),
+    env: natsPasswordsEnv(passwords),
+  });
+  return { ...server, passwords };
 }
 
 function findBinary(): string {

@@ -17,14 +17,7 @@ process.once("exit", () => {
 });
 
 export type AppName =
-  | "catalog"
-  | "bidding"
-  | "identity"
-  | "edge"
-  | "bff"
-  | "push"
-  | "notifier"
-  | "settlement";
+  "catalog" | "bidding" | "identity" | "edge" | "bff" | "push" | "notifier" | "settlement";
 
 /**
  * Apps that serve health on their one HTTP port rather than a separate admin port (the
