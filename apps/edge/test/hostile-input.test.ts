@@ -1,7 +1,13 @@
 import http from "node:http";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { expectSurvived, hostileRuns, rssBytes } from "@gavel/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectSurvived,
+  hostileRuns,
+  rssBytes,
+  startNatsServer,
+  type NatsServerHandle,
+} from "@gavel/testing";
 import * as shapes from "../src/response-schemas.ts";
 import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
 
@@ -11,6 +17,7 @@ import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from 
  * status matches the response's; the edge stays up, its memory comes back and the next
  * honest request is served.
  */
+let nats: NatsServerHandle;
 let stack: EdgeStack;
 let base: string;
 let auth: { authorization: string };
@@ -19,7 +26,10 @@ let lotId: string;
 let baseline: number;
 beforeAll(async () => {
   // Limits out of the way: a 429 is a fine answer, but it would hide what comes after it.
-  stack = await startEdgeStack(inject("natsUrl"), {
+  // On a NATS of its own: the edges count requests per IP in NATS, and these hundreds of
+  // requests from 127.0.0.1 would use up the per-IP window of the test files after it.
+  nats = await startNatsServer();
+  stack = await startEdgeStack(nats.url, {
     GAVEL_RATE_LIMIT_PER_IP: "1000000",
     GAVEL_RATE_LIMIT_PER_USER: "1000000",
   });
@@ -30,7 +40,10 @@ beforeAll(async () => {
   await fetch(`${base}/v1/lots/${lotId}`);
   baseline = rssBytes(stack.edge.pid);
 }, 120_000);
-afterAll(async () => expect(await stack.stop()).toEqual([0, 0, 0, 0]));
+afterAll(async () => {
+  expect(await stack.stop()).toEqual([0, 0, 0, 0]);
+  await nats.stop();
+});
 
 interface Answer {
   status: number;
