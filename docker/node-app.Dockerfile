@@ -12,11 +12,13 @@
 ARG BASE_IMAGE=node:24-bookworm-slim
 
 # 1. Every dependency installed and every app bundled (scripts/build/bundle-app.ts: our
-#    code in one dist/main.js per app, third-party packages left to node_modules).
+#    code in one dist/main.js per app, third-party packages left to node_modules). Only
+#    the build tasks (--only): generated code is committed, and generating it needs the Go
+#    plugins, which this image has no Go for; the Go app builds in its own image.
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
 COPY . .
-RUN npm ci --no-audit --no-fund && npm run build
+RUN npm ci --no-audit --no-fund && npx turbo run build --only --filter='!@gavel/settlement'
 
 # 2. One app's production dependencies: exactly the packages of its tree in the
 #    lockfile's install of step 1 (npm ls --omit=dev), copied, and the files it reads at
