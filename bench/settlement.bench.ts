@@ -41,6 +41,7 @@ const nats = await startNatsServer({
 });
 const group = new ServiceGroup();
 const nc = await connect({ servers: nats.url });
+const jsm = await jetstreamManager(nc);
 try {
   const js = jetstream(nc);
   await new LotStream(nc).ensureStream();
@@ -161,13 +162,11 @@ function close(js: JetStreamClient, lotId: string) {
 }
 
 async function invoiceCount(): Promise<number> {
-  const jsm = await jetstreamManager(nc);
   const info = await jsm.streams.info(INVOICES_STREAM).catch(() => undefined);
   return info?.state.messages ?? 0;
 }
 
 async function waitForInvoices(ids: string[]): Promise<void> {
-  const jsm = await jetstreamManager(nc);
   for (const id of ids) {
     for (;;) {
       const found = await jsm.streams
@@ -181,7 +180,6 @@ async function waitForInvoices(ids: string[]): Promise<void> {
 
 /** Close-to-invoice, server time to server time, for each lot. */
 async function latencies(ids: string[]): Promise<number[]> {
-  const jsm = await jetstreamManager(nc);
   const out: number[] = [];
   for (const id of ids) {
     const closed = await jsm.streams.getMessage(LOT_EVENTS_STREAM, {

@@ -1,14 +1,6 @@
-import {
-  JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
-  jetstreamManager,
-} from "@nats-io/jetstream";
+import { RetentionPolicy, StorageType, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { INVOICES_STREAM, INVOICE_SUBJECT_WILDCARD } from "@gavel/nats";
-
-/** "stream name already in use with a different configuration". */
-const STREAM_NAME_IN_USE = 10058;
+import { addStreamUnlessExists, INVOICES_STREAM, INVOICE_SUBJECT_WILDCARD } from "@gavel/nats";
 
 /**
  * Creates the INVOICES stream when it does not exist yet, so the notifier can start
@@ -23,16 +15,11 @@ const STREAM_NAME_IN_USE = 10058;
  * here.
  */
 export async function ensureInvoicesStream(nc: NatsConnection, replicas: number): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  try {
-    await jsm.streams.add({
-      name: INVOICES_STREAM,
-      subjects: [INVOICE_SUBJECT_WILDCARD],
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      num_replicas: replicas,
-    });
-  } catch (err) {
-    if (!(err instanceof JetStreamApiError) || err.code !== STREAM_NAME_IN_USE) throw err;
-  }
+  await addStreamUnlessExists(await jetstreamManager(nc), {
+    name: INVOICES_STREAM,
+    subjects: [INVOICE_SUBJECT_WILDCARD],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    num_replicas: replicas,
+  });
 }

@@ -1,7 +1,7 @@
 export { connectNats } from "./connect.ts";
 export type { NatsSettings } from "./connect.ts";
 export { openBucket } from "./kv-bucket.ts";
-export { addOrUpdateStream } from "./stream.ts";
+export { addOrUpdateStream, addStreamUnlessExists } from "./stream.ts";
 export { ensureNotificationsStream } from "./notifications-stream.ts";
 export { isNatsUnavailable } from "./unavailable.ts";
 export * from "./names.ts";

@@ -3,18 +3,31 @@ import { JetStreamApiError, type JetStreamManager, type StreamConfig } from "@na
 /** "stream name already in use with a different configuration". */
 const STREAM_NAME_IN_USE = 10058;
 
+type Config = Partial<StreamConfig> & { name: string };
+
+/** Adds a stream; answers false, without error, when one of that name exists already. */
+async function addUnlessExists(jsm: JetStreamManager, config: Config): Promise<boolean> {
+  try {
+    await jsm.streams.add(config);
+    return true;
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError) || err.code !== STREAM_NAME_IN_USE) throw err;
+    return false;
+  }
+}
+
 /**
  * Creates a stream, or updates it to this configuration when it exists with another.
  * Several replicas may race here at start; adding the same configuration is idempotent.
  */
-export async function addOrUpdateStream(
-  jsm: JetStreamManager,
-  config: Partial<StreamConfig> & { name: string },
-): Promise<void> {
-  try {
-    await jsm.streams.add(config);
-  } catch (err) {
-    if (!(err instanceof JetStreamApiError) || err.code !== STREAM_NAME_IN_USE) throw err;
-    await jsm.streams.update(config.name, config);
-  }
+export async function addOrUpdateStream(jsm: JetStreamManager, config: Config): Promise<void> {
+  if (!(await addUnlessExists(jsm, config))) await jsm.streams.update(config.name, config);
+}
+
+/**
+ * Creates a stream that another service owns when it does not exist yet, and leaves an
+ * existing one as it is: the owner brings it to its own configuration.
+ */
+export async function addStreamUnlessExists(jsm: JetStreamManager, config: Config): Promise<void> {
+  await addUnlessExists(jsm, config);
 }
