@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startFailoverProxy } from "./failover-proxy.ts";
+import { mintToken, startTcpBalancer } from "@gavel/testing";
 import { startPushStack, type PushStack } from "./push-stack.ts";
 import { TestSocket } from "./ws-client.ts";
 
@@ -83,7 +83,7 @@ describe("a replica dies while bids flow", () => {
       NonNullable<(typeof stack.replicas)[1]>,
     ];
     // Clients reach replica a first while it lives, then b: like a Service in front.
-    const proxy = await startFailoverProxy([portOf(a.rpcUrl), portOf(b.rpcUrl)]);
+    const proxy = await startTcpBalancer([portOf(a.rpcUrl), portOf(b.rpcUrl)], "first");
     const lotId = await stack.newLot();
     const channel = `lot:${lotId}`;
     const clients = [
@@ -118,7 +118,7 @@ describe("Server-Sent Events with a standard EventSource client", () => {
       NonNullable<(typeof stack.replicas)[0]>,
       NonNullable<(typeof stack.replicas)[1]>,
     ];
-    const proxy = await startFailoverProxy([portOf(a.rpcUrl), portOf(b.rpcUrl)]);
+    const proxy = await startTcpBalancer([portOf(a.rpcUrl), portOf(b.rpcUrl)], "first");
     const lotId = await stack.newLot();
     const received: Array<{ id: string; type: string }> = [];
     const opened: number[] = [];
@@ -166,7 +166,6 @@ describe("Server-Sent Events with a standard EventSource client", () => {
   it("streams a user's own notifications with a ticket, and refuses anyone else", async () => {
     const base = stack.replicas[1]!.rpcUrl;
     const userId = randomUUID();
-    const { mintToken } = await import("@gavel/testing");
     const token = await mintToken(userId);
     const issued = await fetch(`${base}/tickets`, {
       method: "POST",

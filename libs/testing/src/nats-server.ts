@@ -140,7 +140,8 @@ export async function startNatsServerWithUsers(
   return { ...server, passwords };
 }
 
-function findBinary(): string {
+/** The pinned nats-server from the tools folder, else whichever is on the PATH. */
+export function findBinary(): string {
   const cached = join(toolsDir(), `nats-server-${NATS_SERVER_VERSION}`, "nats-server");
   return existsSync(cached) ? cached : "nats-server";
 }

@@ -1,23 +1,40 @@
 import net from "node:net";
 import { once } from "node:events";
 
+export type BalancingPolicy = "first" | "round-robin";
+
+export interface TcpBalancer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
 /**
- * A TCP load balancer for tests: each new connection goes to the first backend that
- * accepts it, so when a replica dies, reconnecting clients land on the next one, as
- * behind a Kubernetes Service. Nothing sticky: that is the point.
+ * A TCP load balancer for tests, in front of replicas as a Kubernetes Service is: each new
+ * connection goes to a backend that accepts it, and lives and dies with that backend.
+ * "first" tries the backends in order (clients move only when the first one dies, which
+ * makes failover tests deterministic); "round-robin" starts from the next one in turn
+ * (spreads keep-alive connections, as kube-proxy does). Nothing sticky: that is the point.
+ * Backends are ports on 127.0.0.1; a replica restarted on its port is used again.
  */
-export async function startFailoverProxy(backendPorts: number[]) {
+export async function startTcpBalancer(
+  backendPorts: number[],
+  policy: BalancingPolicy = "round-robin",
+): Promise<TcpBalancer> {
   const sockets = new Set<net.Socket>();
+  let turn = 0;
   const server = net.createServer((client) => {
     sockets.add(client);
     client.on("close", () => sockets.delete(client));
+    client.on("error", () => client.destroy());
     client.pause();
-    void connectFirst(backendPorts).then(
+    const start = policy === "first" ? 0 : turn++ % backendPorts.length;
+    const order = [...backendPorts.slice(start), ...backendPorts.slice(0, start)];
+    void connectFirst(order).then(
       (backend) => {
         sockets.add(backend);
         backend.on("close", () => sockets.delete(backend));
         client.pipe(backend).pipe(client);
-        client.on("error", () => backend.destroy());
         backend.on("error", () => client.destroy());
         client.on("close", () => backend.destroy());
         backend.on("close", () => client.destroy());
@@ -31,6 +48,7 @@ export async function startFailoverProxy(backendPorts: number[]) {
   const { port } = server.address() as net.AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
