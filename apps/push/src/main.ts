@@ -1,12 +1,9 @@
 import { hostname } from "node:os";
-import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { LotStream } from "@gavel/lot-events";
 import { ensureNotificationsStream, openBucket, PUSH_PRESENCE_BUCKET } from "@gavel/nats";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
-import { onShutdownSignal, startRuntime } from "@gavel/service";
-import { connectClientTracing } from "@gavel/telemetry";
+import { createServiceClient, onShutdownSignal, startRuntime } from "@gavel/service";
 import { readConfig } from "./config.ts";
 import { FeedHub } from "./feed-hub.ts";
 import { Presence } from "./presence.ts";
@@ -35,14 +32,7 @@ const push = createPushServer({
   hub,
   presence,
   verifier,
-  bidding: createClient(
-    BiddingService,
-    createConnectTransport({
-      baseUrl: config.GAVEL_BIDDING_URL,
-      httpVersion: "2",
-      interceptors: [connectClientTracing()],
-    }),
-  ),
+  bidding: createServiceClient(BiddingService, config.GAVEL_BIDDING_URL),
   tickets: new TicketBook(config.GAVEL_PUSH_TICKET_SECRET, config.GAVEL_PUSH_TICKET_TTL_SECONDS),
   allowedOrigins: config.GAVEL_CORS_ORIGINS,
   maxMessageBytes: config.GAVEL_PUSH_MAX_MESSAGE_BYTES,

@@ -1,6 +1,7 @@
 export { startConnectServer } from "./connect-server.ts";
 export { answerHealth } from "./health.ts";
-export { createUpstream, UPSTREAM_TIMEOUT_MS } from "./service-clients.ts";
+export { createServiceClient, createUpstream, UPSTREAM_TIMEOUT_MS } from "./service-clients.ts";
+export { upstreamGone } from "./upstream-gone.ts";
 export type { Upstream, UpstreamUrls } from "./service-clients.ts";
 export type { ConnectServer, ConnectServerOptions } from "./connect-server.ts";
 export { onShutdownSignal, exitOnFatal } from "./shutdown.ts";

@@ -6,6 +6,7 @@ import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { IdentityService } from "@gavel/proto/identity/v1/identity";
 import { SettlementService } from "@gavel/proto/settlement/v1/settlement";
 import { connectClientTracing } from "@gavel/telemetry";
+import { upstreamGone } from "./upstream-gone.ts";
 
 /** The internal services a front (the REST edge, the GraphQL BFF) calls. */
 export interface Upstream {
@@ -26,19 +27,29 @@ export interface UpstreamUrls {
 export const UPSTREAM_TIMEOUT_MS = 10_000;
 
 /**
- * Connect clients over HTTP/2 (h2c), one connection per service, shared by all requests,
- * each call a client span whose context travels in its headers.
+ * A Connect client of an internal service over HTTP/2 (h2c), one connection shared by all
+ * calls, each call a client span whose context travels in its headers, and a dropped
+ * connection reported as `unavailable` (upstream-gone.ts).
  */
+export function createServiceClient<T extends DescService>(
+  service: T,
+  baseUrl: string,
+  interceptors: Interceptor[] = [],
+): Client<T> {
+  return createClient(
+    service,
+    createConnectTransport({
+      baseUrl,
+      httpVersion: "2",
+      interceptors: [connectClientTracing(), upstreamGone(), ...interceptors],
+    }),
+  );
+}
+
+/** The clients of every internal service a front calls. */
 export function createUpstream(urls: UpstreamUrls, interceptors: Interceptor[] = []): Upstream {
   const client = <T extends DescService>(service: T, baseUrl: string) =>
-    createClient(
-      service,
-      createConnectTransport({
-        baseUrl,
-        httpVersion: "2",
-        interceptors: [connectClientTracing(), ...interceptors],
-      }),
-    );
+    createServiceClient(service, baseUrl, interceptors);
   return {
     catalog: client(CatalogService, urls.catalog),
     bidding: client(BiddingService, urls.bidding),
