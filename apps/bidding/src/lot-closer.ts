@@ -6,7 +6,12 @@ import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { fromBinary } from "@bufbuild/protobuf";
 import { toMoney, type LotWriter } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
-import { LOT_EVENTS_STREAM, LOT_SUBJECT_WILDCARD, lotIdFromSubject } from "@gavel/nats";
+import {
+  LOT_EVENTS_STREAM,
+  LOT_SUBJECT_WILDCARD,
+  lotIdFromSubject,
+  CONSUME_EXPIRES_MS,
+} from "@gavel/nats";
 import { contextOf } from "@gavel/telemetry";
 import { LotEventSchema, type LotEvent } from "@gavel/proto/lot/v1/lot_events";
 import { decideClose } from "./bid-rules.ts";
@@ -62,7 +67,7 @@ export class LotCloser {
     });
     const info = await consumer.info();
     if (info.num_pending === 0) this.#caughtUp = true;
-    const messages = await consumer.consume();
+    const messages = await consumer.consume({ expires: CONSUME_EXPIRES_MS });
     this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
     this.#done = (async () => {
       for await (const message of messages) {

@@ -16,6 +16,7 @@ import {
   LOT_SUBJECT_TEMPLATE,
   LOT_SUBJECT_WILDCARD,
   lotIdFromSubject,
+  CONSUME_EXPIRES_MS,
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import type { BidderReadModel } from "./bidder-read-model.ts";
@@ -64,7 +65,7 @@ export class Projector {
       LOT_EVENTS_STREAM,
       CATALOG_PROJECTOR_CONSUMER,
     );
-    const messages = await consumer.consume({ max_messages: 256 });
+    const messages = await consumer.consume({ max_messages: 256, expires: CONSUME_EXPIRES_MS });
     this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
     this.#done = (async () => {
       for await (const message of messages) {

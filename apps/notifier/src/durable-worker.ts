@@ -11,6 +11,7 @@ import { nanos, type NatsConnection } from "@nats-io/nats-core";
 import { CorruptStreamError } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
 import { traceProcess } from "@gavel/telemetry";
+import { CONSUME_EXPIRES_MS } from "@gavel/nats";
 
 /** How long a delivered message may go unacknowledged before another replica gets it. */
 const ACK_WAIT_MS = 10_000;
@@ -80,7 +81,7 @@ export class DurableWorker {
       await jsm.consumers.update(stream, name, config);
     }
     const consumer = await jetstream(this.#nc).consumers.get(stream, name);
-    const messages = await consumer.consume({ max_messages: 64 });
+    const messages = await consumer.consume({ max_messages: 64, expires: CONSUME_EXPIRES_MS });
     this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
     this.#running = true;
     this.#done = (async () => {

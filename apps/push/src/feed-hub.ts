@@ -13,6 +13,7 @@ import { trace } from "@opentelemetry/api";
 import type { MsgHdrs } from "@nats-io/nats-core";
 import type { Channel, ChannelEvent } from "./channels.ts";
 import { deliveries, fanoutLag } from "./push-metrics.ts";
+import { CONSUME_EXPIRES_MS } from "@gavel/nats";
 
 /** Something that receives a channel's live events, in stream order. */
 export interface Listener {
@@ -168,7 +169,7 @@ class Feed {
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 }
         : { deliver_policy: DeliverPolicy.All }),
     });
-    const messages = await consumer.consume({ max_messages: 512 });
+    const messages = await consumer.consume({ max_messages: 512, expires: CONSUME_EXPIRES_MS });
     this.#messages = messages;
     if (this.#closed) await messages.close();
     void (async () => {

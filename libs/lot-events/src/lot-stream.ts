@@ -20,6 +20,7 @@ import {
   LOT_SUBJECT_WILDCARD,
   addOrUpdateStream,
   lotSubject,
+  CONSUME_EXPIRES_MS,
 } from "@gavel/nats";
 import { tracePublish } from "@gavel/telemetry";
 import { type LotEvent, LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
@@ -107,9 +108,13 @@ export class LotStream {
       );
       return { sequence: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
+      // A clustered stream's leader may answer the constant form of the error (10164, no
+      // sequence in its text) when the check fails against appends still in flight; the
+      // fault suite met it when a NATS node died. Both mean: not stored, re-read.
       if (
         err instanceof JetStreamApiError &&
-        err.code === JetStreamApiCodes.StreamWrongLastSequence
+        (err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+          err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
       ) {
         throw new VersionConflictError(event.lotId, options.expectedVersion);
       }
@@ -163,7 +168,7 @@ export class LotStream {
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSequence + 1 }
         : { deliver_policy: DeliverPolicy.All }),
     });
-    const messages = await consumer.consume();
+    const messages = await consumer.consume({ expires: CONSUME_EXPIRES_MS });
     const stop = () => messages.stop();
     signal.addEventListener("abort", stop, { once: true });
     try {

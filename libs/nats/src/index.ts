@@ -5,3 +5,4 @@ export { addOrUpdateStream, addStreamUnlessExists } from "./stream.ts";
 export { ensureNotificationsStream } from "./notifications-stream.ts";
 export { isNatsUnavailable } from "./unavailable.ts";
 export * from "./names.ts";
+export { CONSUME_EXPIRES_MS } from "./consume.ts";
