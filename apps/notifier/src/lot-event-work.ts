@@ -24,8 +24,8 @@ export interface LotEventDeps {
 /**
  * Every lot event, once across the notifier's replicas (NOTIFIER_CONSUMER): its
  * notifications, then the lot's closing-soon timer when the event sets one. The lot's
- * state is loaded fresh from its stream, so it holds the event whichever replica
- * appended it. A consumer created for the first time starts with new events: a notifier
+ * state is loaded fresh from its stream, up to this event at least, so it holds the event
+ * whichever replica appended it. A consumer created for the first time starts with new events: a notifier
  * deployed onto a running system does not tell users about every bid of the past.
  */
 export function lotEventWork(deps: LotEventDeps): DurableWork {
@@ -37,7 +37,8 @@ export function lotEventWork(deps: LotEventDeps): DurableWork {
     async handle(message) {
       const event = decode(message.data);
       const lotId = lotIdFromSubject(message.subject);
-      const state = await deps.states.load(lotId);
+      // At least as of this event: a replica's read may lag the stream's leader.
+      const state = await deps.states.load(lotId, message.seq);
       if (!state) return;
       await deps.publisher.publish(notificationsFor(state, message.seq, event));
       const timer = timerAfter(state, event, deps.closingSoonLeadMs, new Date());

@@ -2,6 +2,10 @@ import { LotState } from "./lot-state.ts";
 import type { LotStream } from "./lot-stream.ts";
 import type { LotEvent } from "@gavel/proto/lot/v1/lot_events";
 
+/** How often, and how patiently, a read behind a known sequence is made again (~1 s in all). */
+const CATCH_UP_ATTEMPTS = 8;
+const CATCH_UP_PAUSE_MS = 25;
+
 /**
  * Lot states folded from their streams, kept in memory as a cache only: load() always
  * asks the stream for events after the cached version, so a replica that restarts, or
@@ -18,8 +22,29 @@ export class LotStateStore {
     this.#maxLots = maxLots;
   }
 
-  /** The lot as of its latest stored event; undefined when it has none. */
-  async load(lotId: string): Promise<LotState | undefined> {
+  /**
+   * The lot as of its latest stored event; undefined when it has none. With `atLeast`,
+   * as of that sequence at least: reads are direct gets, which any replica of a clustered
+   * stream may answer, including one that has not applied the newest appends yet (the
+   * fault suite, faults/, caught the notifier folding a lot without the very bid it was
+   * handling, on an R3 stream). Such a read is made again, briefly, until it reaches that
+   * sequence; a replica still behind after that is an error the caller retries later.
+   */
+  async load(lotId: string, atLeast = 0): Promise<LotState | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.#read(lotId);
+      if ((state?.version ?? 0) >= atLeast) return state;
+      if (attempt === CATCH_UP_ATTEMPTS) {
+        throw new Error(
+          `lot ${lotId}: the stream read is still behind sequence ${atLeast} ` +
+            `(at ${state?.version ?? 0}); retry later`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS * attempt));
+    }
+  }
+
+  async #read(lotId: string): Promise<LotState | undefined> {
     let state = this.#states.get(lotId);
     for await (const stored of this.#stream.readAfter(lotId, state?.version ?? 0)) {
       if (state) state.apply(stored.sequence, stored.event);
