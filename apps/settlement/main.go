@@ -34,6 +34,7 @@ import (
 	"github.com/gavel-auction/gavel/apps/settlement/internal/health"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/invoices"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/settle"
+	"github.com/gavel-auction/gavel/apps/settlement/internal/startup"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/telemetry"
 )
 
@@ -93,14 +94,24 @@ func run(cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := invoices.Open(ctx, js, cfg.StreamReplicas)
-	if err != nil {
+	var store *invoices.Store
+	var settler *settle.Settler
+	err = startup.Retry(ctx, logger, "opening the invoices", func(ctx context.Context) (err error) {
+		store, err = invoices.Open(ctx, js, cfg.StreamReplicas)
 		return err
+	})
+	if err == nil {
+		err = startup.Retry(ctx, logger, "indexing the invoices", func(ctx context.Context) (err error) {
+			index, err = invoices.StartIndex(ctx, js, logger)
+			return err
+		})
 	}
-	if index, err = invoices.StartIndex(ctx, js, logger); err != nil {
-		return err
+	if err == nil {
+		err = startup.Retry(ctx, logger, "following the lot events", func(ctx context.Context) (err error) {
+			settler, err = settle.Start(ctx, js, store, logger)
+			return err
+		})
 	}
-	settler, err := settle.Start(ctx, js, store, logger)
 	if err != nil {
 		return err
 	}
