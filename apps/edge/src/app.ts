@@ -84,7 +84,7 @@ export function createEdgeApp(options: EdgeOptions): Express {
     "/v1",
     rootRoutes(),
     openApiRoutes(),
-    importRoutes(options.upstream), // before /lots/:id
+    importRoutes(options.upstream, options.logger), // before /lots/:id
     lotRoutes(options.upstream),
     bidRoutes(options.upstream),
     invoiceRoutes(options.upstream),

@@ -17,7 +17,13 @@ interface Operation {
   /** The body's media type, when not application/json. */
   bodyType?: string;
   idempotencyKey?: boolean;
-  ok: { status: number; schema?: ResponseName; description: string };
+  ok: {
+    status: number;
+    schema?: ResponseName;
+    description: string;
+    /** Also answers as Server-Sent Events, with `Accept: text/event-stream`: what they are. */
+    eventStream?: string;
+  };
   errors: number[];
 }
 
@@ -66,7 +72,14 @@ export const OPERATIONS: Operation[] = [
     body: requests.CreateLotBody,
     bodyType: "application/x-ndjson",
     idempotencyKey: true,
-    ok: { status: 200, description: "Counts, and per line the created lot or its errors" },
+    ok: {
+      status: 200,
+      description: "Counts, and per line the created lot or its errors",
+      eventStream:
+        "With Accept: text/event-stream, `progress` events ({lines_read, sent_to_catalog, " +
+        "failed_here}) while the body is read, then one `result` event holding the JSON " +
+        "answer, or one `problem` event if the import fails once the stream began",
+    },
     errors: [401, 413, 415],
   },
   {
@@ -249,6 +262,16 @@ export function openApiDocument(): Record<string, unknown> {
             ? {
                 content: {
                   "application/json": { schema: { $ref: `#/components/schemas/${op.ok.schema}` } },
+                },
+              }
+            : {}),
+          ...(op.ok.eventStream
+            ? {
+                content: {
+                  "application/json": { schema: { type: "object" } },
+                  "text/event-stream": {
+                    schema: { type: "string", description: op.ok.eventStream },
+                  },
                 },
               }
             : {}),

@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { ErrorRequestHandler, Response } from "express";
+import type { ErrorRequestHandler, Request, Response } from "express";
 import type { Logger } from "@gavel/logging";
 import { BadRequestSchema } from "@gavel/proto/common/v1/errors";
 import { BidRejectionSchema } from "@gavel/proto/bidding/v1/bidding";
@@ -138,16 +138,19 @@ export function sendProblem(res: Response, problem: Problem, instance: string): 
     .set(problem.headers)
     .set("cache-control", "no-store")
     .type("application/problem+json")
-    .send(
-      JSON.stringify({
-        type: `${PROBLEM_TYPE_BASE}${problem.type}`,
-        title: problem.title,
-        status: problem.status,
-        detail: problem.message,
-        instance,
-        ...problem.extensions,
-      }),
-    );
+    .send(JSON.stringify(problemJson(problem, instance)));
+}
+
+/** The problem document (RFC 9457) as sent. */
+export function problemJson(problem: Problem, instance: string): Record<string, unknown> {
+  return {
+    type: `${PROBLEM_TYPE_BASE}${problem.type}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.message,
+    instance,
+    ...problem.extensions,
+  };
 }
 
 /**
@@ -157,20 +160,22 @@ export function sendProblem(res: Response, problem: Problem, instance: string): 
  */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    let problem: Problem;
-    if (err instanceof Problem) problem = err;
-    else if (err instanceof ConnectError) problem = problemFromConnect(err);
-    else if (isHttpError(err)) problem = bodyProblem(err);
-    else {
-      logger.error({ err, method: req.method, path: req.path }, "request failed unexpectedly");
-      problem = new Problem(500, "internal", "Service error", "an internal error occurred");
-    }
+    const problem = problemOf(err, logger, req);
     if (res.headersSent) {
       res.destroy();
       return;
     }
     sendProblem(res, problem, req.originalUrl);
   };
+}
+
+/** The problem an error is answered with; an unexpected error is logged with its stack. */
+export function problemOf(err: unknown, logger: Logger, req: Request): Problem {
+  if (err instanceof Problem) return err;
+  if (err instanceof ConnectError) return problemFromConnect(err);
+  if (isHttpError(err)) return bodyProblem(err);
+  logger.error({ err, method: req.method, path: req.path }, "request failed unexpectedly");
+  return new Problem(500, "internal", "Service error", "an internal error occurred");
 }
 
 interface HttpError {

@@ -185,3 +185,84 @@ describe("bulk import over NDJSON", () => {
     );
   });
 });
+
+interface StreamedEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads a whole text/event-stream answer into its events. */
+async function events(res: Response): Promise<StreamedEvent[]> {
+  const text = await res.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const field = (name: string) =>
+        block
+          .split("\n")
+          .find((l) => l.startsWith(`${name}: `))
+          ?.slice(name.length + 2) ?? "";
+      return { event: field("event"), data: JSON.parse(field("data")) as Record<string, unknown> };
+    });
+}
+
+describe("bulk import with its progress as Server-Sent Events", () => {
+  const asEvents = { accept: "text/event-stream" };
+
+  it("streams progress while it reads, then the same answer as the JSON one", async () => {
+    const seller = await signedInUser(base);
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      i % 10 === 9 ? '{"title": ' : line({ title: `Streamed import ${i + 1}` }),
+    );
+    const res = await postNdjson(ndjson(...lines), { ...seller.auth, ...asEvents });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(res.headers.get("content-encoding")).toBeNull();
+    const all = await events(res);
+    const progress = all.filter((e) => e.event === "progress").map((e) => e.data);
+    expect(progress.length).toBeGreaterThan(0);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i]!.lines_read as number).toBeGreaterThanOrEqual(
+        progress[i - 1]!.lines_read as number,
+      );
+    expect(progress.at(-1)).toEqual({ lines_read: 40, sent_to_catalog: 36, failed_here: 4 });
+    expect(all.at(-1)!.event).toBe("result");
+    const answer = all.at(-1)!.data as unknown as ImportAnswer;
+    expect(answer).toMatchObject({ created: 36, failed: 4 });
+    expect(answer.results.filter((r) => r.status === "failed").map((r) => r.line)).toEqual([
+      10, 20, 30, 40,
+    ]);
+    expect(all.filter((e) => e.event === "result")).toHaveLength(1);
+  });
+
+  it("ends with a problem event when the import fails after the stream began", async () => {
+    const seller = await signedInUser(base);
+    const tooMany = ndjson(...Array.from({ length: 10_001 }, () => "{}"));
+    const res = await postNdjson(tooMany, { ...seller.auth, ...asEvents });
+
+    expect(res.status).toBe(200);
+    const all = await events(res);
+    expect(all.at(-1)!.event).toBe("problem");
+    expect(shapes.Problem.parse(all.at(-1)!.data)).toMatchObject({
+      status: 413,
+      type: "https://gavel.dev/problems/body-too-large",
+      detail: "an import takes at most 1000 lines",
+    });
+    expect(all.filter((e) => e.event === "result")).toEqual([]);
+  });
+
+  it("refuses before any event what it refuses before reading: 415, 401", async () => {
+    const seller = await signedInUser(base);
+    const wrongType = await fetch(`${base}/v1/lots/import`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...seller.auth, ...asEvents },
+      body: "{}",
+    });
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const anonymous = await postNdjson(ndjson(line()), asEvents);
+    expect(anonymous.status).toBe(401);
+  });
+});

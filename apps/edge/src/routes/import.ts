@@ -1,21 +1,23 @@
 import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { create } from "@bufbuild/protobuf";
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import {
   ImportLotsRequestSchema,
   type ImportLotsRequest,
   type ImportResult,
 } from "@gavel/proto/catalog/v1/catalog";
 import type { z } from "zod";
+import type { Logger } from "@gavel/logging";
 import { requireCaller } from "../authentication.ts";
 import { cachePolicy } from "../http-caching.ts";
-import { Problem, type FieldError } from "../problem.ts";
+import { Problem, problemJson, problemOf, type FieldError } from "../problem.ts";
 import { lotJson } from "../representations.ts";
 import { draftFrom } from "../lot-draft.ts";
 import { CreateLotBody } from "../schemas.ts";
 import { onBehalfOf, type Upstream } from "../upstream.ts";
 import { parse } from "../validation.ts";
+import { ImportEvents, wantsEventStream, type ImportProgress } from "./import-events.ts";
 import { methodNotAllowed } from "./route-guards.ts";
 
 /** The catalog imports at most this many items per call (apps/catalog/src/lot-import.ts). */
@@ -39,9 +41,11 @@ type LineResult =
  * POST /v1/lots/import: one lot per NDJSON line, streamed to the catalog as the body
  * arrives. Lines that are not JSON or not a valid lot are answered here, the others by
  * the catalog, each on its own: one bad line does not stop the rest. Line numbers count
- * every line of the body from 1, blank ones included (those are skipped).
+ * every line of the body from 1, blank ones included (those are skipped). The answer is
+ * one JSON document, or, with `Accept: text/event-stream`, progress events and then the
+ * same document as the last event (import-events.ts).
  */
-export function importRoutes(upstream: Upstream): Router {
+export function importRoutes(upstream: Upstream, logger: Logger): Router {
   const router = Router();
   router
     .route("/lots/import")
@@ -49,46 +53,82 @@ export function importRoutes(upstream: Upstream): Router {
       requireCaller(res);
       requireNdjson(req);
       if (Number(req.get("content-length") ?? 0) > IMPORT_MAX_BODY_BYTES) throw tooLarge();
-      const key = req.get("idempotency-key");
-      const answered: LineResult[] = [];
-      const sentLines: number[] = []; // the line of each item the catalog receives, by index
-      let bodyError: unknown;
-
-      async function* items(): AsyncGenerator<ImportLotsRequest> {
-        try {
-          for await (const { line, text } of bodyLines(req)) {
-            if (answered.length + sentLines.length >= IMPORT_READ_LIMIT) throw tooManyLines();
-            const item = lineItem(text, answered.length + sentLines.length);
-            if ("error" in item) {
-              answered.push({ line, status: "failed", error: item.error });
-              continue;
-            }
-            sentLines.push(line);
-            // With an Idempotency-Key, a retried import creates each line's lot once.
-            const requestId = key ? lineRequestId(key, line) : "";
-            yield create(ImportLotsRequestSchema, { lot: draftFrom(item.lot), requestId });
-          }
-        } catch (err) {
-          bodyError = err;
-          throw err;
-        }
+      if (!wantsEventStream(req)) {
+        const answer = await runImport(req, res, upstream);
+        res.set("cache-control", cachePolicy.none).json(answer);
+        return;
       }
-
-      const options = { ...onBehalfOf(req, res), timeoutMs: IMPORT_TIMEOUT_MS };
-      const response = await upstream.catalog.importLots(items(), options).catch((err: unknown) => {
-        throw bodyError ?? err;
-      });
-      const results = [
-        ...answered,
-        ...response.results.map((r) => catalogResult(sentLines[r.index] ?? 0, r)),
-      ].sort((a, b) => a.line - b.line);
-      const created = results.filter((r) => r.status === "created").length;
-      res
-        .set("cache-control", cachePolicy.none)
-        .json({ created, failed: results.length - created, results });
+      // From here the status is 200 whatever happens: a failure is the stream's last event.
+      const events = new ImportEvents(res);
+      try {
+        events.result(await runImport(req, res, upstream, (p) => events.progress(p)));
+      } catch (err) {
+        events.problem(problemJson(problemOf(err, logger, req), req.originalUrl));
+      }
     })
     .all(methodNotAllowed("POST"));
   return router;
+}
+
+/**
+ * Streams the body's lots to the catalog as they arrive and answers every line: the ones
+ * that are not JSON or not a valid lot here, the others by the catalog's answer.
+ */
+async function runImport(
+  req: Request,
+  res: Response,
+  upstream: Upstream,
+  onProgress: (progress: ImportProgress) => void = () => {},
+): Promise<ImportAnswer> {
+  const key = req.get("idempotency-key");
+  const answered: LineResult[] = [];
+  const sentLines: number[] = []; // the line of each item the catalog receives, by index
+  let bodyError: unknown;
+  const progress = () =>
+    onProgress({
+      lines_read: answered.length + sentLines.length,
+      sent_to_catalog: sentLines.length,
+      failed_here: answered.length,
+    });
+
+  async function* items(): AsyncGenerator<ImportLotsRequest> {
+    try {
+      for await (const { line, text } of bodyLines(req)) {
+        if (answered.length + sentLines.length >= IMPORT_READ_LIMIT) throw tooManyLines();
+        const item = lineItem(text, answered.length + sentLines.length);
+        if ("error" in item) {
+          answered.push({ line, status: "failed", error: item.error });
+          progress();
+          continue;
+        }
+        sentLines.push(line);
+        // With an Idempotency-Key, a retried import creates each line's lot once.
+        const requestId = key ? lineRequestId(key, line) : "";
+        yield create(ImportLotsRequestSchema, { lot: draftFrom(item.lot), requestId });
+        progress(); // the catalog's stream took it
+      }
+    } catch (err) {
+      bodyError = err;
+      throw err;
+    }
+  }
+
+  const options = { ...onBehalfOf(req, res), timeoutMs: IMPORT_TIMEOUT_MS };
+  const response = await upstream.catalog.importLots(items(), options).catch((err: unknown) => {
+    throw bodyError ?? err;
+  });
+  const results = [
+    ...answered,
+    ...response.results.map((r) => catalogResult(sentLines[r.index] ?? 0, r)),
+  ].sort((a, b) => a.line - b.line);
+  const created = results.filter((r) => r.status === "created").length;
+  return { created, failed: results.length - created, results };
+}
+
+interface ImportAnswer {
+  created: number;
+  failed: number;
+  results: LineResult[];
 }
 
 /**
