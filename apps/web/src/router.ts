@@ -1,4 +1,5 @@
 import type { View } from "./app-context.ts";
+import { importForm } from "./views/import-form.ts";
 import { lotList } from "./views/lot-list.ts";
 import { lotPage } from "./views/lot-page.ts";
 import { sellForm } from "./views/sell-form.ts";
@@ -9,6 +10,7 @@ export function route(url: URL): View {
   const lot = /^\/lots\/([^/]+)$/.exec(url.pathname);
   if (lot) return lotPage(decodeURIComponent(lot[1]!));
   if (url.pathname === "/sell") return sellForm;
+  if (url.pathname === "/sell/import") return importForm;
   if (url.pathname === "/sign-in") return signInPage(url.searchParams.get("next") ?? "/");
   return lotList;
 }

@@ -219,6 +219,45 @@ describe("the auction floor in a real browser", () => {
     await screenshot(cy, "6-same-origin-behind-an-ingress");
   });
 
+  it("imports a seller's lots from NDJSON, showing the progress the edge streams as SSE", async () => {
+    const sam = await signedIn("sam");
+    await sam.goto(`${stack.origin}/sell`);
+    await sam.getByRole("link", { name: "Import them from a file" }).click();
+    await sam.waitForURL(/\/sell\/import$/);
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const lot = (title: string) =>
+      JSON.stringify({
+        title,
+        starting_price: { currency: "EUR", amount_minor: 1500 },
+        ends_at: endsAt,
+      });
+    const lines = [
+      lot("Imported clock"),
+      '{"title": "Broken',
+      lot("Imported vase"),
+      lot("Imported rug"),
+    ];
+    await sam.getByLabel("A file of lots (NDJSON)").setInputFiles({
+      name: "lots.ndjson",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from(lines.join("\n") + "\n"),
+    });
+    await sam.getByRole("button", { name: "Import" }).click();
+
+    await expect.poll(() => text(sam, "import-summary")).toBe("3 lots created, 1 line failed.");
+    expect(await text(sam, "import-status")).toBe("Done: 3 created, 1 failed.");
+    expect(
+      await sam.locator("#import-progress").evaluate((p: HTMLProgressElement) => [p.value, p.max]),
+    ).toEqual([4, 4]);
+    expect(await text(sam, "import-failures")).toMatch(/^Line 2: not JSON/);
+    await screenshot(sam, "7-seller-imports-lots");
+    await sam.getByTestId("import-created").getByRole("link", { name: "Imported vase" }).click();
+    await expect
+      .poll(() => sam.getByRole("heading", { level: 1 }).textContent())
+      .toBe("Imported vase");
+    await sam.context().close();
+  });
+
   it("passes an automated WCAG 2 A/AA audit (axe-core) on every view, on a phone and a desktop", async () => {
     for (const viewport of [PHONE, DESKTOP]) {
       const page = await signedIn("cy", viewport);
@@ -230,6 +269,7 @@ describe("the auction floor in a real browser", () => {
           () => expect.poll(() => page.locator("#lot-title").textContent()).not.toBe("Loading…"),
         ],
         ["/sell", () => page.locator("#sell-heading").waitFor()],
+        ["/sell/import", () => page.locator("#import-heading").waitFor()],
       ];
       for (const [path, ready] of views) {
         await page.goto(`${stack.origin}${path}`);

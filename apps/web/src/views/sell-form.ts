@@ -83,7 +83,18 @@ export const sellForm: View = (root, context) => {
     e.preventDefault();
     void create();
   });
-  fill(root, h("h1", { id: "sell-heading", tabindex: -1 }, "Sell a lot"), form);
+  fill(
+    root,
+    h("h1", { id: "sell-heading", tabindex: -1 }, "Sell a lot"),
+    form,
+    h(
+      "p",
+      {},
+      "Many lots at once? ",
+      h("a", { href: "/sell/import", "data-link": true }, "Import them from a file"),
+      ".",
+    ),
+  );
   return () => {};
 
   async function create() {
