@@ -73,9 +73,7 @@ export class LotCloser {
       for await (const message of messages) {
         const lotId = lotIdFromSubject(message.subject);
         const event = fromBinary(LotEventSchema, message.data);
-        this.#track(lotId, event);
-        if (event.kind.case === "bidAccepted" && message.headers)
-          this.#lastBid.set(lotId, message.headers);
+        this.#track(lotId, event, message.headers);
         if (message.info.pending === 0) this.#caughtUp = true;
       }
     })();
@@ -88,13 +86,15 @@ export class LotCloser {
     await this.#done;
   }
 
-  #track(lotId: string, event: LotEvent): void {
+  /** Keeps the lot's end, and a bid's headers (its trace) for the close to continue. */
+  #track(lotId: string, event: LotEvent, headers: MsgHdrs | undefined): void {
     const kind = event.kind;
     if (kind.case === "opened" && kind.value.endsAt)
       this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
-    else if (kind.case === "bidAccepted" && kind.value.endsAt)
-      this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
-    else if (kind.case === "closed" || kind.case === "cancelled") {
+    else if (kind.case === "bidAccepted") {
+      if (kind.value.endsAt) this.#deadlines.set(lotId, timestampDate(kind.value.endsAt).getTime());
+      if (headers) this.#lastBid.set(lotId, headers);
+    } else if (kind.case === "closed" || kind.case === "cancelled") {
       this.#deadlines.delete(lotId);
       this.#lastBid.delete(lotId);
     }
