@@ -87,6 +87,7 @@ try {
       workers: 1,
       seconds: SECONDS,
       label: `${rate} closes/s`,
+      noun: "closes",
       onProgress: say,
       progressSeconds: 5,
       step: async () => {

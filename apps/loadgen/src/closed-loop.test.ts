@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { closedLoop } from "./closed-loop.ts";
-import type { Attempt } from "./progress.ts";
+import { Progress, type Attempt } from "./progress.ts";
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,5 +61,17 @@ describe("closedLoop", () => {
     const short: string[] = [];
     await closedLoop({ workers: 1, seconds: 0.2, step, onProgress: (l) => short.push(l) });
     expect(short).toEqual([]);
+  });
+});
+
+describe("Progress", () => {
+  it("names what was accepted, bids unless told otherwise", () => {
+    const closes = new Progress("2 closes/s", "closes");
+    closes.record({ outcome: "accepted" });
+    closes.record({ outcome: "failed", problem: "503 Service error" });
+    expect(closes.line()).toMatch(
+      /^\[2 closes\/s \d+s\] closes accepted 1 \(.+\/s\), refused 0, failed 1 \(last: 503 Service error\)$/,
+    );
+    expect(new Progress().line()).toMatch(/^\[loadgen \d+s\] bids accepted 0 /);
   });
 });

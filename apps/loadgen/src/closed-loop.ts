@@ -12,6 +12,8 @@ export interface LoopOptions {
   step: (worker: number, i: number) => Promise<Attempt>;
   /** Names the progress lines, e.g. "tracing on, run 2/3". */
   label?: string;
+  /** What an accepted request is, in the progress lines (default "bids"). */
+  noun?: string;
   /** Where a progress line goes every `progressSeconds` on runs longer than that. */
   onProgress?: (line: string) => void;
   progressSeconds?: number;
@@ -36,7 +38,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * What the benchmarks and the loadgen's --workers mode run, so their figures mean the same.
  */
 export async function closedLoop(options: LoopOptions): Promise<LoopResult> {
-  const progress = new Progress(options.label ?? "loadgen");
+  const progress = new Progress(options.label ?? "loadgen", options.noun);
   const latenciesMs: number[] = [];
   const every = (options.progressSeconds ?? 10) * 1000;
   const ticker =

@@ -15,12 +15,14 @@ export class Progress {
   /** Why the last request was refused or failed, shown with the counts. */
   lastProblem: string | undefined;
   readonly #label: string;
+  readonly #noun: string;
   readonly #started = Date.now();
   #lastAccepted = 0;
   #lastAt = Date.now();
 
-  constructor(label = "loadgen") {
+  constructor(label = "loadgen", noun = "bids") {
     this.#label = label;
+    this.#noun = noun;
   }
 
   record(attempt: Attempt): void {
@@ -41,7 +43,7 @@ export class Progress {
     const elapsed = Math.round((now - this.#started) / 1000);
     const lots = this.lots ? `lots open ${this.lots.open} (created ${this.lots.created}), ` : "";
     return (
-      `[${this.#label} ${elapsed}s] ${lots}bids accepted ${accepted} (${rate.toFixed(1)}/s), ` +
+      `[${this.#label} ${elapsed}s] ${lots}${this.#noun} accepted ${accepted} (${rate.toFixed(1)}/s), ` +
       `refused ${refused}, failed ${failed}${this.lastProblem ? ` (last: ${this.lastProblem})` : ""}`
     );
   }
