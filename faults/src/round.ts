@@ -99,7 +99,7 @@ export async function runRound(stack: FaultStack, plan: FaultPlan): Promise<Roun
   let verdict: Verdict;
   try {
     const storage = await Storage.open(nc);
-    const deadline = Date.now() + (plan.settleMs ?? 20_000);
+    const deadline = Date.now() + (plan.settleMs ?? 30_000);
     for (;;) {
       verdict = checkRound(await gather(storage, lots, bidders, load, followers, readers));
       if (verdict.violations.length === 0 || Date.now() > deadline) break;

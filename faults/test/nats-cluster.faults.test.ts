@@ -25,6 +25,12 @@ afterAll(async () => {
   saveResults("2-nats-cluster", results);
 });
 
+/**
+ * Consumers whose leader was on the lost node wait out two missed heartbeats (5 s) and a
+ * redelivery before they move on; on a busy machine that has taken close to 20 s.
+ */
+const CLUSTER_SETTLE_MS = 45_000;
+
 const killNode = (choose: (leader: string) => string) => async () => {
   const node = nats.node(choose(await nats.streamLeader(LOT_EVENTS_STREAM)));
   await node.kill("SIGKILL");
@@ -38,11 +44,13 @@ const plans: FaultPlan[] = [
       "3-node NATS cluster, R3 streams: `kill -9` a node that does not lead LOT_EVENTS; restarted 2 s later",
     at: 3_000,
     run: killNode((leader) => nats.nodes.find((n) => n.name !== leader)!.name),
+    settleMs: CLUSTER_SETTLE_MS,
   },
   {
     fault: "3-node NATS cluster, R3 streams: `kill -9` the LOT_EVENTS leader; restarted 2 s later",
     at: 3_000,
     run: killNode((leader) => leader),
+    settleMs: CLUSTER_SETTLE_MS,
   },
 ];
 

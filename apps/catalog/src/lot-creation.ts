@@ -64,12 +64,19 @@ export async function createLot(
       },
     },
   });
+  let appendedAt = 1; // opened already (a retry): the lot's first event
   try {
-    await deps.stream.append(opened, { expectedVersion: 0, msgId: `open:${lotId}` });
+    const appended = await deps.stream.append(opened, {
+      expectedVersion: 0,
+      msgId: `open:${lotId}`,
+    });
+    appendedAt = appended.sequence;
   } catch (err) {
     if (!(err instanceof VersionConflictError)) throw err;
   }
-  const lot = await deps.model.refresh(lotId);
+  // Read back at least what was appended: the read may be answered by a replica of a
+  // clustered stream that has not applied it yet (the fault suite met that).
+  const lot = await deps.model.refresh(lotId, appendedAt);
   if (!lot) throw new Error(`lot ${lotId} was appended but cannot be read back`);
   return lot;
 }

@@ -55,8 +55,9 @@ export class LotReadModel {
   }
 
   /** Brings a lot's record up to the latest event of its stream, and returns it. */
-  async refresh(lotId: string): Promise<Lot | undefined> {
-    return (await this.project(lotId))?.lot;
+  /** `atLeast`: a sequence the fold must reach (see LotStateStore.load). */
+  async refresh(lotId: string, atLeast = 0): Promise<Lot | undefined> {
+    return (await this.project(lotId, atLeast))?.lot;
   }
 
   /**
@@ -65,8 +66,8 @@ export class LotReadModel {
    * which other calls may have folded further by the time the caller reads it: still
    * one consistent version (state.version), just a newer one.
    */
-  async project(lotId: string): Promise<ProjectedLot | undefined> {
-    const state = await this.#states.load(lotId);
+  async project(lotId: string, atLeast = 0): Promise<ProjectedLot | undefined> {
+    const state = await this.#states.load(lotId, atLeast);
     if (!state) return undefined;
     return { lot: await writeIfNewer(this.kv, lotId, lotView(state), LOT_RECORD), state };
   }

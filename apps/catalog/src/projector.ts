@@ -76,7 +76,8 @@ export class Projector {
             destination,
             message.headers,
             async () => {
-              const projected = await this.#model.project(lotId);
+              // Up to this event at least: a replica's read may lag the stream's leader.
+              const projected = await this.#model.project(lotId, message.seq);
               const bidderId = bidderOf(message.data);
               if (projected && bidderId) await this.#bidders.refresh(projected.state, bidderId);
             },

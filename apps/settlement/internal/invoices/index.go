@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	settlementv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/settlement/v1"
+	"github.com/gavel-auction/gavel/apps/settlement/internal/consume"
 )
 
 // ErrBadPageToken: a page token this index did not hand out.
@@ -67,7 +68,7 @@ func StartIndex(ctx context.Context, js jetstream.JetStream, logger *slog.Logger
 		if meta.Sequence.Stream >= caughtUpAt {
 			ix.ready.Store(true)
 		}
-	})
+	}, jetstream.PullExpiry(consume.Expiry))
 	if err != nil {
 		return nil, err
 	}

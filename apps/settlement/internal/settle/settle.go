@@ -25,6 +25,7 @@ import (
 	commonv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/common/v1"
 	lotv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/lot/v1"
 	settlementv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/settlement/v1"
+	"github.com/gavel-auction/gavel/apps/settlement/internal/consume"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/fees"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/invoices"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/telemetry"
@@ -80,7 +81,7 @@ func Start(ctx context.Context, js jetstream.JetStream, store *invoices.Store, l
 		return nil, fmt.Errorf("consumer %s: %w", Consumer, err)
 	}
 	s := &Settler{store: store, lots: lots, logger: logger, now: time.Now, consumer: consumer}
-	s.consume, err = consumer.Consume(s.handle, jetstream.PullMaxMessages(64),
+	s.consume, err = consumer.Consume(s.handle, jetstream.PullMaxMessages(64), jetstream.PullExpiry(consume.Expiry),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			logger.Warn("lot events consumer", "err", err)
 		}))
