@@ -1,15 +1,15 @@
 /**
  * Publishes the push table's probe events: bids accepted on one lot, appended straight
- * to the lot's JetStream subject (as apps/push/test/push-stack.ts does), each with the
+ * to the lot's JetStream subject (syntheticBid, as the push tests do), each with the
  * bench's clock reading at publish, so arrival minus publish is the delivery latency of
  * every path from JetStream to a client.
  */
-import { create, toBinary } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { toBinary } from "@bufbuild/protobuf";
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
+import { syntheticBid } from "@gavel/testing";
 import { probeBidId } from "./protocols-push-clients.ts";
 
 export interface ProbePublisher {
@@ -24,24 +24,17 @@ export interface ProbePublisher {
 export async function openProbePublisher(natsUrl: string, lotId: string): Promise<ProbePublisher> {
   const nc = await connect({ servers: natsUrl });
   const js = jetstream(nc);
-  const endsAt = timestampFromMs(Date.now() + 3600_000);
+  const endsAtMs = Date.now() + 3600_000;
   return {
     async publish(first, count, intervalMs) {
       const publishedAt = new Map<number, number>();
       const acks: Array<Promise<unknown>> = [];
       for (let n = first; n < first + count; n++) {
-        const event = create(LotEventSchema, {
-          lotId,
-          occurredAt: timestampFromMs(Date.now()),
-          kind: {
-            case: "bidAccepted",
-            value: {
-              bidId: probeBidId(n),
-              bidderId: "protocols-bench",
-              amount: { currencyCode: "EUR", amountMinor: BigInt(100_00 + n * 1_00) },
-              endsAt,
-            },
-          },
+        const event = syntheticBid(lotId, {
+          bidId: probeBidId(n),
+          bidderId: "protocols-bench",
+          amountMinor: BigInt(100_00 + n * 1_00),
+          endsAtMs,
         });
         const payload = toBinary(LotEventSchema, event);
         publishedAt.set(n, performance.now());

@@ -11,15 +11,14 @@
  *
  * Every event carries its publish time in the bid id, so clients measure latency.
  */
-import { create, toBinary, toJsonString } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { toBinary, toJsonString } from "@bufbuild/protobuf";
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import { lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import { serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
+import { serviceEnv, startService, syntheticBid, type ServiceProcess } from "@gavel/testing";
 import { startPair, startRedis } from "./child-servers.ts";
 import { activateInspector, INSPECTABLE, inspectorUrl } from "./node-inspector.ts";
 import type { ClientKind } from "./push-load-client.ts";
@@ -44,17 +43,11 @@ export interface RunningSystem {
 /** One synthetic accepted bid, as bidding appends it, stamped with the publish time. */
 function bidEvent(lotId: string, n: number) {
   const now = performance.timeOrigin + performance.now();
-  return create(LotEventSchema, {
-    lotId,
-    occurredAt: timestampFromMs(Math.floor(now)),
-    kind: {
-      case: "bidAccepted",
-      value: {
-        bidId: `bench-${n}-${now.toFixed(3)}`,
-        bidderId: "bench-bidder",
-        amount: { currencyCode: "EUR", amountMinor: BigInt(1000 + n) },
-      },
-    },
+  return syntheticBid(lotId, {
+    bidId: `bench-${n}-${now.toFixed(3)}`,
+    bidderId: "bench-bidder",
+    amountMinor: BigInt(1000 + n),
+    occurredAtMs: Math.floor(now),
   });
 }
 

@@ -14,6 +14,7 @@ import {
   serviceEnv,
   ServiceGroup,
   startService,
+  syntheticBid,
   type ServiceProcess,
 } from "@gavel/testing";
 
@@ -94,17 +95,10 @@ export async function appendSyntheticBids(natsUrl: string, lotId: string, count:
         await Promise.all(acks);
         acks = [];
       }
-      const event = create(LotEventSchema, {
-        lotId,
-        occurredAt: timestampFromMs(Date.now()),
-        kind: {
-          case: "bidAccepted",
-          value: {
-            bidId: `synthetic-${i}`,
-            bidderId: "synthetic-bidder",
-            amount: { currencyCode: "EUR", amountMinor: BigInt(1000 + i) },
-          },
-        },
+      const event = syntheticBid(lotId, {
+        bidId: `synthetic-${i}`,
+        bidderId: "synthetic-bidder",
+        amountMinor: BigInt(1000 + i),
       });
       acks.push(js.publish(lotSubject(lotId), toBinary(LotEventSchema, event)));
     }

@@ -6,6 +6,7 @@ export type { NatsServerHandle } from "./nats-server.ts";
 export { startNatsCluster } from "./nats-cluster.ts";
 export type { NatsClusterHandle, NatsNode } from "./nats-cluster.ts";
 export { startService, repoRoot } from "./service-process.ts";
+export { syntheticBid, type SyntheticBid } from "./synthetic-bid.ts";
 export { startTcpBalancer, type BalancingPolicy, type TcpBalancer } from "./tcp-balancer.ts";
 export { ServiceGroup } from "./service-group.ts";
 export { startFrontStack } from "./front-stack.ts";
