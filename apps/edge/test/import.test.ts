@@ -35,6 +35,45 @@ function postNdjson(body: string, headers: Record<string, string>) {
   });
 }
 
+/**
+ * Posts a body that never ends on its own (64 KiB chunks, up to 1000) with node:http,
+ * which reads an answer that comes while it is still sending (as curl does), and stops
+ * sending once the answer has ended (a stream of events begins before that). The edge answers mid-body and closes lingering
+ * (src/lingering-close.ts), so the client reads the answer even while its writes still
+ * go out; without that, the kernel's reset loses it. An error before the answer fails
+ * the test at once.
+ */
+function postEndlessBody(headers: Record<string, string>) {
+  return new Promise<{ status: number; body: string; chunksSent: number }>((resolve, reject) => {
+    const chunk = "x".repeat(64 * 1024);
+    let sent = 0;
+    let answered = false;
+    const req = http.request(`${base}/v1/lots/import`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson", ...headers },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (text += d));
+      res.on("end", () => {
+        answered = true;
+        resolve({ status: res.statusCode ?? 0, body: text, chunksSent: sent });
+        req.destroy();
+      });
+    });
+    req.on("error", (err) => (answered ? undefined : reject(err)));
+    const write = () => {
+      while (sent < 1000 && !answered && !req.destroyed) {
+        sent++;
+        if (!req.write(chunk)) return void req.once("drain", write);
+      }
+      if (!answered) req.end();
+    };
+    write();
+  });
+}
+
 const ndjson = (...lines: string[]) => lines.join("\n") + "\n";
 const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(lotBody(overrides));
 
@@ -155,37 +194,7 @@ describe("bulk import over NDJSON", () => {
 
   it("refuses a streamed body with 413 once it passes the limit", async () => {
     const seller = await signedInUser(base);
-    // node:http, which reads a response that comes while it is still sending (as curl
-    // does): the edge answers and closes mid-body, so writes after that fail, and fetch
-    // would report only that failure when it loses the race with the answer.
-    const { status, body, chunksSent } = await new Promise<{
-      status: number;
-      body: string;
-      chunksSent: number;
-    }>((resolve, reject) => {
-      const chunk = "x".repeat(64 * 1024);
-      let sent = 0;
-      const req = http.request(`${base}/v1/lots/import`, {
-        method: "POST",
-        headers: { "content-type": "application/x-ndjson", ...seller.auth },
-      });
-      req.on("response", (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, chunksSent: sent }));
-      });
-      req.on("error", (err) => (sent < 1000 ? undefined : reject(err))); // EPIPE once refused
-      // Never ends on its own: only the edge's limit stops it.
-      const write = () => {
-        while (sent < 1000 && !req.destroyed) {
-          sent++;
-          if (!req.write(chunk)) return void req.once("drain", write);
-        }
-        req.end();
-      };
-      write();
-    });
+    const { status, body, chunksSent } = await postEndlessBody(seller.auth);
     expect(status).toBe(413);
     expect(shapes.Problem.parse(JSON.parse(body)).type).toBe(
       "https://gavel.dev/problems/body-too-large",
@@ -268,6 +277,21 @@ describe("bulk import with its progress as Server-Sent Events", () => {
       detail: "an import takes at most 1000 lines",
     });
     expect(all.filter((e) => e.event === "result")).toEqual([]);
+  });
+
+  it("ends an endless body's stream with a 413 problem event", async () => {
+    const seller = await signedInUser(base);
+    // The status (200) went out with the first event, so the connection closes after
+    // the stream instead of saying Connection: close; the response still ends.
+    const { status, body, chunksSent } = await postEndlessBody({ ...seller.auth, ...asEvents });
+    expect(status).toBe(200);
+    const last = body.trim().split("\n\n").at(-1)!;
+    expect(last).toMatch(/^event: problem\n/);
+    expect(shapes.Problem.parse(JSON.parse(last.split("data: ")[1]!))).toMatchObject({
+      status: 413,
+      detail: "an import body takes at most 4194304 bytes",
+    });
+    expect(chunksSent).toBeLessThan(1000);
   });
 
   it("refuses before any event what it refuses before reading: 415, 401", async () => {

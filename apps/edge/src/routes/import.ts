@@ -11,6 +11,7 @@ import type { z } from "zod";
 import type { Logger } from "@gavel/logging";
 import { requireCaller } from "../authentication.ts";
 import { cachePolicy } from "../http-caching.ts";
+import { closeLingering } from "../lingering-close.ts";
 import { Problem, problemJson, problemOf, type FieldError } from "../problem.ts";
 import { lotJson } from "../representations.ts";
 import { draftFrom } from "../lot-draft.ts";
@@ -50,24 +51,40 @@ export function importRoutes(upstream: Upstream, logger: Logger): Router {
   router
     .route("/lots/import")
     .post(async (req, res) => {
-      requireCaller(res);
-      requireNdjson(req);
-      if (Number(req.get("content-length") ?? 0) > IMPORT_MAX_BODY_BYTES) throw tooLarge();
-      if (!wantsEventStream(req)) {
-        const answer = await runImport(req, res, upstream);
-        res.set("cache-control", cachePolicy.none).json(answer);
-        return;
-      }
-      // From here the status is 200 whatever happens: a failure is the stream's last event.
-      const events = new ImportEvents(res);
       try {
-        events.result(await runImport(req, res, upstream, (p) => events.progress(p)));
-      } catch (err) {
-        events.problem(problemJson(problemOf(err, logger, req), req.originalUrl));
+        await answerImport(req, res, upstream, logger);
+      } finally {
+        // Answered before the body's end (too large, too many lines, a failed call): the
+        // rest cannot be read as the next request, so the connection closes, lingering
+        // so that a client still sending reads the answer.
+        if (!req.complete) closeLingering(req, res);
       }
     })
     .all(methodNotAllowed("POST"));
   return router;
+}
+
+async function answerImport(
+  req: Request,
+  res: Response,
+  upstream: Upstream,
+  logger: Logger,
+): Promise<void> {
+  requireCaller(res);
+  requireNdjson(req);
+  if (Number(req.get("content-length") ?? 0) > IMPORT_MAX_BODY_BYTES) throw tooLarge();
+  if (!wantsEventStream(req)) {
+    const answer = await runImport(req, res, upstream);
+    res.set("cache-control", cachePolicy.none).json(answer);
+    return;
+  }
+  // From here the status is 200 whatever happens: a failure is the stream's last event.
+  const events = new ImportEvents(res);
+  try {
+    events.result(await runImport(req, res, upstream, (p) => events.progress(p)));
+  } catch (err) {
+    events.problem(problemJson(problemOf(err, logger, req), req.originalUrl));
+  }
 }
 
 /**
@@ -148,10 +165,16 @@ async function* bodyLines(req: Request): AsyncGenerator<{ line: number; text: st
   };
   req.on("data", count);
   let line = 0;
-  for await (const text of lines) {
-    if (received > IMPORT_MAX_BODY_BYTES) break;
-    line++;
-    if (text.trim() !== "") yield { line, text };
+  try {
+    for await (const text of lines) {
+      if (received > IMPORT_MAX_BODY_BYTES) break;
+      line++;
+      if (text.trim() !== "") yield { line, text };
+    }
+  } catch (err) {
+    // The client went away mid-body ("aborted"): nothing to answer, nothing to log.
+    if (req.destroyed && !req.complete) throw clientGone();
+    throw err;
   }
   if (received > IMPORT_MAX_BODY_BYTES) throw tooLarge();
 }
@@ -217,14 +240,21 @@ function requireNdjson(req: Request): void {
   );
 }
 
-/** Closes the connection: the rest of the body is never read, so it cannot carry another request. */
 function tooLarge(): Problem {
   return new Problem(
     413,
     "body-too-large",
     "The body is too large",
     `an import body takes at most ${IMPORT_MAX_BODY_BYTES} bytes`,
-    { headers: { connection: "close" } },
+  );
+}
+
+function clientGone(): Problem {
+  return new Problem(
+    499,
+    "client-closed-request",
+    "The client closed the request",
+    "the connection closed before the body's end",
   );
 }
 
