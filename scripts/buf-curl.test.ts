@@ -1,8 +1,8 @@
 /**
  * The commands of docs/debugging-rpc.md, run for real: `buf curl` with the schema from
- * the repo's Buf module (no reflection server) against a real catalog process on a real
- * NATS, over Connect, gRPC and gRPC-Web, and the Connect protocol's JSON mode as plain
- * `curl --http2-prior-knowledge` sends it.
+ * the repo's Buf module (no reflection server) against a real catalog and bidding on a
+ * real NATS, over Connect, gRPC and gRPC-Web, and the Connect protocol's JSON mode as
+ * plain `curl --http2-prior-knowledge` sends it.
  */
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -21,9 +21,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const buf = join(repoRoot, "node_modules", ".bin", "buf");
 const catalogService = "gavel.catalog.v1.CatalogService";
+const biddingService = "gavel.bidding.v1.BiddingService";
 
 let nats: NatsServerHandle;
 let catalog: ServiceProcess;
+let bidding: ServiceProcess;
 let sellerId: string;
 let token: string;
 let created: BufCurlResult;
@@ -37,11 +39,17 @@ interface BufCurlResult {
 
 /**
  * `buf curl --schema . --http2-prior-knowledge ARGS URL` from the repo root, with
- * `stdin` on its standard input. The TypeScript services speak only cleartext HTTP/2,
- * so Connect and gRPC-Web need the flag too (gRPC implies it).
+ * `stdin` on its standard input; the method is the catalog's unless `on` says otherwise.
+ * The TypeScript services speak only cleartext HTTP/2, so Connect and gRPC-Web need the
+ * flag too (gRPC implies it).
  */
-function bufCurl(method: string, args: string[], stdin = ""): Promise<BufCurlResult> {
-  const url = `${catalog.rpcUrl}/${catalogService}/${method}`;
+function bufCurl(
+  method: string,
+  args: string[],
+  stdin = "",
+  on = { rpcUrl: catalog.rpcUrl, service: catalogService },
+): Promise<BufCurlResult> {
+  const url = `${on.rpcUrl}/${on.service}/${method}`;
   const argv = ["curl", "--schema", ".", "--http2-prior-knowledge", ...args, url];
   return new Promise((resolve, reject) => {
     const child = execFile(buf, argv, { cwd: repoRoot, timeout: 15_000 }, (err, stdout, stderr) => {
@@ -67,6 +75,7 @@ beforeAll(async () => {
     ...serviceEnv(nats.url),
     GAVEL_MIN_LOT_SECONDS: "1",
   });
+  bidding = await startService("bidding", serviceEnv(nats.url));
   sellerId = randomUUID();
   token = await mintToken(sellerId);
   const request = { lot: draft("A brass sextant"), requestId: "buf-curl-test" };
@@ -74,6 +83,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  expect(await bidding?.stop()).toBe(0);
   expect(await catalog?.stop()).toBe(0);
   await nats?.stop();
 });
@@ -122,6 +132,55 @@ describe("buf curl with the schema from the repo's Buf module", { timeout: 20_00
     expect(answer).toMatchObject({ createdCount: 1, failedCount: 1 });
     expect(answer.results[1]).toMatchObject({ index: 1, error: { code: "invalid_argument" } });
   });
+});
+
+describe("buf curl on a bidirectional stream", { timeout: 20_000 }, () => {
+  // One after the other on the same lot: the gRPC run bids one increment higher.
+  it.each([
+    { protocol: "Connect", flags: [], minor: "1500" },
+    { protocol: "gRPC", flags: ["--protocol", "grpc"], minor: "1600" },
+  ])(
+    "runs a BidSession over $protocol from stdin with -d @-, answering each request, and ends at EOF",
+    async ({ flags, minor }) => {
+      const { id } = createdLot();
+      const amount = { currencyCode: "EUR", amountMinor: minor };
+      const requests = [
+        { follow: { lotId: id } },
+        { placeBid: { lotId: id, bidId: `buf-curl-${minor}-1`, amount } },
+        { placeBid: { lotId: id, bidId: `buf-curl-${minor}-2`, amount } },
+      ];
+      const bidderToken = await mintToken(randomUUID());
+      const got = await bufCurl(
+        "BidSession",
+        [...flags, "-H", `Authorization: Bearer ${bidderToken}`, "-d", "@-"],
+        requests.map((r) => JSON.stringify(r)).join("\n"),
+        { rpcUrl: bidding.rpcUrl, service: biddingService },
+      );
+      expect(got).toMatchObject({ code: 0, stderr: "" });
+      // One pretty-printed JSON document per response, each closed by a "}" of its own.
+      const replies = got.stdout
+        .split(/^\}$/m)
+        .filter((doc) => doc.trim() !== "")
+        .map((doc) => JSON.parse(`${doc}}`) as Record<string, unknown>);
+      expect(replies[0]).toMatchObject({
+        followStarted: { lotId: id, state: { lotId: id, phase: "LOT_PHASE_OPEN" } },
+      });
+      expect(replies).toContainEqual(
+        expect.objectContaining({
+          bidAccepted: expect.objectContaining({
+            bid: expect.objectContaining({ bidId: `buf-curl-${minor}-1`, amount }),
+          }),
+        }),
+      );
+      expect(replies).toContainEqual({
+        bidRefused: expect.objectContaining({
+          bidId: `buf-curl-${minor}-2`,
+          code: "failed_precondition",
+          rejection: expect.objectContaining({ reason: "REASON_ALREADY_HIGHEST" }),
+        }),
+      });
+    },
+  );
 });
 
 describe("the Connect protocol's JSON mode, as plain curl sends it", { timeout: 20_000 }, () => {

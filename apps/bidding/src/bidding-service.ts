@@ -1,67 +1,24 @@
 import { ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { requireCaller } from "@gavel/auth";
-import {
-  isSupportedCurrency,
-  LotNotFoundError,
-  SUPPORTED_CURRENCIES,
-  type LotStateStore,
-  type LotStream,
-  type LotWriter,
-} from "@gavel/lot-events";
+import { LotNotFoundError, type LotStateStore } from "@gavel/lot-events";
 import { isSafeToken } from "@gavel/nats";
 import { FieldViolations, mapHandlerErrors } from "@gavel/service";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { toConnectError } from "./bid-error-codes.ts";
-import { placeBid } from "./bid-placement.ts";
+import { placeRequestedBid } from "./bid-request.ts";
+import { bidSession, type BidSessionDeps } from "./bid-session.ts";
 import { bidView, lotStateView } from "./lot-view.ts";
 import { decodeBidPageToken, encodeBidPageToken } from "./page-token.ts";
 
-/** 10 billion in a two-decimal currency: far above any real bid, far below overflow. */
-const MAX_AMOUNT_MINOR = 1_000_000_000_000n;
+export type BiddingDeps = BidSessionDeps;
 
-export interface BiddingDeps {
-  writer: LotWriter;
-  store: LotStateStore;
-  stream: LotStream;
-}
-
-export function biddingService({
-  writer,
-  store,
-  stream,
-}: BiddingDeps): ServiceImpl<typeof BiddingService> {
+export function biddingService(deps: BiddingDeps): ServiceImpl<typeof BiddingService> {
+  const { writer, store, stream } = deps;
   return mapHandlerErrors(
     BiddingService,
     {
       async placeBid(req, ctx) {
-        const caller = requireCaller(ctx);
-        const v = new FieldViolations();
-        v.check(isSafeToken(req.lotId), "lot_id", "must be a lot id");
-        v.check(
-          isSafeToken(req.bidId),
-          "bid_id",
-          "must be 1 to 64 of A-Z, a-z, 0-9, _ and - (a UUID works)",
-        );
-        if (v.check(req.amount !== undefined, "amount", "is required")) {
-          const amount = req.amount!;
-          v.check(
-            isSupportedCurrency(amount.currencyCode),
-            "amount.currency_code",
-            `must be one of ${SUPPORTED_CURRENCIES.join(", ")}`,
-          );
-          v.check(
-            amount.amountMinor > 0n && amount.amountMinor <= MAX_AMOUNT_MINOR,
-            "amount.amount_minor",
-            `must be a whole number of minor units from 1 to ${MAX_AMOUNT_MINOR}`,
-          );
-        }
-        v.throwIfAny();
-        const { bid, state } = await placeBid(writer, req.lotId, {
-          bidId: req.bidId,
-          bidderId: caller.userId,
-          amount: { currency: req.amount!.currencyCode, minor: req.amount!.amountMinor },
-        });
-        return { bid: bidView(req.lotId, bid), state: lotStateView(state) };
+        return placeRequestedBid(writer, requireCaller(ctx).userId, req);
       },
 
       async getLotState(req) {
@@ -98,6 +55,11 @@ export function biddingService({
         // The watch only stops early when the call was aborted: by the client going away,
         // or by a shutdown, whose reason (UNAVAILABLE) tells the client to reconnect.
         if (ctx.signal.aborted) throw ConnectError.from(ctx.signal.reason);
+      },
+
+      bidSession(requests, ctx) {
+        const bidderId = requireCaller(ctx).userId;
+        return bidSession(deps, bidderId, requests, ctx.signal);
       },
     },
     toConnectError,

@@ -17,7 +17,21 @@ const closer = new LotCloser(nc, writer, logger);
 await closer.start();
 
 const server = await serveConnect(runtime, config, {
-  routes: (router) => router.service(BiddingService, biddingService({ writer, store, stream })),
+  routes: (router) =>
+    router.service(
+      BiddingService,
+      biddingService({
+        writer,
+        store,
+        stream,
+        logger,
+        limits: {
+          queueSize: config.GAVEL_BID_SESSION_QUEUE_SIZE,
+          stallMs: config.GAVEL_BID_SESSION_STALL_MS,
+          maxFollows: config.GAVEL_BID_SESSION_MAX_FOLLOWS,
+        },
+      }),
+    ),
   isReady: () => closer.caughtUp && natsUp(),
 });
 

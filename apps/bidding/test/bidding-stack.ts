@@ -15,13 +15,21 @@ import {
 /** The plain-object form of a draft (not a message), so tests can spread overrides. */
 type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
 
-/** A catalog and a number of bidding replicas on one real NATS, with clients for each. */
-export async function startBiddingStack(natsUrl: string, biddingReplicas = 1) {
+/**
+ * A catalog and a number of bidding replicas on one real NATS, with clients for each;
+ * biddingEnv adds to the bidding replicas' settings.
+ */
+export async function startBiddingStack(
+  natsUrl: string,
+  biddingReplicas = 1,
+  biddingEnv: Record<string, string> = {},
+) {
   const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
   const group = new ServiceGroup();
   const catalog = await group.start("catalog", env);
   const bidding: ServiceProcess[] = [];
-  for (let i = 0; i < biddingReplicas; i++) bidding.push(await group.start("bidding", env));
+  for (let i = 0; i < biddingReplicas; i++)
+    bidding.push(await group.start("bidding", { ...env, ...biddingEnv }));
   return {
     env,
     catalog,

@@ -171,6 +171,8 @@ export class LotStream {
     const messages = await consumer.consume({ expires: CONSUME_EXPIRES_MS });
     const stop = () => messages.stop();
     signal.addEventListener("abort", stop, { once: true });
+    // Aborted while the consumer was being set up: the listener came too late to hear it.
+    if (signal.aborted) stop();
     try {
       for await (const message of messages) {
         yield {

@@ -131,6 +131,79 @@ func (BidRejection_Reason) EnumDescriptor() ([]byte, []int) {
 	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{4, 0}
 }
 
+type FollowEnded_Reason int32
+
+const (
+	FollowEnded_REASON_UNSPECIFIED FollowEnded_Reason = 0
+	// The lot closed; its closed event was the follow's last.
+	FollowEnded_REASON_LOT_CLOSED FollowEnded_Reason = 1
+	// The lot was cancelled; its cancelled event was the follow's last.
+	FollowEnded_REASON_LOT_CANCELLED FollowEnded_Reason = 2
+	// The client unfollowed the lot.
+	FollowEnded_REASON_UNFOLLOWED FollowEnded_Reason = 3
+	// There is no lot with this id (NOT_FOUND).
+	FollowEnded_REASON_LOT_NOT_FOUND FollowEnded_Reason = 4
+	// The lot_id is not a lot id (INVALID_ARGUMENT).
+	FollowEnded_REASON_INVALID_LOT_ID FollowEnded_Reason = 5
+	// The session already follows as many lots as it may (RESOURCE_EXHAUSTED):
+	// unfollow one first.
+	FollowEnded_REASON_TOO_MANY_FOLLOWS FollowEnded_Reason = 6
+	// The lot's events could not be read (UNAVAILABLE): follow again shortly, after the
+	// last sequence seen.
+	FollowEnded_REASON_UNAVAILABLE FollowEnded_Reason = 7
+)
+
+// Enum value maps for FollowEnded_Reason.
+var (
+	FollowEnded_Reason_name = map[int32]string{
+		0: "REASON_UNSPECIFIED",
+		1: "REASON_LOT_CLOSED",
+		2: "REASON_LOT_CANCELLED",
+		3: "REASON_UNFOLLOWED",
+		4: "REASON_LOT_NOT_FOUND",
+		5: "REASON_INVALID_LOT_ID",
+		6: "REASON_TOO_MANY_FOLLOWS",
+		7: "REASON_UNAVAILABLE",
+	}
+	FollowEnded_Reason_value = map[string]int32{
+		"REASON_UNSPECIFIED":      0,
+		"REASON_LOT_CLOSED":       1,
+		"REASON_LOT_CANCELLED":    2,
+		"REASON_UNFOLLOWED":       3,
+		"REASON_LOT_NOT_FOUND":    4,
+		"REASON_INVALID_LOT_ID":   5,
+		"REASON_TOO_MANY_FOLLOWS": 6,
+		"REASON_UNAVAILABLE":      7,
+	}
+)
+
+func (x FollowEnded_Reason) Enum() *FollowEnded_Reason {
+	p := new(FollowEnded_Reason)
+	*p = x
+	return p
+}
+
+func (x FollowEnded_Reason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FollowEnded_Reason) Descriptor() protoreflect.EnumDescriptor {
+	return file_gavel_bidding_v1_bidding_proto_enumTypes[2].Descriptor()
+}
+
+func (FollowEnded_Reason) Type() protoreflect.EnumType {
+	return &file_gavel_bidding_v1_bidding_proto_enumTypes[2]
+}
+
+func (x FollowEnded_Reason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FollowEnded_Reason.Descriptor instead.
+func (FollowEnded_Reason) EnumDescriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{18, 0}
+}
+
 type PlaceBidRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	LotId string                 `protobuf:"bytes,1,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
@@ -841,11 +914,696 @@ func (x *WatchLotResponse) GetEvent() *v11.LotEvent {
 	return nil
 }
 
+type BidSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Kind:
+	//
+	//	*BidSessionRequest_Follow
+	//	*BidSessionRequest_Unfollow
+	//	*BidSessionRequest_PlaceBid
+	Kind          isBidSessionRequest_Kind `protobuf_oneof:"kind"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BidSessionRequest) Reset() {
+	*x = BidSessionRequest{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BidSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BidSessionRequest) ProtoMessage() {}
+
+func (x *BidSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BidSessionRequest.ProtoReflect.Descriptor instead.
+func (*BidSessionRequest) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *BidSessionRequest) GetKind() isBidSessionRequest_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return nil
+}
+
+func (x *BidSessionRequest) GetFollow() *FollowLot {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionRequest_Follow); ok {
+			return x.Follow
+		}
+	}
+	return nil
+}
+
+func (x *BidSessionRequest) GetUnfollow() *UnfollowLot {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionRequest_Unfollow); ok {
+			return x.Unfollow
+		}
+	}
+	return nil
+}
+
+func (x *BidSessionRequest) GetPlaceBid() *PlaceBidRequest {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionRequest_PlaceBid); ok {
+			return x.PlaceBid
+		}
+	}
+	return nil
+}
+
+type isBidSessionRequest_Kind interface {
+	isBidSessionRequest_Kind()
+}
+
+type BidSessionRequest_Follow struct {
+	// Start following a lot (or follow it again from another sequence).
+	Follow *FollowLot `protobuf:"bytes,1,opt,name=follow,proto3,oneof"`
+}
+
+type BidSessionRequest_Unfollow struct {
+	// Stop following a lot.
+	Unfollow *UnfollowLot `protobuf:"bytes,2,opt,name=unfollow,proto3,oneof"`
+}
+
+type BidSessionRequest_PlaceBid struct {
+	// Place a bid, as PlaceBid does; answered with bid_accepted or bid_refused.
+	PlaceBid *PlaceBidRequest `protobuf:"bytes,3,opt,name=place_bid,json=placeBid,proto3,oneof"`
+}
+
+func (*BidSessionRequest_Follow) isBidSessionRequest_Kind() {}
+
+func (*BidSessionRequest_Unfollow) isBidSessionRequest_Kind() {}
+
+func (*BidSessionRequest_PlaceBid) isBidSessionRequest_Kind() {}
+
+// Answered with follow_started and the lot's events after after_sequence, in order,
+// each once, until the lot closes or is cancelled or the client unfollows it; or at
+// once with follow_ended when the follow cannot start. Following a lot already followed
+// replaces that follow: the events after the new follow_started are the new follow's.
+type FollowLot struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	LotId string                 `protobuf:"bytes,1,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
+	// The last sequence the client has seen of this lot; 0 for all its events, from the
+	// first. As in WatchLotRequest: a client that follows again after it misses nothing
+	// and sees nothing twice.
+	AfterSequence uint64 `protobuf:"varint,2,opt,name=after_sequence,json=afterSequence,proto3" json:"after_sequence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FollowLot) Reset() {
+	*x = FollowLot{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FollowLot) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FollowLot) ProtoMessage() {}
+
+func (x *FollowLot) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FollowLot.ProtoReflect.Descriptor instead.
+func (*FollowLot) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *FollowLot) GetLotId() string {
+	if x != nil {
+		return x.LotId
+	}
+	return ""
+}
+
+func (x *FollowLot) GetAfterSequence() uint64 {
+	if x != nil {
+		return x.AfterSequence
+	}
+	return 0
+}
+
+// Answered with follow_ended (reason UNFOLLOWED), whether or not the lot was followed.
+// No event of the lot comes after that answer.
+type UnfollowLot struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LotId         string                 `protobuf:"bytes,1,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnfollowLot) Reset() {
+	*x = UnfollowLot{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnfollowLot) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnfollowLot) ProtoMessage() {}
+
+func (x *UnfollowLot) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnfollowLot.ProtoReflect.Descriptor instead.
+func (*UnfollowLot) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *UnfollowLot) GetLotId() string {
+	if x != nil {
+		return x.LotId
+	}
+	return ""
+}
+
+type BidSessionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Kind:
+	//
+	//	*BidSessionResponse_BidAccepted
+	//	*BidSessionResponse_BidRefused
+	//	*BidSessionResponse_FollowStarted
+	//	*BidSessionResponse_LotEvent
+	//	*BidSessionResponse_FollowEnded
+	//	*BidSessionResponse_RequestRefused
+	Kind          isBidSessionResponse_Kind `protobuf_oneof:"kind"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BidSessionResponse) Reset() {
+	*x = BidSessionResponse{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BidSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BidSessionResponse) ProtoMessage() {}
+
+func (x *BidSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BidSessionResponse.ProtoReflect.Descriptor instead.
+func (*BidSessionResponse) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *BidSessionResponse) GetKind() isBidSessionResponse_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return nil
+}
+
+func (x *BidSessionResponse) GetBidAccepted() *PlaceBidResponse {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionResponse_BidAccepted); ok {
+			return x.BidAccepted
+		}
+	}
+	return nil
+}
+
+func (x *BidSessionResponse) GetBidRefused() *BidRefused {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionResponse_BidRefused); ok {
+			return x.BidRefused
+		}
+	}
+	return nil
+}
+
+func (x *BidSessionResponse) GetFollowStarted() *FollowStarted {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionResponse_FollowStarted); ok {
+			return x.FollowStarted
+		}
+	}
+	return nil
+}
+
+func (x *BidSessionResponse) GetLotEvent() *FollowedLotEvent {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionResponse_LotEvent); ok {
+			return x.LotEvent
+		}
+	}
+	return nil
+}
+
+func (x *BidSessionResponse) GetFollowEnded() *FollowEnded {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionResponse_FollowEnded); ok {
+			return x.FollowEnded
+		}
+	}
+	return nil
+}
+
+func (x *BidSessionResponse) GetRequestRefused() *RequestRefused {
+	if x != nil {
+		if x, ok := x.Kind.(*BidSessionResponse_RequestRefused); ok {
+			return x.RequestRefused
+		}
+	}
+	return nil
+}
+
+type isBidSessionResponse_Kind interface {
+	isBidSessionResponse_Kind()
+}
+
+type BidSessionResponse_BidAccepted struct {
+	// A bid placed, or placed before under the same bid_id: what PlaceBid answers.
+	// bid.bid_id is the request's bid_id.
+	BidAccepted *PlaceBidResponse `protobuf:"bytes,1,opt,name=bid_accepted,json=bidAccepted,proto3,oneof"`
+}
+
+type BidSessionResponse_BidRefused struct {
+	// A bid not placed, with why.
+	BidRefused *BidRefused `protobuf:"bytes,2,opt,name=bid_refused,json=bidRefused,proto3,oneof"`
+}
+
+type BidSessionResponse_FollowStarted struct {
+	// A follow started; the lot's events follow.
+	FollowStarted *FollowStarted `protobuf:"bytes,3,opt,name=follow_started,json=followStarted,proto3,oneof"`
+}
+
+type BidSessionResponse_LotEvent struct {
+	// An event of a followed lot.
+	LotEvent *FollowedLotEvent `protobuf:"bytes,4,opt,name=lot_event,json=lotEvent,proto3,oneof"`
+}
+
+type BidSessionResponse_FollowEnded struct {
+	// A follow that ended, or could not start.
+	FollowEnded *FollowEnded `protobuf:"bytes,5,opt,name=follow_ended,json=followEnded,proto3,oneof"`
+}
+
+type BidSessionResponse_RequestRefused struct {
+	// A request that could not be handled at all (it set none of the kinds).
+	RequestRefused *RequestRefused `protobuf:"bytes,6,opt,name=request_refused,json=requestRefused,proto3,oneof"`
+}
+
+func (*BidSessionResponse_BidAccepted) isBidSessionResponse_Kind() {}
+
+func (*BidSessionResponse_BidRefused) isBidSessionResponse_Kind() {}
+
+func (*BidSessionResponse_FollowStarted) isBidSessionResponse_Kind() {}
+
+func (*BidSessionResponse_LotEvent) isBidSessionResponse_Kind() {}
+
+func (*BidSessionResponse_FollowEnded) isBidSessionResponse_Kind() {}
+
+func (*BidSessionResponse_RequestRefused) isBidSessionResponse_Kind() {}
+
+// A bid of the session that was not placed: what PlaceBid would have failed with.
+type BidRefused struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The request's bid_id, to tell which bid this answers.
+	BidId string `protobuf:"bytes,1,opt,name=bid_id,json=bidId,proto3" json:"bid_id,omitempty"`
+	// The request's lot_id.
+	LotId string `protobuf:"bytes,2,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
+	// The Connect code name PlaceBid would have failed with: "failed_precondition",
+	// "invalid_argument", "not_found", "permission_denied", "already_exists", "aborted"
+	// (retry with the same bid_id) or "unavailable" (retry shortly).
+	Code string `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
+	// What went wrong, written for a person.
+	Message string `protobuf:"bytes,4,opt,name=message,proto3" json:"message,omitempty"`
+	// Set with failed_precondition: why the rules refused the bid, and the minimum.
+	Rejection *BidRejection `protobuf:"bytes,5,opt,name=rejection,proto3" json:"rejection,omitempty"`
+	// Set with invalid_argument: every bad field of the request.
+	FieldViolations []*v1.FieldViolation `protobuf:"bytes,6,rep,name=field_violations,json=fieldViolations,proto3" json:"field_violations,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *BidRefused) Reset() {
+	*x = BidRefused{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BidRefused) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BidRefused) ProtoMessage() {}
+
+func (x *BidRefused) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BidRefused.ProtoReflect.Descriptor instead.
+func (*BidRefused) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *BidRefused) GetBidId() string {
+	if x != nil {
+		return x.BidId
+	}
+	return ""
+}
+
+func (x *BidRefused) GetLotId() string {
+	if x != nil {
+		return x.LotId
+	}
+	return ""
+}
+
+func (x *BidRefused) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *BidRefused) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *BidRefused) GetRejection() *BidRejection {
+	if x != nil {
+		return x.Rejection
+	}
+	return nil
+}
+
+func (x *BidRefused) GetFieldViolations() []*v1.FieldViolation {
+	if x != nil {
+		return x.FieldViolations
+	}
+	return nil
+}
+
+type FollowStarted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The followed lot.
+	LotId string `protobuf:"bytes,1,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
+	// The lot as of its latest event when the follow started (state.version). The events
+	// that follow start after the follow's after_sequence, whatever this version is.
+	State         *LotState `protobuf:"bytes,2,opt,name=state,proto3" json:"state,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FollowStarted) Reset() {
+	*x = FollowStarted{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FollowStarted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FollowStarted) ProtoMessage() {}
+
+func (x *FollowStarted) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FollowStarted.ProtoReflect.Descriptor instead.
+func (*FollowStarted) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *FollowStarted) GetLotId() string {
+	if x != nil {
+		return x.LotId
+	}
+	return ""
+}
+
+func (x *FollowStarted) GetState() *LotState {
+	if x != nil {
+		return x.State
+	}
+	return nil
+}
+
+type FollowedLotEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The followed lot.
+	LotId string `protobuf:"bytes,1,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
+	// The event's stream sequence; follow again with it as after_sequence to resume.
+	Sequence      uint64        `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	Event         *v11.LotEvent `protobuf:"bytes,3,opt,name=event,proto3" json:"event,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FollowedLotEvent) Reset() {
+	*x = FollowedLotEvent{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FollowedLotEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FollowedLotEvent) ProtoMessage() {}
+
+func (x *FollowedLotEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FollowedLotEvent.ProtoReflect.Descriptor instead.
+func (*FollowedLotEvent) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *FollowedLotEvent) GetLotId() string {
+	if x != nil {
+		return x.LotId
+	}
+	return ""
+}
+
+func (x *FollowedLotEvent) GetSequence() uint64 {
+	if x != nil {
+		return x.Sequence
+	}
+	return 0
+}
+
+func (x *FollowedLotEvent) GetEvent() *v11.LotEvent {
+	if x != nil {
+		return x.Event
+	}
+	return nil
+}
+
+type FollowEnded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The lot of the follow, as the client sent it.
+	LotId  string             `protobuf:"bytes,1,opt,name=lot_id,json=lotId,proto3" json:"lot_id,omitempty"`
+	Reason FollowEnded_Reason `protobuf:"varint,2,opt,name=reason,proto3,enum=gavel.bidding.v1.FollowEnded_Reason" json:"reason,omitempty"`
+	// What happened, written for a person.
+	Message       string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FollowEnded) Reset() {
+	*x = FollowEnded{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FollowEnded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FollowEnded) ProtoMessage() {}
+
+func (x *FollowEnded) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FollowEnded.ProtoReflect.Descriptor instead.
+func (*FollowEnded) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *FollowEnded) GetLotId() string {
+	if x != nil {
+		return x.LotId
+	}
+	return ""
+}
+
+func (x *FollowEnded) GetReason() FollowEnded_Reason {
+	if x != nil {
+		return x.Reason
+	}
+	return FollowEnded_REASON_UNSPECIFIED
+}
+
+func (x *FollowEnded) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+type RequestRefused struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The Connect code name of the problem, e.g. "invalid_argument".
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// What was wrong, written for a person.
+	Message       string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestRefused) Reset() {
+	*x = RequestRefused{}
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestRefused) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestRefused) ProtoMessage() {}
+
+func (x *RequestRefused) ProtoReflect() protoreflect.Message {
+	mi := &file_gavel_bidding_v1_bidding_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestRefused.ProtoReflect.Descriptor instead.
+func (*RequestRefused) Descriptor() ([]byte, []int) {
+	return file_gavel_bidding_v1_bidding_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *RequestRefused) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *RequestRefused) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
 var File_gavel_bidding_v1_bidding_proto protoreflect.FileDescriptor
 
 const file_gavel_bidding_v1_bidding_proto_rawDesc = "" +
 	"\n" +
-	"\x1egavel/bidding/v1/bidding.proto\x12\x10gavel.bidding.v1\x1a\x1bgavel/common/v1/money.proto\x1a\x1dgavel/lot/v1/lot_events.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n" +
+	"\x1egavel/bidding/v1/bidding.proto\x12\x10gavel.bidding.v1\x1a\x1cgavel/common/v1/errors.proto\x1a\x1bgavel/common/v1/money.proto\x1a\x1dgavel/lot/v1/lot_events.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n" +
 	"\x0fPlaceBidRequest\x12\x15\n" +
 	"\x06lot_id\x18\x01 \x01(\tR\x05lotId\x12\x15\n" +
 	"\x06bid_id\x18\x02 \x01(\tR\x05bidId\x12.\n" +
@@ -904,17 +1662,69 @@ const file_gavel_bidding_v1_bidding_proto_rawDesc = "" +
 	"\x0eafter_sequence\x18\x02 \x01(\x04R\rafterSequence\"\\\n" +
 	"\x10WatchLotResponse\x12\x1a\n" +
 	"\bsequence\x18\x01 \x01(\x04R\bsequence\x12,\n" +
-	"\x05event\x18\x02 \x01(\v2\x16.gavel.lot.v1.LotEventR\x05event*h\n" +
+	"\x05event\x18\x02 \x01(\v2\x16.gavel.lot.v1.LotEventR\x05event\"\xd1\x01\n" +
+	"\x11BidSessionRequest\x125\n" +
+	"\x06follow\x18\x01 \x01(\v2\x1b.gavel.bidding.v1.FollowLotH\x00R\x06follow\x12;\n" +
+	"\bunfollow\x18\x02 \x01(\v2\x1d.gavel.bidding.v1.UnfollowLotH\x00R\bunfollow\x12@\n" +
+	"\tplace_bid\x18\x03 \x01(\v2!.gavel.bidding.v1.PlaceBidRequestH\x00R\bplaceBidB\x06\n" +
+	"\x04kind\"I\n" +
+	"\tFollowLot\x12\x15\n" +
+	"\x06lot_id\x18\x01 \x01(\tR\x05lotId\x12%\n" +
+	"\x0eafter_sequence\x18\x02 \x01(\x04R\rafterSequence\"$\n" +
+	"\vUnfollowLot\x12\x15\n" +
+	"\x06lot_id\x18\x01 \x01(\tR\x05lotId\"\xc4\x03\n" +
+	"\x12BidSessionResponse\x12G\n" +
+	"\fbid_accepted\x18\x01 \x01(\v2\".gavel.bidding.v1.PlaceBidResponseH\x00R\vbidAccepted\x12?\n" +
+	"\vbid_refused\x18\x02 \x01(\v2\x1c.gavel.bidding.v1.BidRefusedH\x00R\n" +
+	"bidRefused\x12H\n" +
+	"\x0efollow_started\x18\x03 \x01(\v2\x1f.gavel.bidding.v1.FollowStartedH\x00R\rfollowStarted\x12A\n" +
+	"\tlot_event\x18\x04 \x01(\v2\".gavel.bidding.v1.FollowedLotEventH\x00R\blotEvent\x12B\n" +
+	"\ffollow_ended\x18\x05 \x01(\v2\x1d.gavel.bidding.v1.FollowEndedH\x00R\vfollowEnded\x12K\n" +
+	"\x0frequest_refused\x18\x06 \x01(\v2 .gavel.bidding.v1.RequestRefusedH\x00R\x0erequestRefusedB\x06\n" +
+	"\x04kind\"\xf2\x01\n" +
+	"\n" +
+	"BidRefused\x12\x15\n" +
+	"\x06bid_id\x18\x01 \x01(\tR\x05bidId\x12\x15\n" +
+	"\x06lot_id\x18\x02 \x01(\tR\x05lotId\x12\x12\n" +
+	"\x04code\x18\x03 \x01(\tR\x04code\x12\x18\n" +
+	"\amessage\x18\x04 \x01(\tR\amessage\x12<\n" +
+	"\trejection\x18\x05 \x01(\v2\x1e.gavel.bidding.v1.BidRejectionR\trejection\x12J\n" +
+	"\x10field_violations\x18\x06 \x03(\v2\x1f.gavel.common.v1.FieldViolationR\x0ffieldViolations\"X\n" +
+	"\rFollowStarted\x12\x15\n" +
+	"\x06lot_id\x18\x01 \x01(\tR\x05lotId\x120\n" +
+	"\x05state\x18\x02 \x01(\v2\x1a.gavel.bidding.v1.LotStateR\x05state\"s\n" +
+	"\x10FollowedLotEvent\x12\x15\n" +
+	"\x06lot_id\x18\x01 \x01(\tR\x05lotId\x12\x1a\n" +
+	"\bsequence\x18\x02 \x01(\x04R\bsequence\x12,\n" +
+	"\x05event\x18\x03 \x01(\v2\x16.gavel.lot.v1.LotEventR\x05event\"\xd1\x02\n" +
+	"\vFollowEnded\x12\x15\n" +
+	"\x06lot_id\x18\x01 \x01(\tR\x05lotId\x12<\n" +
+	"\x06reason\x18\x02 \x01(\x0e2$.gavel.bidding.v1.FollowEnded.ReasonR\x06reason\x12\x18\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\xd2\x01\n" +
+	"\x06Reason\x12\x16\n" +
+	"\x12REASON_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11REASON_LOT_CLOSED\x10\x01\x12\x18\n" +
+	"\x14REASON_LOT_CANCELLED\x10\x02\x12\x15\n" +
+	"\x11REASON_UNFOLLOWED\x10\x03\x12\x18\n" +
+	"\x14REASON_LOT_NOT_FOUND\x10\x04\x12\x19\n" +
+	"\x15REASON_INVALID_LOT_ID\x10\x05\x12\x1b\n" +
+	"\x17REASON_TOO_MANY_FOLLOWS\x10\x06\x12\x16\n" +
+	"\x12REASON_UNAVAILABLE\x10\a\">\n" +
+	"\x0eRequestRefused\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage*h\n" +
 	"\bLotPhase\x12\x19\n" +
 	"\x15LOT_PHASE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eLOT_PHASE_OPEN\x10\x01\x12\x14\n" +
 	"\x10LOT_PHASE_CLOSED\x10\x02\x12\x17\n" +
-	"\x13LOT_PHASE_CANCELLED\x10\x032\xf6\x02\n" +
+	"\x13LOT_PHASE_CANCELLED\x10\x032\xd3\x03\n" +
 	"\x0eBiddingService\x12V\n" +
 	"\bPlaceBid\x12!.gavel.bidding.v1.PlaceBidRequest\x1a\".gavel.bidding.v1.PlaceBidResponse\"\x03\x90\x02\x02\x12_\n" +
 	"\vGetLotState\x12$.gavel.bidding.v1.GetLotStateRequest\x1a%.gavel.bidding.v1.GetLotStateResponse\"\x03\x90\x02\x01\x12V\n" +
 	"\bListBids\x12!.gavel.bidding.v1.ListBidsRequest\x1a\".gavel.bidding.v1.ListBidsResponse\"\x03\x90\x02\x01\x12S\n" +
-	"\bWatchLot\x12!.gavel.bidding.v1.WatchLotRequest\x1a\".gavel.bidding.v1.WatchLotResponse0\x01BOZMgithub.com/gavel-auction/gavel/apps/settlement/gen/gavel/bidding/v1;biddingv1b\x06proto3"
+	"\bWatchLot\x12!.gavel.bidding.v1.WatchLotRequest\x1a\".gavel.bidding.v1.WatchLotResponse0\x01\x12[\n" +
+	"\n" +
+	"BidSession\x12#.gavel.bidding.v1.BidSessionRequest\x1a$.gavel.bidding.v1.BidSessionResponse(\x010\x01BOZMgithub.com/gavel-auction/gavel/apps/settlement/gen/gavel/bidding/v1;biddingv1b\x06proto3"
 
 var (
 	file_gavel_bidding_v1_bidding_proto_rawDescOnce sync.Once
@@ -928,55 +1738,82 @@ func file_gavel_bidding_v1_bidding_proto_rawDescGZIP() []byte {
 	return file_gavel_bidding_v1_bidding_proto_rawDescData
 }
 
-var file_gavel_bidding_v1_bidding_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_gavel_bidding_v1_bidding_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_gavel_bidding_v1_bidding_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_gavel_bidding_v1_bidding_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_gavel_bidding_v1_bidding_proto_goTypes = []any{
 	(LotPhase)(0),                 // 0: gavel.bidding.v1.LotPhase
 	(BidRejection_Reason)(0),      // 1: gavel.bidding.v1.BidRejection.Reason
-	(*PlaceBidRequest)(nil),       // 2: gavel.bidding.v1.PlaceBidRequest
-	(*PlaceBidResponse)(nil),      // 3: gavel.bidding.v1.PlaceBidResponse
-	(*Bid)(nil),                   // 4: gavel.bidding.v1.Bid
-	(*LotState)(nil),              // 5: gavel.bidding.v1.LotState
-	(*BidRejection)(nil),          // 6: gavel.bidding.v1.BidRejection
-	(*GetLotStateRequest)(nil),    // 7: gavel.bidding.v1.GetLotStateRequest
-	(*GetLotStateResponse)(nil),   // 8: gavel.bidding.v1.GetLotStateResponse
-	(*ListBidsRequest)(nil),       // 9: gavel.bidding.v1.ListBidsRequest
-	(*ListBidsResponse)(nil),      // 10: gavel.bidding.v1.ListBidsResponse
-	(*WatchLotRequest)(nil),       // 11: gavel.bidding.v1.WatchLotRequest
-	(*WatchLotResponse)(nil),      // 12: gavel.bidding.v1.WatchLotResponse
-	(*v1.Money)(nil),              // 13: gavel.common.v1.Money
-	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
-	(*v11.LotEvent)(nil),          // 15: gavel.lot.v1.LotEvent
+	(FollowEnded_Reason)(0),       // 2: gavel.bidding.v1.FollowEnded.Reason
+	(*PlaceBidRequest)(nil),       // 3: gavel.bidding.v1.PlaceBidRequest
+	(*PlaceBidResponse)(nil),      // 4: gavel.bidding.v1.PlaceBidResponse
+	(*Bid)(nil),                   // 5: gavel.bidding.v1.Bid
+	(*LotState)(nil),              // 6: gavel.bidding.v1.LotState
+	(*BidRejection)(nil),          // 7: gavel.bidding.v1.BidRejection
+	(*GetLotStateRequest)(nil),    // 8: gavel.bidding.v1.GetLotStateRequest
+	(*GetLotStateResponse)(nil),   // 9: gavel.bidding.v1.GetLotStateResponse
+	(*ListBidsRequest)(nil),       // 10: gavel.bidding.v1.ListBidsRequest
+	(*ListBidsResponse)(nil),      // 11: gavel.bidding.v1.ListBidsResponse
+	(*WatchLotRequest)(nil),       // 12: gavel.bidding.v1.WatchLotRequest
+	(*WatchLotResponse)(nil),      // 13: gavel.bidding.v1.WatchLotResponse
+	(*BidSessionRequest)(nil),     // 14: gavel.bidding.v1.BidSessionRequest
+	(*FollowLot)(nil),             // 15: gavel.bidding.v1.FollowLot
+	(*UnfollowLot)(nil),           // 16: gavel.bidding.v1.UnfollowLot
+	(*BidSessionResponse)(nil),    // 17: gavel.bidding.v1.BidSessionResponse
+	(*BidRefused)(nil),            // 18: gavel.bidding.v1.BidRefused
+	(*FollowStarted)(nil),         // 19: gavel.bidding.v1.FollowStarted
+	(*FollowedLotEvent)(nil),      // 20: gavel.bidding.v1.FollowedLotEvent
+	(*FollowEnded)(nil),           // 21: gavel.bidding.v1.FollowEnded
+	(*RequestRefused)(nil),        // 22: gavel.bidding.v1.RequestRefused
+	(*v1.Money)(nil),              // 23: gavel.common.v1.Money
+	(*timestamppb.Timestamp)(nil), // 24: google.protobuf.Timestamp
+	(*v11.LotEvent)(nil),          // 25: gavel.lot.v1.LotEvent
+	(*v1.FieldViolation)(nil),     // 26: gavel.common.v1.FieldViolation
 }
 var file_gavel_bidding_v1_bidding_proto_depIdxs = []int32{
-	13, // 0: gavel.bidding.v1.PlaceBidRequest.amount:type_name -> gavel.common.v1.Money
-	4,  // 1: gavel.bidding.v1.PlaceBidResponse.bid:type_name -> gavel.bidding.v1.Bid
-	5,  // 2: gavel.bidding.v1.PlaceBidResponse.state:type_name -> gavel.bidding.v1.LotState
-	13, // 3: gavel.bidding.v1.Bid.amount:type_name -> gavel.common.v1.Money
-	14, // 4: gavel.bidding.v1.Bid.placed_at:type_name -> google.protobuf.Timestamp
+	23, // 0: gavel.bidding.v1.PlaceBidRequest.amount:type_name -> gavel.common.v1.Money
+	5,  // 1: gavel.bidding.v1.PlaceBidResponse.bid:type_name -> gavel.bidding.v1.Bid
+	6,  // 2: gavel.bidding.v1.PlaceBidResponse.state:type_name -> gavel.bidding.v1.LotState
+	23, // 3: gavel.bidding.v1.Bid.amount:type_name -> gavel.common.v1.Money
+	24, // 4: gavel.bidding.v1.Bid.placed_at:type_name -> google.protobuf.Timestamp
 	0,  // 5: gavel.bidding.v1.LotState.phase:type_name -> gavel.bidding.v1.LotPhase
-	14, // 6: gavel.bidding.v1.LotState.ends_at:type_name -> google.protobuf.Timestamp
-	4,  // 7: gavel.bidding.v1.LotState.highest_bid:type_name -> gavel.bidding.v1.Bid
-	13, // 8: gavel.bidding.v1.LotState.minimum_next_bid:type_name -> gavel.common.v1.Money
+	24, // 6: gavel.bidding.v1.LotState.ends_at:type_name -> google.protobuf.Timestamp
+	5,  // 7: gavel.bidding.v1.LotState.highest_bid:type_name -> gavel.bidding.v1.Bid
+	23, // 8: gavel.bidding.v1.LotState.minimum_next_bid:type_name -> gavel.common.v1.Money
 	1,  // 9: gavel.bidding.v1.BidRejection.reason:type_name -> gavel.bidding.v1.BidRejection.Reason
-	13, // 10: gavel.bidding.v1.BidRejection.minimum_next_bid:type_name -> gavel.common.v1.Money
-	14, // 11: gavel.bidding.v1.BidRejection.ends_at:type_name -> google.protobuf.Timestamp
-	5,  // 12: gavel.bidding.v1.GetLotStateResponse.state:type_name -> gavel.bidding.v1.LotState
-	4,  // 13: gavel.bidding.v1.ListBidsResponse.bids:type_name -> gavel.bidding.v1.Bid
-	15, // 14: gavel.bidding.v1.WatchLotResponse.event:type_name -> gavel.lot.v1.LotEvent
-	2,  // 15: gavel.bidding.v1.BiddingService.PlaceBid:input_type -> gavel.bidding.v1.PlaceBidRequest
-	7,  // 16: gavel.bidding.v1.BiddingService.GetLotState:input_type -> gavel.bidding.v1.GetLotStateRequest
-	9,  // 17: gavel.bidding.v1.BiddingService.ListBids:input_type -> gavel.bidding.v1.ListBidsRequest
-	11, // 18: gavel.bidding.v1.BiddingService.WatchLot:input_type -> gavel.bidding.v1.WatchLotRequest
-	3,  // 19: gavel.bidding.v1.BiddingService.PlaceBid:output_type -> gavel.bidding.v1.PlaceBidResponse
-	8,  // 20: gavel.bidding.v1.BiddingService.GetLotState:output_type -> gavel.bidding.v1.GetLotStateResponse
-	10, // 21: gavel.bidding.v1.BiddingService.ListBids:output_type -> gavel.bidding.v1.ListBidsResponse
-	12, // 22: gavel.bidding.v1.BiddingService.WatchLot:output_type -> gavel.bidding.v1.WatchLotResponse
-	19, // [19:23] is the sub-list for method output_type
-	15, // [15:19] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	23, // 10: gavel.bidding.v1.BidRejection.minimum_next_bid:type_name -> gavel.common.v1.Money
+	24, // 11: gavel.bidding.v1.BidRejection.ends_at:type_name -> google.protobuf.Timestamp
+	6,  // 12: gavel.bidding.v1.GetLotStateResponse.state:type_name -> gavel.bidding.v1.LotState
+	5,  // 13: gavel.bidding.v1.ListBidsResponse.bids:type_name -> gavel.bidding.v1.Bid
+	25, // 14: gavel.bidding.v1.WatchLotResponse.event:type_name -> gavel.lot.v1.LotEvent
+	15, // 15: gavel.bidding.v1.BidSessionRequest.follow:type_name -> gavel.bidding.v1.FollowLot
+	16, // 16: gavel.bidding.v1.BidSessionRequest.unfollow:type_name -> gavel.bidding.v1.UnfollowLot
+	3,  // 17: gavel.bidding.v1.BidSessionRequest.place_bid:type_name -> gavel.bidding.v1.PlaceBidRequest
+	4,  // 18: gavel.bidding.v1.BidSessionResponse.bid_accepted:type_name -> gavel.bidding.v1.PlaceBidResponse
+	18, // 19: gavel.bidding.v1.BidSessionResponse.bid_refused:type_name -> gavel.bidding.v1.BidRefused
+	19, // 20: gavel.bidding.v1.BidSessionResponse.follow_started:type_name -> gavel.bidding.v1.FollowStarted
+	20, // 21: gavel.bidding.v1.BidSessionResponse.lot_event:type_name -> gavel.bidding.v1.FollowedLotEvent
+	21, // 22: gavel.bidding.v1.BidSessionResponse.follow_ended:type_name -> gavel.bidding.v1.FollowEnded
+	22, // 23: gavel.bidding.v1.BidSessionResponse.request_refused:type_name -> gavel.bidding.v1.RequestRefused
+	7,  // 24: gavel.bidding.v1.BidRefused.rejection:type_name -> gavel.bidding.v1.BidRejection
+	26, // 25: gavel.bidding.v1.BidRefused.field_violations:type_name -> gavel.common.v1.FieldViolation
+	6,  // 26: gavel.bidding.v1.FollowStarted.state:type_name -> gavel.bidding.v1.LotState
+	25, // 27: gavel.bidding.v1.FollowedLotEvent.event:type_name -> gavel.lot.v1.LotEvent
+	2,  // 28: gavel.bidding.v1.FollowEnded.reason:type_name -> gavel.bidding.v1.FollowEnded.Reason
+	3,  // 29: gavel.bidding.v1.BiddingService.PlaceBid:input_type -> gavel.bidding.v1.PlaceBidRequest
+	8,  // 30: gavel.bidding.v1.BiddingService.GetLotState:input_type -> gavel.bidding.v1.GetLotStateRequest
+	10, // 31: gavel.bidding.v1.BiddingService.ListBids:input_type -> gavel.bidding.v1.ListBidsRequest
+	12, // 32: gavel.bidding.v1.BiddingService.WatchLot:input_type -> gavel.bidding.v1.WatchLotRequest
+	14, // 33: gavel.bidding.v1.BiddingService.BidSession:input_type -> gavel.bidding.v1.BidSessionRequest
+	4,  // 34: gavel.bidding.v1.BiddingService.PlaceBid:output_type -> gavel.bidding.v1.PlaceBidResponse
+	9,  // 35: gavel.bidding.v1.BiddingService.GetLotState:output_type -> gavel.bidding.v1.GetLotStateResponse
+	11, // 36: gavel.bidding.v1.BiddingService.ListBids:output_type -> gavel.bidding.v1.ListBidsResponse
+	13, // 37: gavel.bidding.v1.BiddingService.WatchLot:output_type -> gavel.bidding.v1.WatchLotResponse
+	17, // 38: gavel.bidding.v1.BiddingService.BidSession:output_type -> gavel.bidding.v1.BidSessionResponse
+	34, // [34:39] is the sub-list for method output_type
+	29, // [29:34] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_gavel_bidding_v1_bidding_proto_init() }
@@ -984,13 +1821,26 @@ func file_gavel_bidding_v1_bidding_proto_init() {
 	if File_gavel_bidding_v1_bidding_proto != nil {
 		return
 	}
+	file_gavel_bidding_v1_bidding_proto_msgTypes[11].OneofWrappers = []any{
+		(*BidSessionRequest_Follow)(nil),
+		(*BidSessionRequest_Unfollow)(nil),
+		(*BidSessionRequest_PlaceBid)(nil),
+	}
+	file_gavel_bidding_v1_bidding_proto_msgTypes[14].OneofWrappers = []any{
+		(*BidSessionResponse_BidAccepted)(nil),
+		(*BidSessionResponse_BidRefused)(nil),
+		(*BidSessionResponse_FollowStarted)(nil),
+		(*BidSessionResponse_LotEvent)(nil),
+		(*BidSessionResponse_FollowEnded)(nil),
+		(*BidSessionResponse_RequestRefused)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gavel_bidding_v1_bidding_proto_rawDesc), len(file_gavel_bidding_v1_bidding_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   11,
+			NumEnums:      3,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

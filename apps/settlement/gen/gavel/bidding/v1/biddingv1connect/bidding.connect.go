@@ -42,6 +42,9 @@ const (
 	BiddingServiceListBidsProcedure = "/gavel.bidding.v1.BiddingService/ListBids"
 	// BiddingServiceWatchLotProcedure is the fully-qualified name of the BiddingService's WatchLot RPC.
 	BiddingServiceWatchLotProcedure = "/gavel.bidding.v1.BiddingService/WatchLot"
+	// BiddingServiceBidSessionProcedure is the fully-qualified name of the BiddingService's BidSession
+	// RPC.
+	BiddingServiceBidSessionProcedure = "/gavel.bidding.v1.BiddingService/BidSession"
 )
 
 // BiddingServiceClient is a client for the gavel.bidding.v1.BiddingService service.
@@ -61,6 +64,39 @@ type BiddingServiceClient interface {
 	// live until the lot closes or the client goes away. A client that reconnects with
 	// the last sequence it saw misses nothing and sees nothing twice.
 	WatchLot(context.Context, *connect.Request[v1.WatchLotRequest]) (*connect.ServerStreamForClient[v1.WatchLotResponse], error)
+	// A bidder's live session on one call, for clients that speak gRPC or Connect (a
+	// phone app, a bidding bot, a floor terminal): what a browser does over the push
+	// gateway's WebSocket. The client follows and unfollows lots and places bids; the
+	// server answers every request and streams the followed lots' events.
+	//
+	// Requests are handled one at a time, in the order sent: a bid's outcome is sent
+	// before the next request is looked at, so a session's bids are placed in order, one
+	// after the other, while the followed lots' events keep flowing. A bid is placed
+	// exactly as PlaceBid places it (same checks, same rules, idempotent on bid_id). An
+	// accepted bid's outcome and, on a followed lot, its event may come in either order.
+	//
+	// What goes wrong with one request is answered in the stream and the session goes
+	// on: a refused or invalid bid (BidRefused), a follow that cannot start or that ends
+	// (FollowEnded; a session follows at most 100 lots at once by default, and a follow
+	// past that ends at once with REASON_TOO_MANY_FOLLOWS), a request that sets nothing
+	// (RequestRefused).
+	//
+	// The call itself fails only for what concerns all of it: UNAUTHENTICATED (no valid
+	// token; the token is checked once, when the call starts), UNAVAILABLE (the replica
+	// is shutting down: reconnect and follow again after the last sequence seen of each
+	// lot), INVALID_ARGUMENT (a message that does not parse), and RESOURCE_EXHAUSTED for
+	// a client that does not read. The server queues a bounded number of messages for the
+	// client (256 by default); past that, the session's follows and answers wait for the
+	// client to read, so a long replay goes at the client's pace. A client that reads
+	// nothing for a while (30 s by default) with the queue full is not reading: the
+	// server stops the session's follows and ends the call with RESOURCE_EXHAUSTED,
+	// dropping what it kept. The client then reconnects and follows each lot again with
+	// the last sequence it saw as after_sequence, and misses nothing; a bid whose outcome
+	// it did not see, it sends again with the same bid_id.
+	//
+	// When the client closes its side of the stream, the server finishes the bid in
+	// flight and sends its outcome, stops the follows and ends the call with OK.
+	BidSession(context.Context) *connect.BidiStreamForClient[v1.BidSessionRequest, v1.BidSessionResponse]
 }
 
 // NewBiddingServiceClient constructs a client for the gavel.bidding.v1.BiddingService service. By
@@ -101,6 +137,12 @@ func NewBiddingServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(biddingServiceMethods.ByName("WatchLot")),
 			connect.WithClientOptions(opts...),
 		),
+		bidSession: connect.NewClient[v1.BidSessionRequest, v1.BidSessionResponse](
+			httpClient,
+			baseURL+BiddingServiceBidSessionProcedure,
+			connect.WithSchema(biddingServiceMethods.ByName("BidSession")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -110,6 +152,7 @@ type biddingServiceClient struct {
 	getLotState *connect.Client[v1.GetLotStateRequest, v1.GetLotStateResponse]
 	listBids    *connect.Client[v1.ListBidsRequest, v1.ListBidsResponse]
 	watchLot    *connect.Client[v1.WatchLotRequest, v1.WatchLotResponse]
+	bidSession  *connect.Client[v1.BidSessionRequest, v1.BidSessionResponse]
 }
 
 // PlaceBid calls gavel.bidding.v1.BiddingService.PlaceBid.
@@ -132,6 +175,11 @@ func (c *biddingServiceClient) WatchLot(ctx context.Context, req *connect.Reques
 	return c.watchLot.CallServerStream(ctx, req)
 }
 
+// BidSession calls gavel.bidding.v1.BiddingService.BidSession.
+func (c *biddingServiceClient) BidSession(ctx context.Context) *connect.BidiStreamForClient[v1.BidSessionRequest, v1.BidSessionResponse] {
+	return c.bidSession.CallBidiStream(ctx)
+}
+
 // BiddingServiceHandler is an implementation of the gavel.bidding.v1.BiddingService service.
 type BiddingServiceHandler interface {
 	// Places a bid for the signed-in user. Idempotent on bid_id: a retry returns the
@@ -149,6 +197,39 @@ type BiddingServiceHandler interface {
 	// live until the lot closes or the client goes away. A client that reconnects with
 	// the last sequence it saw misses nothing and sees nothing twice.
 	WatchLot(context.Context, *connect.Request[v1.WatchLotRequest], *connect.ServerStream[v1.WatchLotResponse]) error
+	// A bidder's live session on one call, for clients that speak gRPC or Connect (a
+	// phone app, a bidding bot, a floor terminal): what a browser does over the push
+	// gateway's WebSocket. The client follows and unfollows lots and places bids; the
+	// server answers every request and streams the followed lots' events.
+	//
+	// Requests are handled one at a time, in the order sent: a bid's outcome is sent
+	// before the next request is looked at, so a session's bids are placed in order, one
+	// after the other, while the followed lots' events keep flowing. A bid is placed
+	// exactly as PlaceBid places it (same checks, same rules, idempotent on bid_id). An
+	// accepted bid's outcome and, on a followed lot, its event may come in either order.
+	//
+	// What goes wrong with one request is answered in the stream and the session goes
+	// on: a refused or invalid bid (BidRefused), a follow that cannot start or that ends
+	// (FollowEnded; a session follows at most 100 lots at once by default, and a follow
+	// past that ends at once with REASON_TOO_MANY_FOLLOWS), a request that sets nothing
+	// (RequestRefused).
+	//
+	// The call itself fails only for what concerns all of it: UNAUTHENTICATED (no valid
+	// token; the token is checked once, when the call starts), UNAVAILABLE (the replica
+	// is shutting down: reconnect and follow again after the last sequence seen of each
+	// lot), INVALID_ARGUMENT (a message that does not parse), and RESOURCE_EXHAUSTED for
+	// a client that does not read. The server queues a bounded number of messages for the
+	// client (256 by default); past that, the session's follows and answers wait for the
+	// client to read, so a long replay goes at the client's pace. A client that reads
+	// nothing for a while (30 s by default) with the queue full is not reading: the
+	// server stops the session's follows and ends the call with RESOURCE_EXHAUSTED,
+	// dropping what it kept. The client then reconnects and follows each lot again with
+	// the last sequence it saw as after_sequence, and misses nothing; a bid whose outcome
+	// it did not see, it sends again with the same bid_id.
+	//
+	// When the client closes its side of the stream, the server finishes the bid in
+	// flight and sends its outcome, stops the follows and ends the call with OK.
+	BidSession(context.Context, *connect.BidiStream[v1.BidSessionRequest, v1.BidSessionResponse]) error
 }
 
 // NewBiddingServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -185,6 +266,12 @@ func NewBiddingServiceHandler(svc BiddingServiceHandler, opts ...connect.Handler
 		connect.WithSchema(biddingServiceMethods.ByName("WatchLot")),
 		connect.WithHandlerOptions(opts...),
 	)
+	biddingServiceBidSessionHandler := connect.NewBidiStreamHandler(
+		BiddingServiceBidSessionProcedure,
+		svc.BidSession,
+		connect.WithSchema(biddingServiceMethods.ByName("BidSession")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/gavel.bidding.v1.BiddingService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case BiddingServicePlaceBidProcedure:
@@ -195,6 +282,8 @@ func NewBiddingServiceHandler(svc BiddingServiceHandler, opts ...connect.Handler
 			biddingServiceListBidsHandler.ServeHTTP(w, r)
 		case BiddingServiceWatchLotProcedure:
 			biddingServiceWatchLotHandler.ServeHTTP(w, r)
+		case BiddingServiceBidSessionProcedure:
+			biddingServiceBidSessionHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -218,4 +307,8 @@ func (UnimplementedBiddingServiceHandler) ListBids(context.Context, *connect.Req
 
 func (UnimplementedBiddingServiceHandler) WatchLot(context.Context, *connect.Request[v1.WatchLotRequest], *connect.ServerStream[v1.WatchLotResponse]) error {
 	return connect.NewError(connect.CodeUnimplemented, errors.New("gavel.bidding.v1.BiddingService.WatchLot is not implemented"))
+}
+
+func (UnimplementedBiddingServiceHandler) BidSession(context.Context, *connect.BidiStream[v1.BidSessionRequest, v1.BidSessionResponse]) error {
+	return connect.NewError(connect.CodeUnimplemented, errors.New("gavel.bidding.v1.BiddingService.BidSession is not implemented"))
 }

@@ -7,6 +7,7 @@ import type { Message } from "@bufbuild/protobuf";
 import type { Money } from "../../common/v1/money_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { LotEvent } from "../../lot/v1/lot_events_pb.js";
+import type { FieldViolation } from "../../common/v1/errors_pb.js";
 
 /**
  * Describes the file gavel/bidding/v1/bidding.proto.
@@ -380,6 +381,394 @@ export declare type WatchLotResponse = Message<"gavel.bidding.v1.WatchLotRespons
 export declare const WatchLotResponseSchema: GenMessage<WatchLotResponse>;
 
 /**
+ * @generated from message gavel.bidding.v1.BidSessionRequest
+ */
+export declare type BidSessionRequest = Message<"gavel.bidding.v1.BidSessionRequest"> & {
+  /**
+   * @generated from oneof gavel.bidding.v1.BidSessionRequest.kind
+   */
+  kind: {
+    /**
+     * Start following a lot (or follow it again from another sequence).
+     *
+     * @generated from field: gavel.bidding.v1.FollowLot follow = 1;
+     */
+    value: FollowLot;
+    case: "follow";
+  } | {
+    /**
+     * Stop following a lot.
+     *
+     * @generated from field: gavel.bidding.v1.UnfollowLot unfollow = 2;
+     */
+    value: UnfollowLot;
+    case: "unfollow";
+  } | {
+    /**
+     * Place a bid, as PlaceBid does; answered with bid_accepted or bid_refused.
+     *
+     * @generated from field: gavel.bidding.v1.PlaceBidRequest place_bid = 3;
+     */
+    value: PlaceBidRequest;
+    case: "placeBid";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message gavel.bidding.v1.BidSessionRequest.
+ * Use `create(BidSessionRequestSchema)` to create a new message.
+ */
+export declare const BidSessionRequestSchema: GenMessage<BidSessionRequest>;
+
+/**
+ * Answered with follow_started and the lot's events after after_sequence, in order,
+ * each once, until the lot closes or is cancelled or the client unfollows it; or at
+ * once with follow_ended when the follow cannot start. Following a lot already followed
+ * replaces that follow: the events after the new follow_started are the new follow's.
+ *
+ * @generated from message gavel.bidding.v1.FollowLot
+ */
+export declare type FollowLot = Message<"gavel.bidding.v1.FollowLot"> & {
+  /**
+   * @generated from field: string lot_id = 1;
+   */
+  lotId: string;
+
+  /**
+   * The last sequence the client has seen of this lot; 0 for all its events, from the
+   * first. As in WatchLotRequest: a client that follows again after it misses nothing
+   * and sees nothing twice.
+   *
+   * @generated from field: uint64 after_sequence = 2;
+   */
+  afterSequence: bigint;
+};
+
+/**
+ * Describes the message gavel.bidding.v1.FollowLot.
+ * Use `create(FollowLotSchema)` to create a new message.
+ */
+export declare const FollowLotSchema: GenMessage<FollowLot>;
+
+/**
+ * Answered with follow_ended (reason UNFOLLOWED), whether or not the lot was followed.
+ * No event of the lot comes after that answer.
+ *
+ * @generated from message gavel.bidding.v1.UnfollowLot
+ */
+export declare type UnfollowLot = Message<"gavel.bidding.v1.UnfollowLot"> & {
+  /**
+   * @generated from field: string lot_id = 1;
+   */
+  lotId: string;
+};
+
+/**
+ * Describes the message gavel.bidding.v1.UnfollowLot.
+ * Use `create(UnfollowLotSchema)` to create a new message.
+ */
+export declare const UnfollowLotSchema: GenMessage<UnfollowLot>;
+
+/**
+ * @generated from message gavel.bidding.v1.BidSessionResponse
+ */
+export declare type BidSessionResponse = Message<"gavel.bidding.v1.BidSessionResponse"> & {
+  /**
+   * @generated from oneof gavel.bidding.v1.BidSessionResponse.kind
+   */
+  kind: {
+    /**
+     * A bid placed, or placed before under the same bid_id: what PlaceBid answers.
+     * bid.bid_id is the request's bid_id.
+     *
+     * @generated from field: gavel.bidding.v1.PlaceBidResponse bid_accepted = 1;
+     */
+    value: PlaceBidResponse;
+    case: "bidAccepted";
+  } | {
+    /**
+     * A bid not placed, with why.
+     *
+     * @generated from field: gavel.bidding.v1.BidRefused bid_refused = 2;
+     */
+    value: BidRefused;
+    case: "bidRefused";
+  } | {
+    /**
+     * A follow started; the lot's events follow.
+     *
+     * @generated from field: gavel.bidding.v1.FollowStarted follow_started = 3;
+     */
+    value: FollowStarted;
+    case: "followStarted";
+  } | {
+    /**
+     * An event of a followed lot.
+     *
+     * @generated from field: gavel.bidding.v1.FollowedLotEvent lot_event = 4;
+     */
+    value: FollowedLotEvent;
+    case: "lotEvent";
+  } | {
+    /**
+     * A follow that ended, or could not start.
+     *
+     * @generated from field: gavel.bidding.v1.FollowEnded follow_ended = 5;
+     */
+    value: FollowEnded;
+    case: "followEnded";
+  } | {
+    /**
+     * A request that could not be handled at all (it set none of the kinds).
+     *
+     * @generated from field: gavel.bidding.v1.RequestRefused request_refused = 6;
+     */
+    value: RequestRefused;
+    case: "requestRefused";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message gavel.bidding.v1.BidSessionResponse.
+ * Use `create(BidSessionResponseSchema)` to create a new message.
+ */
+export declare const BidSessionResponseSchema: GenMessage<BidSessionResponse>;
+
+/**
+ * A bid of the session that was not placed: what PlaceBid would have failed with.
+ *
+ * @generated from message gavel.bidding.v1.BidRefused
+ */
+export declare type BidRefused = Message<"gavel.bidding.v1.BidRefused"> & {
+  /**
+   * The request's bid_id, to tell which bid this answers.
+   *
+   * @generated from field: string bid_id = 1;
+   */
+  bidId: string;
+
+  /**
+   * The request's lot_id.
+   *
+   * @generated from field: string lot_id = 2;
+   */
+  lotId: string;
+
+  /**
+   * The Connect code name PlaceBid would have failed with: "failed_precondition",
+   * "invalid_argument", "not_found", "permission_denied", "already_exists", "aborted"
+   * (retry with the same bid_id) or "unavailable" (retry shortly).
+   *
+   * @generated from field: string code = 3;
+   */
+  code: string;
+
+  /**
+   * What went wrong, written for a person.
+   *
+   * @generated from field: string message = 4;
+   */
+  message: string;
+
+  /**
+   * Set with failed_precondition: why the rules refused the bid, and the minimum.
+   *
+   * @generated from field: gavel.bidding.v1.BidRejection rejection = 5;
+   */
+  rejection?: BidRejection | undefined;
+
+  /**
+   * Set with invalid_argument: every bad field of the request.
+   *
+   * @generated from field: repeated gavel.common.v1.FieldViolation field_violations = 6;
+   */
+  fieldViolations: FieldViolation[];
+};
+
+/**
+ * Describes the message gavel.bidding.v1.BidRefused.
+ * Use `create(BidRefusedSchema)` to create a new message.
+ */
+export declare const BidRefusedSchema: GenMessage<BidRefused>;
+
+/**
+ * @generated from message gavel.bidding.v1.FollowStarted
+ */
+export declare type FollowStarted = Message<"gavel.bidding.v1.FollowStarted"> & {
+  /**
+   * The followed lot.
+   *
+   * @generated from field: string lot_id = 1;
+   */
+  lotId: string;
+
+  /**
+   * The lot as of its latest event when the follow started (state.version). The events
+   * that follow start after the follow's after_sequence, whatever this version is.
+   *
+   * @generated from field: gavel.bidding.v1.LotState state = 2;
+   */
+  state?: LotState | undefined;
+};
+
+/**
+ * Describes the message gavel.bidding.v1.FollowStarted.
+ * Use `create(FollowStartedSchema)` to create a new message.
+ */
+export declare const FollowStartedSchema: GenMessage<FollowStarted>;
+
+/**
+ * @generated from message gavel.bidding.v1.FollowedLotEvent
+ */
+export declare type FollowedLotEvent = Message<"gavel.bidding.v1.FollowedLotEvent"> & {
+  /**
+   * The followed lot.
+   *
+   * @generated from field: string lot_id = 1;
+   */
+  lotId: string;
+
+  /**
+   * The event's stream sequence; follow again with it as after_sequence to resume.
+   *
+   * @generated from field: uint64 sequence = 2;
+   */
+  sequence: bigint;
+
+  /**
+   * @generated from field: gavel.lot.v1.LotEvent event = 3;
+   */
+  event?: LotEvent | undefined;
+};
+
+/**
+ * Describes the message gavel.bidding.v1.FollowedLotEvent.
+ * Use `create(FollowedLotEventSchema)` to create a new message.
+ */
+export declare const FollowedLotEventSchema: GenMessage<FollowedLotEvent>;
+
+/**
+ * @generated from message gavel.bidding.v1.FollowEnded
+ */
+export declare type FollowEnded = Message<"gavel.bidding.v1.FollowEnded"> & {
+  /**
+   * The lot of the follow, as the client sent it.
+   *
+   * @generated from field: string lot_id = 1;
+   */
+  lotId: string;
+
+  /**
+   * @generated from field: gavel.bidding.v1.FollowEnded.Reason reason = 2;
+   */
+  reason: FollowEnded_Reason;
+
+  /**
+   * What happened, written for a person.
+   *
+   * @generated from field: string message = 3;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message gavel.bidding.v1.FollowEnded.
+ * Use `create(FollowEndedSchema)` to create a new message.
+ */
+export declare const FollowEndedSchema: GenMessage<FollowEnded>;
+
+/**
+ * @generated from enum gavel.bidding.v1.FollowEnded.Reason
+ */
+export enum FollowEnded_Reason {
+  /**
+   * @generated from enum value: REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The lot closed; its closed event was the follow's last.
+   *
+   * @generated from enum value: REASON_LOT_CLOSED = 1;
+   */
+  LOT_CLOSED = 1,
+
+  /**
+   * The lot was cancelled; its cancelled event was the follow's last.
+   *
+   * @generated from enum value: REASON_LOT_CANCELLED = 2;
+   */
+  LOT_CANCELLED = 2,
+
+  /**
+   * The client unfollowed the lot.
+   *
+   * @generated from enum value: REASON_UNFOLLOWED = 3;
+   */
+  UNFOLLOWED = 3,
+
+  /**
+   * There is no lot with this id (NOT_FOUND).
+   *
+   * @generated from enum value: REASON_LOT_NOT_FOUND = 4;
+   */
+  LOT_NOT_FOUND = 4,
+
+  /**
+   * The lot_id is not a lot id (INVALID_ARGUMENT).
+   *
+   * @generated from enum value: REASON_INVALID_LOT_ID = 5;
+   */
+  INVALID_LOT_ID = 5,
+
+  /**
+   * The session already follows as many lots as it may (RESOURCE_EXHAUSTED):
+   * unfollow one first.
+   *
+   * @generated from enum value: REASON_TOO_MANY_FOLLOWS = 6;
+   */
+  TOO_MANY_FOLLOWS = 6,
+
+  /**
+   * The lot's events could not be read (UNAVAILABLE): follow again shortly, after the
+   * last sequence seen.
+   *
+   * @generated from enum value: REASON_UNAVAILABLE = 7;
+   */
+  UNAVAILABLE = 7,
+}
+
+/**
+ * Describes the enum gavel.bidding.v1.FollowEnded.Reason.
+ */
+export declare const FollowEnded_ReasonSchema: GenEnum<FollowEnded_Reason>;
+
+/**
+ * @generated from message gavel.bidding.v1.RequestRefused
+ */
+export declare type RequestRefused = Message<"gavel.bidding.v1.RequestRefused"> & {
+  /**
+   * The Connect code name of the problem, e.g. "invalid_argument".
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * What was wrong, written for a person.
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message gavel.bidding.v1.RequestRefused.
+ * Use `create(RequestRefusedSchema)` to create a new message.
+ */
+export declare const RequestRefusedSchema: GenMessage<RequestRefused>;
+
+/**
  * @generated from enum gavel.bidding.v1.LotPhase
  */
 export enum LotPhase {
@@ -463,6 +852,47 @@ export declare const BiddingService: GenService<{
     methodKind: "server_streaming";
     input: typeof WatchLotRequestSchema;
     output: typeof WatchLotResponseSchema;
+  },
+  /**
+   * A bidder's live session on one call, for clients that speak gRPC or Connect (a
+   * phone app, a bidding bot, a floor terminal): what a browser does over the push
+   * gateway's WebSocket. The client follows and unfollows lots and places bids; the
+   * server answers every request and streams the followed lots' events.
+   *
+   * Requests are handled one at a time, in the order sent: a bid's outcome is sent
+   * before the next request is looked at, so a session's bids are placed in order, one
+   * after the other, while the followed lots' events keep flowing. A bid is placed
+   * exactly as PlaceBid places it (same checks, same rules, idempotent on bid_id). An
+   * accepted bid's outcome and, on a followed lot, its event may come in either order.
+   *
+   * What goes wrong with one request is answered in the stream and the session goes
+   * on: a refused or invalid bid (BidRefused), a follow that cannot start or that ends
+   * (FollowEnded; a session follows at most 100 lots at once by default, and a follow
+   * past that ends at once with REASON_TOO_MANY_FOLLOWS), a request that sets nothing
+   * (RequestRefused).
+   *
+   * The call itself fails only for what concerns all of it: UNAUTHENTICATED (no valid
+   * token; the token is checked once, when the call starts), UNAVAILABLE (the replica
+   * is shutting down: reconnect and follow again after the last sequence seen of each
+   * lot), INVALID_ARGUMENT (a message that does not parse), and RESOURCE_EXHAUSTED for
+   * a client that does not read. The server queues a bounded number of messages for the
+   * client (256 by default); past that, the session's follows and answers wait for the
+   * client to read, so a long replay goes at the client's pace. A client that reads
+   * nothing for a while (30 s by default) with the queue full is not reading: the
+   * server stops the session's follows and ends the call with RESOURCE_EXHAUSTED,
+   * dropping what it kept. The client then reconnects and follows each lot again with
+   * the last sequence it saw as after_sequence, and misses nothing; a bid whose outcome
+   * it did not see, it sends again with the same bid_id.
+   *
+   * When the client closes its side of the stream, the server finishes the bid in
+   * flight and sends its outcome, stops the follows and ends the call with OK.
+   *
+   * @generated from rpc gavel.bidding.v1.BiddingService.BidSession
+   */
+  bidSession: {
+    methodKind: "bidi_streaming";
+    input: typeof BidSessionRequestSchema;
+    output: typeof BidSessionResponseSchema;
   },
 }>;
 
