@@ -68,6 +68,13 @@ describe("each app gets what its config schema reads", () => {
     expect(ticket?.valueFrom?.secretKeyRef?.name).toBe(nameOf("credentials"));
   });
 
+  test("push follows channels per channel unless the values say shared", async () => {
+    const feeds = (objects: K8sObject[]) =>
+      valueOf(appContainer(objects, "push"), "GAVEL_PUSH_FEEDS");
+    expect(feeds(await render())).toBe("per-channel");
+    expect(feeds(await render(["--set", "apps.push.env.GAVEL_PUSH_FEEDS=shared"]))).toBe("shared");
+  });
+
   test("every service URL names a Service that serves that port", async () => {
     const objects = await render();
     const urls = apps.flatMap((app) =>

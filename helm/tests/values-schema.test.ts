@@ -50,6 +50,11 @@ const wrong: Array<{ what: string; args: string[]; says: RegExp }> = [
     says: /registry/,
   },
   {
+    what: "a push feed mode the gateway does not have",
+    args: ["--set", "apps.push.env.GAVEL_PUSH_FEEDS=per-lot"],
+    says: /GAVEL_PUSH_FEEDS/,
+  },
+  {
     what: "a container without a memory limit",
     args: ["--set", "apps.push.resources.limits=null"],
     says: /limits/,

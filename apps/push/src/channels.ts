@@ -3,9 +3,11 @@ import {
   isSafeToken,
   LOT_EVENTS_STREAM,
   LOT_SUBJECT_TEMPLATE,
+  LOT_SUBJECT_WILDCARD,
   lotSubject,
   NOTIFICATIONS_STREAM,
   NOTIFY_SUBJECT_TEMPLATE,
+  NOTIFY_SUBJECT_WILDCARD,
   notifySubject,
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
@@ -27,6 +29,8 @@ export interface Channel {
   subject: string;
   /** The subject without its id, for span names. */
   template: string;
+  /** Every channel of its kind: the subjects a shared feed consumes (see shared-feed.ts). */
+  wildcard: string;
   /**
    * Turns a stored message into the event clients receive; `traceId` is the trace of the
    * request that caused it (from its headers), for a client that links to it.
@@ -62,6 +66,7 @@ export function parseChannel(name: string): Channel | undefined {
       lotSubject(id),
       LotEventSchema,
       LOT_SUBJECT_TEMPLATE,
+      LOT_SUBJECT_WILDCARD,
     );
   }
   if (kind === "user") {
@@ -73,6 +78,7 @@ export function parseChannel(name: string): Channel | undefined {
       notifySubject(id),
       NotificationSchema,
       NOTIFY_SUBJECT_TEMPLATE,
+      NOTIFY_SUBJECT_WILDCARD,
     );
   }
   return undefined;
@@ -86,6 +92,7 @@ function channel<S extends DescMessage>(
   subject: string,
   schema: S,
   template: string,
+  wildcard: string,
 ): Channel {
   return {
     name,
@@ -94,6 +101,7 @@ function channel<S extends DescMessage>(
     stream,
     subject,
     template,
+    wildcard,
     decode(seq, data, traceId) {
       const message = fromBinary(schema, data);
       const type = snake(kindOf(message));

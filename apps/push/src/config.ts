@@ -53,6 +53,14 @@ export const configSchema = z.object({
   /** SSE comment heartbeat, shorter than proxies' idle timeouts. */
   GAVEL_PUSH_SSE_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
   /**
+   * How the replica follows channels: `per-channel`, an ordered consumer per channel it
+   * watches (NATS then sends it nothing of the others), for a replica that watches a
+   * small share of them; `shared`, one consumer per kind of channel (lots,
+   * notifications) dispatched locally, once it watches most of them: NATS's cost per
+   * event grows with the number of consumers on the stream (docs/architecture.md).
+   */
+  GAVEL_PUSH_FEEDS: z.enum(["per-channel", "shared"]).default("per-channel"),
+  /**
    * How often presence entries are renewed; they expire after three missed renewals.
    * Every replica must use the same value: three times it is the presence bucket's TTL.
    */

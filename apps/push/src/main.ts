@@ -20,7 +20,7 @@ const jsm = await jetstreamManager(nc, { timeout: 5_000 });
 // The streams the channels read, whichever service comes up first in a new cluster.
 await new LotStream(nc).ensureStream(config.GAVEL_STREAM_REPLICAS);
 await ensureNotificationsStream(jsm, config.GAVEL_STREAM_REPLICAS);
-const hub = new FeedHub(jetstream(nc), jsm, logger);
+const hub = new FeedHub(jetstream(nc), jsm, logger, config.GAVEL_PUSH_FEEDS);
 const presenceBucket = await openBucket(nc, PUSH_PRESENCE_BUCKET, {
   replicas: config.GAVEL_KV_REPLICAS,
   ttl: 3 * config.GAVEL_PUSH_PRESENCE_RENEW_MS,

@@ -39,7 +39,9 @@ export class Subscription implements Listener {
 
   /**
    * Joins the channel's feed and replays the gap. Resolves with the sequence the client
-   * is now live after: its own `after`, or the channel's newest when it gave none.
+   * is now live after: its own `after`, or when it gave none the feed's (the channel's
+   * newest event, or in shared mode a later stream sequence with none of the channel's
+   * in between).
    */
   async start(resume: boolean): Promise<number> {
     const liveAfter = await this.#hub.join(this.channel, this);

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { mintToken } from "@gavel/testing";
-import { startPushStack, type PushStack } from "./push-stack.ts";
+import { BOTH_FEED_MODES, startPushStack, type PushStack } from "./push-stack.ts";
 import { TestSocket } from "./ws-client.ts";
 
 let stack: PushStack;
 beforeAll(async () => {
-  stack = await startPushStack(inject("natsUrl"));
+  stack = await startPushStack(inject("natsUrl"), {}, BOTH_FEED_MODES);
 });
 afterAll(() => stack?.stop());
 
@@ -37,35 +37,47 @@ describe("fan-out across replicas", () => {
     }
   });
 
-  it("resumes on the other replica after the last sequence seen: no gap, no duplicate", async () => {
-    const lotId = await stack.newLot();
-    const channel = `lot:${lotId}`;
-    const first = await TestSocket.open(stack.replicas[0]!.rpcUrl);
-    await first.subscribe(channel);
-    const before = [await stack.bid(lotId, "ann", 1000n), await stack.bid(lotId, "bob", 1100n)];
-    await first.waitForEvents(channel, 2);
-    first.close();
-    const missed = [await stack.bid(lotId, "ann", 1200n), await stack.bid(lotId, "bob", 1300n)];
+  // Replica a's feeds are per-channel, b's shared (BOTH_FEED_MODES): each way round.
+  const handOvers = [
+    { from: 0, to: 1, modes: "per-channel to shared" },
+    { from: 1, to: 0, modes: "shared to per-channel" },
+  ];
+  it.each(handOvers)(
+    "resumes on the other replica after the last sequence seen: no gap, no duplicate ($modes)",
+    async ({ from, to }) => {
+      const lotId = await stack.newLot();
+      const channel = `lot:${lotId}`;
+      const first = await TestSocket.open(stack.replicas[from]!.rpcUrl);
+      await first.subscribe(channel);
+      const before = [await stack.bid(lotId, "ann", 1000n), await stack.bid(lotId, "bob", 1100n)];
+      await first.waitForEvents(channel, 2);
+      first.close();
+      const missed = [await stack.bid(lotId, "ann", 1200n), await stack.bid(lotId, "bob", 1300n)];
 
-    const second = await TestSocket.open(stack.replicas[1]!.rpcUrl);
-    expect(await second.subscribe(channel, before[1])).toMatchObject({ after: before[1] });
-    const after = await stack.bid(lotId, "ann", 1400n);
-    const events = await second.waitForEvents(channel, 3);
-    expect(sequences(events)).toEqual([...missed, after]);
-    second.close();
-  });
+      const second = await TestSocket.open(stack.replicas[to]!.rpcUrl);
+      expect(await second.subscribe(channel, before[1])).toMatchObject({ after: before[1] });
+      const after = await stack.bid(lotId, "ann", 1400n);
+      const events = await second.waitForEvents(channel, 3);
+      expect(sequences(events)).toEqual([...missed, after]);
+      second.close();
+    },
+  );
 
-  it("replays a lot's whole history from after: 0, then goes live", async () => {
-    const lotId = await stack.newLot();
-    const history = [await stack.bid(lotId, "ann", 1000n), await stack.bid(lotId, "bob", 1100n)];
-    const socket = await TestSocket.open(stack.replicas[1]!.rpcUrl);
-    await socket.subscribe(`lot:${lotId}`, 0);
-    const live = await stack.bid(lotId, "ann", 1200n);
-    const events = await socket.waitForEvents(`lot:${lotId}`, 4);
-    expect(events[0]!.event).toBe("opened");
-    expect(sequences(events.slice(1))).toEqual([...history, live]);
-    socket.close();
-  });
+  const modes = BOTH_FEED_MODES.map((mode, replica) => ({ mode, replica }));
+  it.each(modes)(
+    "replays a lot's whole history from after: 0, then goes live ($mode feeds)",
+    async ({ replica }) => {
+      const lotId = await stack.newLot();
+      const history = [await stack.bid(lotId, "ann", 1000n), await stack.bid(lotId, "bob", 1100n)];
+      const socket = await TestSocket.open(stack.replicas[replica]!.rpcUrl);
+      await socket.subscribe(`lot:${lotId}`, 0);
+      const live = await stack.bid(lotId, "ann", 1200n);
+      const events = await socket.waitForEvents(`lot:${lotId}`, 4);
+      expect(events[0]!.event).toBe("opened");
+      expect(sequences(events.slice(1))).toEqual([...history, live]);
+      socket.close();
+    },
+  );
 });
 
 describe("bids over the socket", () => {

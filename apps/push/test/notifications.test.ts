@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { mintToken, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
-import { startPushStack, type PushStack } from "./push-stack.ts";
+import { BOTH_FEED_MODES, startPushStack, type PushStack } from "./push-stack.ts";
 import { TestSocket } from "./ws-client.ts";
 
 /** The push stack plus the notifier, which turns lot events into users' notifications. */
 let stack: PushStack;
 let notifier: ServiceProcess;
 beforeAll(async () => {
-  stack = await startPushStack(inject("natsUrl"));
+  stack = await startPushStack(inject("natsUrl"), {}, BOTH_FEED_MODES);
   notifier = await startService("notifier", serviceEnv(stack.natsUrl));
 });
 afterAll(async () => {

@@ -18,8 +18,18 @@ import {
   type ServiceProcess,
 } from "@gavel/testing";
 
+/**
+ * How replicas a and b follow channels (GAVEL_PUSH_FEEDS). The tests of the feeds run one
+ * of each, so every case that crosses replicas covers both modes without a second stack.
+ */
+export const BOTH_FEED_MODES = ["per-channel", "shared"] as const;
+
 /** catalog, bidding and two push replicas, all real processes on one real NATS. */
-export async function startPushStack(natsUrl: string, pushEnv: Record<string, string> = {}) {
+export async function startPushStack(
+  natsUrl: string,
+  pushEnv: Record<string, string> = {},
+  feeds: readonly [a: string, b: string] = ["per-channel", "per-channel"],
+) {
   const group = new ServiceGroup();
   const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
   const [catalog, bidding] = await Promise.all([
@@ -34,8 +44,16 @@ export async function startPushStack(natsUrl: string, pushEnv: Record<string, st
     ...pushEnv,
   };
   const replicas = [
-    await group.start("push", { ...pushEnvFull, GAVEL_REPLICA_ID: "push-a" }),
-    await group.start("push", { ...pushEnvFull, GAVEL_REPLICA_ID: "push-b" }),
+    await group.start("push", {
+      ...pushEnvFull,
+      GAVEL_PUSH_FEEDS: feeds[0],
+      GAVEL_REPLICA_ID: "push-a",
+    }),
+    await group.start("push", {
+      ...pushEnvFull,
+      GAVEL_PUSH_FEEDS: feeds[1],
+      GAVEL_REPLICA_ID: "push-b",
+    }),
   ];
   const catalogClient = connectClient(CatalogService, catalog.rpcUrl);
   const biddingClient = connectClient(BiddingService, bidding.rpcUrl);

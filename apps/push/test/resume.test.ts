@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { mintToken, startTcpBalancer } from "@gavel/testing";
-import { startPushStack, type PushStack } from "./push-stack.ts";
+import { BOTH_FEED_MODES, startPushStack, type PushStack } from "./push-stack.ts";
 import { TestSocket } from "./ws-client.ts";
 
 let stack: PushStack;
 beforeAll(async () => {
-  stack = await startPushStack(inject("natsUrl"));
+  stack = await startPushStack(inject("natsUrl"), {}, BOTH_FEED_MODES);
 });
 afterAll(() => stack?.stop());
 

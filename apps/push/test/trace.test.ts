@@ -54,7 +54,13 @@ beforeAll(async () => {
   edge = await group.start("edge", { ...env, ...upstream });
   bff = await group.start("bff", { ...env, ...upstream });
   pushA = await group.start("push", { ...env, ...upstream, GAVEL_REPLICA_ID: "trace-a" });
-  pushB = await group.start("push", { ...env, ...upstream, GAVEL_REPLICA_ID: "trace-b" });
+  // One replica per feed mode: each must give every event its delivery span.
+  pushB = await group.start("push", {
+    ...env,
+    ...upstream,
+    GAVEL_PUSH_FEEDS: "shared",
+    GAVEL_REPLICA_ID: "trace-b",
+  });
 });
 afterAll(async () => {
   await group?.stop();

@@ -1,0 +1,109 @@
+import {
+  DeliverPolicy,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+} from "@nats-io/jetstream";
+import type { Logger } from "@gavel/logging";
+import { CONSUME_EXPIRES_MS } from "@gavel/nats";
+import type { Channel } from "./channels.ts";
+import { deliver } from "./feed-delivery.ts";
+import type { Feed, Listener } from "./feed-hub.ts";
+import { lastSequence } from "./stored-events.ts";
+
+/** How long a feed nobody listens to stays open, so a quick re-subscribe does not churn. */
+const LINGER_MS = 5_000;
+
+/**
+ * The per-channel mode's feed: one per channel per replica, whatever the number of
+ * listeners: an ordered JetStream consumer on the channel's subject, started when the
+ * first listener joins and stopped a moment after the last one leaves. A replica without
+ * listeners for a channel has no consumer for it, so NATS sends it nothing.
+ *
+ * The feed knows the last sequence it handed to listeners. Everything up to it is
+ * stored, and everything after it reaches every listener that joined before, so a
+ * listener that joins gets the gap up to that point by replay (direct gets) and the
+ * rest live: no gap, and the listener drops the overlap by sequence (see Subscription).
+ */
+export class ChannelFeed implements Feed {
+  readonly #listeners = new Set<Listener>();
+  readonly #channel: Channel;
+  readonly #logger: Logger;
+  readonly #onClosed: () => void;
+  /** Resolves with the sequence the feed started after, once its consumer exists. */
+  readonly #started: Promise<number>;
+  #lastDelivered = 0;
+  #messages: ConsumerMessages | undefined;
+  #linger: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(
+    channel: Channel,
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+    logger: Logger,
+    onClosed: () => void,
+  ) {
+    this.#channel = channel;
+    this.#logger = logger;
+    this.#onClosed = onClosed;
+    this.#started = this.#start(js, jsm);
+    this.#started.catch(() => this.close());
+  }
+
+  async add(_channel: Channel, listener: Listener): Promise<number> {
+    clearTimeout(this.#linger);
+    this.#listeners.add(listener);
+    try {
+      const startedAfter = await this.#started;
+      return Math.max(startedAfter, this.#lastDelivered);
+    } catch (err) {
+      this.#listeners.delete(listener);
+      throw err;
+    }
+  }
+
+  remove(_channel: Channel, listener: Listener): void {
+    this.#listeners.delete(listener);
+    if (this.#listeners.size > 0 || this.#closed) return;
+    clearTimeout(this.#linger);
+    this.#linger = setTimeout(() => void this.close(), LINGER_MS);
+    this.#linger.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#linger);
+    this.#onClosed();
+    await this.#messages?.close().catch(() => undefined);
+  }
+
+  /**
+   * Starts after the subject's last stored sequence, read first, so the consumer's
+   * first delivery is the event right after it, whatever is appended meanwhile.
+   */
+  async #start(js: JetStreamClient, jsm: JetStreamManager): Promise<number> {
+    const { stream, subject } = this.#channel;
+    const last = await lastSequence(jsm, stream, subject);
+    const consumer = await js.consumers.get(stream, {
+      filter_subjects: [subject],
+      ...(last > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 }
+        : { deliver_policy: DeliverPolicy.All }),
+    });
+    const messages = await consumer.consume({ max_messages: 512, expires: CONSUME_EXPIRES_MS });
+    this.#messages = messages;
+    if (this.#closed) await messages.close();
+    void (async () => {
+      for await (const message of messages) {
+        this.#lastDelivered = message.seq;
+        deliver(this.#channel, message, this.#listeners);
+      }
+    })().catch((err: unknown) => {
+      this.#logger.error({ err, channel: this.#channel.name }, "live feed failed");
+      void this.close();
+    });
+    return last;
+  }
+}

@@ -1,0 +1,175 @@
+import {
+  DeliverPolicy,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+} from "@nats-io/jetstream";
+import type { Logger } from "@gavel/logging";
+import { CONSUME_EXPIRES_MS } from "@gavel/nats";
+import type { Channel } from "./channels.ts";
+import { deliver } from "./feed-delivery.ts";
+import type { Feed, Listener } from "./feed-hub.ts";
+
+/** The first wait before recreating a failed shared feed; it doubles up to the maximum. */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+/** A channel with local listeners, and the channel that decodes its messages. */
+interface Watched {
+  channel: Channel;
+  listeners: Set<Listener>;
+}
+
+/**
+ * The shared mode's feed: one ordered JetStream consumer per kind of channel per replica
+ * (every lot's events, every user's notifications), on the kind's wildcard subject,
+ * whatever the number of channels; each message goes by its subject to that channel's
+ * local listeners, and one for a channel nobody here watches is dropped undecoded. NATS
+ * then sends the replica every event of the kind, but its cost per appended event no
+ * longer grows with the number of channels the replicas watch. A kind's feed starts with
+ * its first listener (a replica nobody asks for notifications receives none) and runs
+ * until the hub stops: with most channels watched there is little to save by stopping it.
+ *
+ * It keeps one position for the whole stream, the last sequence it has passed (delivered
+ * or dropped): every message up to it is stored, and every one of the kind after it is
+ * still to come through this consumer, in order, since the consumer started right after
+ * the position and an ordered consumer has no gaps.
+ *
+ * That position is what a joining listener is live after, read after the listener is in
+ * the channel's set: an event after it is dispatched later, so it reaches the listener;
+ * an event at or before it is stored, so the replay gets it (an event dispatched between
+ * the listener's registration and the read reaches it twice, and Subscription drops the
+ * second). Reading the channel's last stored sequence by direct get instead would not be
+ * safe: a follower of a replicated stream may answer it (allow_direct) a little behind
+ * the leader, and an event this consumer had already dispatched before the listener
+ * joined, but after that stale answer, would be neither replayed nor pushed. The position
+ * needs no round trip either. It also stands in for ChannelFeed's lastDelivered: it is
+ * never below any channel's last delivered sequence.
+ */
+export class SharedFeed implements Feed {
+  /** Channels with local listeners, by subject: what a message is dispatched by. */
+  readonly #watched = new Map<string, Watched>();
+  readonly #stream: string;
+  readonly #wildcard: string;
+  readonly #js: JetStreamClient;
+  readonly #logger: Logger;
+  readonly #onClosed: () => void;
+  /** Resolves once the position is known and the first consumer exists. */
+  readonly #started: Promise<void>;
+  #position = 0;
+  #messages: ConsumerMessages | undefined;
+  #failures = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  /** `first`: the channel whose listener opens the feed, for its stream and wildcard. */
+  constructor(
+    first: Channel,
+    js: JetStreamClient,
+    jsm: JetStreamManager,
+    logger: Logger,
+    onClosed: () => void,
+  ) {
+    this.#stream = first.stream;
+    this.#wildcard = first.wildcard;
+    this.#js = js;
+    this.#logger = logger;
+    this.#onClosed = onClosed;
+    this.#started = this.#start(jsm);
+    this.#started.catch(() => this.close());
+  }
+
+  async add(channel: Channel, listener: Listener): Promise<number> {
+    let watched = this.#watched.get(channel.subject);
+    if (!watched) {
+      watched = { channel, listeners: new Set() };
+      this.#watched.set(channel.subject, watched);
+    }
+    // In the set first, the position read after: see the class comment.
+    watched.listeners.add(listener);
+    try {
+      await this.#started;
+    } catch (err) {
+      this.remove(channel, listener);
+      throw err;
+    }
+    return this.#position;
+  }
+
+  remove(channel: Channel, listener: Listener): void {
+    const watched = this.#watched.get(channel.subject);
+    if (!watched) return;
+    watched.listeners.delete(listener);
+    if (watched.listeners.size === 0) this.#watched.delete(channel.subject);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#onClosed();
+    await this.#messages?.close().catch(() => undefined);
+  }
+
+  /**
+   * Starts after the stream's last sequence, as DeliverPolicy.New would, but from a
+   * position this replica knows: joins need it, and an ordered consumer that resets before
+   * its first message is recreated with its first settings, which with New would skip
+   * what was appended meanwhile. Stream info comes from the leader, never behind.
+   */
+  async #start(jsm: JetStreamManager): Promise<void> {
+    const info = await jsm.streams.info(this.#stream);
+    this.#position = info.state.last_seq;
+    await this.#consume();
+  }
+
+  /** A consumer from right after the position, dispatching until it ends or fails. */
+  async #consume(): Promise<void> {
+    const consumer = await this.#js.consumers.get(this.#stream, {
+      filter_subjects: [this.#wildcard],
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: this.#position + 1,
+    });
+    const messages = await consumer.consume({ max_messages: 512, expires: CONSUME_EXPIRES_MS });
+    this.#messages = messages;
+    if (this.#closed) {
+      await messages.close();
+      return;
+    }
+    this.#failures = 0;
+    void (async () => {
+      for await (const message of messages) {
+        this.#position = message.seq;
+        const watched = this.#watched.get(message.subject);
+        if (!watched) continue;
+        try {
+          deliver(watched.channel, message, watched.listeners);
+        } catch (err) {
+          // One event that cannot be decoded or handed over must not stall every channel.
+          const channel = watched.channel.name;
+          this.#logger.error({ err, channel, seq: message.seq }, "delivering an event failed");
+        }
+      }
+      if (!this.#closed) throw new Error("the consumer stopped");
+    })().catch((err: unknown) => this.#recreate(err));
+  }
+
+  /**
+   * After a failure: a new consumer from right after the position, so listeners miss
+   * nothing and see nothing twice; they wait meanwhile, and those joining are live after
+   * the position as usual.
+   */
+  #recreate(err: unknown): void {
+    if (this.#closed) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.#failures++);
+    const after = this.#position;
+    this.#logger.error(
+      { err, subject: this.#wildcard, after, retryMs: delay },
+      "shared feed failed",
+    );
+    void this.#messages?.close().catch(() => undefined);
+    this.#messages = undefined;
+    this.#retry = setTimeout(() => void this.#consume().catch((e) => this.#recreate(e)), delay);
+    this.#retry.unref();
+  }
+}

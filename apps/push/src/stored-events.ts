@@ -1,0 +1,64 @@
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  JetStreamError,
+  type JetStreamManager,
+} from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/nats-core";
+import { contextOf } from "@gavel/telemetry";
+import { trace } from "@opentelemetry/api";
+import type { Channel, ChannelEvent } from "./channels.ts";
+
+/** Messages per direct-get batch when replaying a gap. */
+const REPLAY_BATCH = 256;
+
+/** The channel's stored events after `after`, up to and including `upTo`, in order. */
+export async function* replayStored(
+  jsm: JetStreamManager,
+  channel: Channel,
+  after: number,
+  upTo: number,
+): AsyncGenerator<ChannelEvent> {
+  let next = after + 1;
+  while (next <= upTo) {
+    const batch = await jsm.direct.getBatch(channel.stream, {
+      seq: next,
+      next_by_subj: channel.subject,
+      batch: REPLAY_BATCH,
+    });
+    let count = 0;
+    try {
+      for await (const message of batch) {
+        count++;
+        next = message.seq + 1;
+        if (message.seq > upTo) return;
+        yield channel.decode(message.seq, message.data, traceIdOf(message.header));
+      }
+    } catch (err) {
+      if (!isNoMessages(err)) throw err;
+    }
+    if (count < REPLAY_BATCH) return;
+  }
+}
+
+/** The stream sequence of the subject's last message; 0 when it has none. */
+export async function lastSequence(jsm: JetStreamManager, stream: string, subject: string) {
+  try {
+    const message = await jsm.direct.getMessage(stream, { last_by_subj: subject });
+    return message?.seq ?? 0;
+  } catch (err) {
+    if (isNoMessages(err)) return 0;
+    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return 0;
+    throw err;
+  }
+}
+
+/** The trace id of the request that published a message, when it carries one. */
+export function traceIdOf(headers: MsgHdrs | undefined): string | undefined {
+  return trace.getSpanContext(contextOf(headers))?.traceId;
+}
+
+/** A direct get past the last message of a subject answers 404: simply nothing more. */
+function isNoMessages(err: unknown): boolean {
+  return err instanceof JetStreamError && (err as JetStreamError & { code?: number }).code === 404;
+}
