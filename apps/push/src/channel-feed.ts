@@ -1,14 +1,9 @@
-import {
-  DeliverPolicy,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JetStreamManager,
-} from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { Logger } from "@gavel/logging";
-import { CONSUME_EXPIRES_MS } from "@gavel/nats";
 import type { Channel } from "./channels.ts";
 import { deliver } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
+import { ResumingConsumer } from "./resuming-consumer.ts";
 import { lastSequence } from "./stored-events.ts";
 
 /** How long a feed nobody listens to stays open, so a quick re-subscribe does not churn. */
@@ -33,7 +28,7 @@ export class ChannelFeed implements Feed {
   /** Resolves with the sequence the feed started after, once its consumer exists. */
   readonly #started: Promise<number>;
   #lastDelivered = 0;
-  #messages: ConsumerMessages | undefined;
+  #consumer: ResumingConsumer | undefined;
   #linger: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -76,7 +71,7 @@ export class ChannelFeed implements Feed {
     this.#closed = true;
     clearTimeout(this.#linger);
     this.#onClosed();
-    await this.#messages?.close().catch(() => undefined);
+    await this.#consumer?.close();
   }
 
   /**
@@ -86,24 +81,21 @@ export class ChannelFeed implements Feed {
   async #start(js: JetStreamClient, jsm: JetStreamManager): Promise<number> {
     const { stream, subject } = this.#channel;
     const last = await lastSequence(jsm, stream, subject);
-    const consumer = await js.consumers.get(stream, {
-      filter_subjects: [subject],
-      ...(last > 0
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 }
-        : { deliver_policy: DeliverPolicy.All }),
-    });
-    const messages = await consumer.consume({ max_messages: 512, expires: CONSUME_EXPIRES_MS });
-    this.#messages = messages;
-    if (this.#closed) await messages.close();
-    void (async () => {
-      for await (const message of messages) {
-        this.#lastDelivered = message.seq;
-        deliver(this.#channel, message, this.#listeners);
-      }
-    })().catch((err: unknown) => {
-      this.#logger.error({ err, channel: this.#channel.name }, "live feed failed");
-      void this.close();
-    });
+    const deliverToListeners = (message: Parameters<typeof deliver>[1]) => {
+      this.#lastDelivered = message.seq;
+      deliver(this.#channel, message, this.#listeners);
+    };
+    const consumer = new ResumingConsumer(
+      js,
+      stream,
+      subject,
+      last,
+      deliverToListeners,
+      this.#logger,
+    );
+    this.#consumer = consumer;
+    await consumer.start();
+    if (this.#closed) await consumer.close();
     return last;
   }
 }

@@ -1,18 +1,9 @@
-import {
-  DeliverPolicy,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JetStreamManager,
-} from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "@gavel/logging";
-import { CONSUME_EXPIRES_MS } from "@gavel/nats";
 import type { Channel } from "./channels.ts";
 import { deliver } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
-
-/** The first wait before recreating a failed shared feed; it doubles up to the maximum. */
-const RETRY_MIN_MS = 500;
-const RETRY_MAX_MS = 30_000;
+import { ResumingConsumer } from "./resuming-consumer.ts";
 
 /** A channel with local listeners, and the channel that decodes its messages. */
 interface Watched {
@@ -51,15 +42,11 @@ export class SharedFeed implements Feed {
   readonly #watched = new Map<string, Watched>();
   readonly #stream: string;
   readonly #wildcard: string;
-  readonly #js: JetStreamClient;
   readonly #logger: Logger;
   readonly #onClosed: () => void;
   /** Resolves once the position is known and the first consumer exists. */
   readonly #started: Promise<void>;
-  #position = 0;
-  #messages: ConsumerMessages | undefined;
-  #failures = 0;
-  #retry: NodeJS.Timeout | undefined;
+  #consumer: ResumingConsumer | undefined;
   #closed = false;
 
   /** `first`: the channel whose listener opens the feed, for its stream and wildcard. */
@@ -72,10 +59,9 @@ export class SharedFeed implements Feed {
   ) {
     this.#stream = first.stream;
     this.#wildcard = first.wildcard;
-    this.#js = js;
     this.#logger = logger;
     this.#onClosed = onClosed;
-    this.#started = this.#start(jsm);
+    this.#started = this.#start(js, jsm);
     this.#started.catch(() => this.close());
   }
 
@@ -93,7 +79,7 @@ export class SharedFeed implements Feed {
       this.remove(channel, listener);
       throw err;
     }
-    return this.#position;
+    return this.#consumer!.position;
   }
 
   remove(channel: Channel, listener: Listener): void {
@@ -106,9 +92,8 @@ export class SharedFeed implements Feed {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#retry);
     this.#onClosed();
-    await this.#messages?.close().catch(() => undefined);
+    await this.#consumer?.close();
   }
 
   /**
@@ -117,59 +102,30 @@ export class SharedFeed implements Feed {
    * its first message is recreated with its first settings, which with New would skip
    * what was appended meanwhile. Stream info comes from the leader, never behind.
    */
-  async #start(jsm: JetStreamManager): Promise<void> {
+  async #start(js: JetStreamClient, jsm: JetStreamManager): Promise<void> {
     const info = await jsm.streams.info(this.#stream);
-    this.#position = info.state.last_seq;
-    await this.#consume();
-  }
-
-  /** A consumer from right after the position, dispatching until it ends or fails. */
-  async #consume(): Promise<void> {
-    const consumer = await this.#js.consumers.get(this.#stream, {
-      filter_subjects: [this.#wildcard],
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.#position + 1,
-    });
-    const messages = await consumer.consume({ max_messages: 512, expires: CONSUME_EXPIRES_MS });
-    this.#messages = messages;
-    if (this.#closed) {
-      await messages.close();
-      return;
-    }
-    this.#failures = 0;
-    void (async () => {
-      for await (const message of messages) {
-        this.#position = message.seq;
-        const watched = this.#watched.get(message.subject);
-        if (!watched) continue;
-        try {
-          deliver(watched.channel, message, watched.listeners);
-        } catch (err) {
-          // One event that cannot be decoded or handed over must not stall every channel.
-          const channel = watched.channel.name;
-          this.#logger.error({ err, channel, seq: message.seq }, "delivering an event failed");
-        }
-      }
-      if (!this.#closed) throw new Error("the consumer stopped");
-    })().catch((err: unknown) => this.#recreate(err));
-  }
-
-  /**
-   * After a failure: a new consumer from right after the position, so listeners miss
-   * nothing and see nothing twice; they wait meanwhile, and those joining are live after
-   * the position as usual.
-   */
-  #recreate(err: unknown): void {
-    if (this.#closed) return;
-    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.#failures++);
-    const after = this.#position;
-    this.#logger.error(
-      { err, subject: this.#wildcard, after, retryMs: delay },
-      "shared feed failed",
+    const consumer = new ResumingConsumer(
+      js,
+      this.#stream,
+      this.#wildcard,
+      info.state.last_seq,
+      (message) => this.#dispatch(message),
+      this.#logger,
     );
-    void this.#messages?.close().catch(() => undefined);
-    this.#messages = undefined;
-    this.#retry = setTimeout(() => void this.#consume().catch((e) => this.#recreate(e)), delay);
-    this.#retry.unref();
+    this.#consumer = consumer;
+    await consumer.start();
+    if (this.#closed) await consumer.close();
+  }
+
+  #dispatch(message: JsMsg): void {
+    const watched = this.#watched.get(message.subject);
+    if (!watched) return;
+    try {
+      deliver(watched.channel, message, watched.listeners);
+    } catch (err) {
+      // One event that cannot be decoded or handed over must not stall every channel.
+      const channel = watched.channel.name;
+      this.#logger.error({ err, channel, seq: message.seq }, "delivering an event failed");
+    }
   }
 }
