@@ -4,7 +4,10 @@
  *
  *   npm run bench -- [--seconds 10] [--concurrency 32] [--runs 3]
  *
- * Each scenario runs --runs times and the table shows the median of the runs.
+ * Each scenario runs --runs times and the table shows the median of the runs, with the
+ * CPU each kind of process spent per bid request in the measured window (from /proc:
+ * the two bidding replicas together, the catalog with its projector, nats-server), the
+ * figures a capacity plan scales from.
  * Figures and the command that made them go to docs/benchmarks.md.
  */
 import { randomUUID } from "node:crypto";
@@ -25,7 +28,9 @@ import {
   type AppName,
   type ServiceProcess,
 } from "@gavel/testing";
+import { readFileSync } from "node:fs";
 import { startConnectEcho } from "./connect-echo.ts";
+import { childrenOf, processCpuSeconds } from "./cpu-time.ts";
 import {
   closedLoop,
   median,
@@ -55,6 +60,21 @@ process.once("exit", () => processes.forEach((p) => p.stop("SIGKILL")));
 const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn" };
 const catalog = await startTracked("catalog");
 const replicas = [await startTracked("bidding"), await startTracked("bidding")];
+const natsPid = childrenOf(process.pid).find(
+  (pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "nats-server",
+);
+/** CPU seconds used so far by each kind of process (nats only when it is the binary). */
+function cpuNow(): { bidding: number; catalog: number; nats: number } {
+  const seconds = (pids: number[]) =>
+    pids.map(processCpuSeconds).reduce((sum, t) => sum + t.user + t.kernel, 0);
+  return {
+    bidding: seconds(replicas.map((r) => r.pid)),
+    catalog: seconds([catalog.pid]),
+    nats: natsPid ? seconds([natsPid]) : Number.NaN,
+  };
+}
+/** CPU ms per request of each kind of process, over one measured run. */
+const cpuPerRequest = new Map<LoopResult, ReturnType<typeof cpuNow>>();
 const catalogClient = connectClient(CatalogService, catalog.rpcUrl);
 const biddingClients = replicas.map((r) => connectClient(BiddingService, r.rpcUrl));
 /** More identities than workers: a worker bids as a different user each time, so it is
@@ -146,6 +166,13 @@ function row(scenario: string, biddingReplicas: number, runs: LoopResult[]) {
     "p50 ms": median(runs.map((r) => percentile(r.latenciesMs, 50))),
     "p99 ms": median(runs.map((r) => percentile(r.latenciesMs, 99))),
     failed: runs.reduce((n, r) => n + r.failed, 0),
+    ...(biddingReplicas
+      ? {
+          "bidding CPU ms/req": median(runs.map((r) => cpuPerRequest.get(r)!.bidding)),
+          "catalog CPU ms/req": median(runs.map((r) => cpuPerRequest.get(r)!.catalog)),
+          "nats CPU ms/req": median(runs.map((r) => cpuPerRequest.get(r)!.nats)),
+        }
+      : { "bidding CPU ms/req": "-", "catalog CPU ms/req": "-", "nats CPU ms/req": "-" }),
   };
 }
 
@@ -169,7 +196,16 @@ try {
     for (let r = 1; r <= RUNS; r++) {
       const lots = await newLots(scenario.lots);
       await bidOn(lots.slice(0, 1), 2); // warm caches and connections
+      const before = cpuNow();
       const result = await bidOn(lots, SECONDS, `${scenario.name}, run ${r}/${RUNS}`);
+      const after = cpuNow();
+      const perRequest = (kind: keyof typeof before) =>
+        ((after[kind] - before[kind]) * 1000) / result.requests;
+      cpuPerRequest.set(result, {
+        bidding: perRequest("bidding"),
+        catalog: perRequest("catalog"),
+        nats: perRequest("nats"),
+      });
       runs.push(result);
       process.stderr.write(
         `${scenario.name}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.refused} refused, ${result.failed} failed\n`,
