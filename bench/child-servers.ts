@@ -48,10 +48,15 @@ export async function startScript(
   };
 }
 
-/** Two instances of a script, each on its own free port (`args` gets the port). */
-export async function startPair(script: string, args: (port: number) => string[]) {
+/** `count` instances of a script, each on its own free port (`args` gets the port). */
+export async function startServers(
+  script: string,
+  count: number,
+  args: (port: number) => string[],
+) {
   const servers: Array<ChildServer & { inspector: string }> = [];
-  const ports = [await freePort(), await freePort()];
+  const ports: number[] = [];
+  for (let i = 0; i < count; i++) ports.push(await freePort());
   try {
     for (const port of ports) servers.push(await startScript(script, args(port)));
   } catch (err) {

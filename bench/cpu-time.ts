@@ -59,6 +59,14 @@ export function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** CPU the processes used over `ms`, in % of one core. */
+export async function cpuPercent(pids: number[], ms: number): Promise<number> {
+  const used = () => pids.map(processCpuSeconds).reduce((sum, t) => sum + t.user + t.kernel, 0);
+  const before = used();
+  await new Promise((r) => setTimeout(r, ms));
+  return ((used() - before) / (ms / 1000)) * 100;
+}
+
 /**
  * CPU that processes other than this one and its children used over `ms`, in % of one
  * core: what the rest of a shared machine is doing to a benchmark.

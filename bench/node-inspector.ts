@@ -42,6 +42,13 @@ export interface Memory {
   heapUsed: number;
 }
 
+/** Milliseconds. */
+export interface EventLoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -94,6 +101,30 @@ export class InspectorSession {
       returnByValue: true,
     });
     return JSON.parse(result.value) as Memory;
+  }
+
+  /**
+   * The process's event-loop delay since the previous call, in ms (perf_hooks'
+   * monitorEventLoopDelay, which the first call switches on: that call's figures are 0).
+   * The monitor's timer fires every 10 ms and records the time between firings; the delay
+   * is what exceeds the 10 ms.
+   */
+  async eventLoopDelay(): Promise<EventLoopDelay> {
+    const { result } = await this.call<{ result: { value: string } }>("Runtime.evaluate", {
+      expression: `(() => {
+        const h = (globalThis.__benchLoopDelay ??= process
+          .getBuiltinModule("node:perf_hooks")
+          .monitorEventLoopDelay({ resolution: 10 }));
+        const ms = (ns) => Math.max(0, ns / 1e6 - 10);
+        const delay = h.enable()
+          ? { p50: 0, p99: 0, max: 0 }
+          : { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+        h.reset();
+        return JSON.stringify(delay);
+      })()`,
+      returnByValue: true,
+    });
+    return JSON.parse(result.value) as EventLoopDelay;
   }
 
   async startProfile(): Promise<void> {

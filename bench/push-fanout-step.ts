@@ -1,6 +1,7 @@
 /**
- * One rate step of the push fan-out bench: publish at a steady rate, measure a window
- * after a warm-up, then wait for the stragglers.
+ * One rate step of the push fan-out bench: publish at a steady rate on every lot (the
+ * lots in turn, evenly spaced), measure a window after a warm-up, then wait for the
+ * stragglers.
  */
 import {
   childrenOf,
@@ -8,6 +9,7 @@ import {
   processCpuSeconds,
   processSystemCalls,
 } from "./cpu-time.ts";
+import type { InspectorSession } from "./node-inspector.ts";
 import type { LoadFleet } from "./push-load-fleet.ts";
 import type { RunningSystem } from "./push-systems.ts";
 import { percentile } from "@gavel/loadgen";
@@ -25,13 +27,19 @@ export interface StepOptions {
 }
 
 export interface StepResult {
+  /** Events per second on each lot. */
   rate: number;
-  /** Deliveries per second the publisher asks for: events/s x clients. */
+  /** Deliveries per second the publisher asks for: events/s per lot x clients. */
   offered: number;
   /** Deliveries per second the clients received during the window. */
   delivered: number;
+  /** Publish to receive, in ms, over the window's sampled deliveries. */
   p50: number;
   p99: number;
+  max: number;
+  /** The servers' event-loop delay over the window, in ms: the worst server's p99, max. */
+  loopDelayP99: number;
+  loopDelayMax: number;
   /**
    * At the window's end, how long ago the oldest event that had not yet reached every
    * client was published, in seconds (0 when all had).
@@ -43,7 +51,7 @@ export interface StepResult {
   closed: number;
   /** Publishes that failed during the step (none expected). */
   publishErrors: number;
-  /** CPU of the two server processes together, in % of one core. */
+  /** CPU of the server processes together, in % of one core. */
   serverCpu: number;
   /** The share of the servers' CPU spent in the kernel (socket writes, loopback TCP). */
   serverKernelShare: number;
@@ -65,10 +73,14 @@ export interface StepResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs `during(window)` hooks, e.g. a CPU profile, around the measured window only. */
+/**
+ * Runs `during(window)` hooks, e.g. a CPU profile, around the measured window only;
+ * `inspectors` are the servers', for their event-loop delay.
+ */
 export async function runStep(
   system: RunningSystem,
   fleet: LoadFleet,
+  inspectors: InspectorSession[],
   rate: number,
   options: StepOptions,
   during?: { start(): Promise<void>; stop(): Promise<void> },
@@ -76,19 +88,23 @@ export async function runStep(
   const start = await fleet.mark();
   const publishErrorsBefore = system.publishErrors();
   const clients = fleet.open - start.closed;
-  const publishedAt: number[] = [];
+  // Deliveries each lot's event owes: its clients, less a share of those closed so far.
+  const owedByLot = fleet.openByLot.map((n) => (n * clients) / (fleet.open || 1));
+  const published: Publish[] = [];
   const began = performance.now();
   // Catch up on every tick, so a late timer does not lower the rate.
   const pacer = setInterval(() => {
-    const due = Math.floor(((performance.now() - began) / 1000) * rate);
-    while (publishedAt.length < due) {
-      system.publish();
-      publishedAt.push(performance.now());
+    const due = Math.floor(((performance.now() - began) / 1000) * rate * owedByLot.length);
+    while (published.length < due) {
+      const lot = system.publish();
+      published.push({ at: performance.now(), owed: owedByLot[lot]! });
     }
   }, 5);
   try {
     await sleep(options.warmupMs);
     await during?.start();
+    const loopDelays = () => Promise.all(inspectors.map((s) => s.eventLoopDelay()));
+    await loopDelays();
     const before = await fleet.mark();
     const cpuBefore = cpu(system, fleet);
     const t0 = performance.now();
@@ -96,11 +112,12 @@ export async function runStep(
     const after = await fleet.mark();
     const seconds = (performance.now() - t0) / 1000;
     const cpuAfter = cpu(system, fleet);
-    const lag = ageOfOldestUndelivered(publishedAt, after.delivered - start.delivered, clients);
+    const loop = await loopDelays();
+    const lag = ageOfOldestUndelivered(published, after.delivered - start.delivered);
     clearInterval(pacer);
     await during?.stop();
 
-    const owed = publishedAt.length * clients;
+    const owed = Math.round(published.reduce((sum, p) => sum + p.owed, 0));
     const end = await drain(fleet, start.delivered + owed, options.drainMs);
     const offered = rate * clients;
     const delivered = (after.delivered - before.delivered) / seconds;
@@ -111,6 +128,9 @@ export async function runStep(
       delivered,
       p50: percentile(after.samples, 50),
       p99,
+      max: after.samples.reduce((a, b) => Math.max(a, b), 0),
+      loopDelayP99: Math.max(0, ...loop.map((d) => d.p99)),
+      loopDelayMax: Math.max(0, ...loop.map((d) => d.max)),
       lag,
       undelivered: Math.max(0, start.delivered + owed - end.delivered),
       closed: end.closed - start.closed,
@@ -130,15 +150,25 @@ export async function runStep(
   }
 }
 
+/** An event published during a step: when, and how many deliveries it owes. */
+interface Publish {
+  at: number;
+  owed: number;
+}
+
 /**
  * Counting events in order, the first that the deliveries so far do not cover for every
- * client, and its age now. Deliveries are only counted in total, so this takes them as
- * spread evenly over the clients; a client that lags pulls the age up, as it should.
+ * client of its lot, and its age now. Deliveries are only counted in total, so this
+ * takes them as arriving in publish order; a client that lags pulls the age up, as it
+ * should.
  */
-function ageOfOldestUndelivered(publishedAt: number[], delivered: number, clients: number) {
-  const covered = Math.floor(delivered / clients);
-  const oldest = publishedAt[covered];
-  return oldest === undefined ? 0 : (performance.now() - oldest) / 1000;
+function ageOfOldestUndelivered(published: Publish[], delivered: number) {
+  let covered = 0;
+  for (const event of published) {
+    covered += event.owed;
+    if (covered > delivered + 0.5) return (performance.now() - event.at) / 1000;
+  }
+  return 0;
 }
 
 /** Marks until `expected` deliveries have arrived or the time is up; the last mark. */

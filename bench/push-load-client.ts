@@ -1,17 +1,22 @@
 /**
  * One load-generator process of bench/push-fanout.bench.ts (forked with IPC): opens its
- * share of the bench's clients to the servers it is given, follows one channel on each,
- * and counts what arrives. The parent asks for a `mark` at the edges of a measurement
- * window and gets the running total of deliveries plus the latency samples since the
- * previous mark.
+ * share of the bench's clients to the servers it is given, each following one lot's
+ * channel, and counts what arrives. The parent asks for a `mark` at the edges of a
+ * measurement window and gets the running total of deliveries plus the latency samples
+ * since the previous mark.
  *
  * Every client is kept as cheap as the protocol allows, so the generators take as little
  * of the shared CPU as possible: no JSON parsing, events are counted by searching the raw
  * frame for `"type":"event"` (a Gavel `batch` frame holds several), and only every
- * `sampleEvery`-th client reads the publish time the bench wrote into each event's bid id.
+ * `sampleEvery`-th client of each server and lot reads the publish time the bench wrote
+ * into each event's bid id.
  */
 import http from "node:http";
-import { openTextSocket, type ClientImplementation } from "./text-socket.ts";
+import {
+  openTextSocket,
+  type ClientImplementation,
+  type TextSocketHandlers,
+} from "./text-socket.ts";
 
 /** The client side of each system: its wire protocol, nothing more. */
 export type ClientKind = "gavel-ws" | "gavel-sse" | "socketio" | "bare";
@@ -19,14 +24,20 @@ export type ClientKind = "gavel-ws" | "gavel-sse" | "socketio" | "bare";
 export interface ConnectOrder {
   type: "connect";
   kind: ClientKind;
-  /** One base URL (http://host:port) per server; client i goes to urls[i % urls.length]. */
+  /** One base URL (http://host:port) per server. */
   urls: string[];
   /** This process's clients are offset .. offset + count - 1 of the whole bench. */
   offset: number;
   count: number;
-  /** The lot every client follows. */
-  lotId: string;
+  /** The lots the clients follow, one each (see placement()). */
+  lotIds: string[];
+  /** Every sampleEvery-th client of each server and lot records latencies. */
   sampleEvery: number;
+  /**
+   * Addresses the clients bind their end to, round-robin (127.0.0.2, ...), so that no
+   * address runs out of ephemeral ports; empty: the kernel picks (127.0.0.1).
+   */
+  localAddresses: string[];
   /** Connections opening at once in this process. */
   concurrency: number;
   /** Which WebSocket client the WebSocket kinds use. */
@@ -36,7 +47,14 @@ export interface ConnectOrder {
 export type ParentMessage = ConnectOrder | { type: "mark" } | { type: "close" };
 
 export type ClientReport =
-  | { type: "connected"; open: number; failed: number; firstError?: string }
+  | {
+      type: "connected";
+      /** Clients that follow their lot, by server (the order of `urls`) and by lot. */
+      openByServer: number[];
+      openByLot: number[];
+      failed: number;
+      firstError?: string;
+    }
   | {
       type: "mark";
       /** Events received since the start, over every client of this process. */
@@ -100,17 +118,37 @@ function received(data: Buffer, sampled: boolean, needle = EVENT): void {
   if (sampled) recordLatencies(data);
 }
 
+/**
+ * Where the bench's client `index` goes: servers round-robin, and on each server the lots
+ * round-robin, so every server carries every lot and every lot is on every server.
+ */
+function placement(order: ConnectOrder, index: number) {
+  const servers = order.urls.length;
+  const lots = order.lotIds.length;
+  const addresses = order.localAddresses.length;
+  const lot = Math.floor(index / servers) % lots;
+  return {
+    server: index % servers,
+    lot,
+    lotId: order.lotIds[lot]!,
+    sampled: Math.floor(index / (servers * lots)) % order.sampleEvery === 0,
+    localAddress: addresses ? order.localAddresses[index % addresses] : undefined,
+  };
+}
+
 async function connectAll(order: ConnectOrder): Promise<void> {
-  let open = 0;
+  const openByServer = order.urls.map(() => 0);
+  const openByLot = order.lotIds.map(() => 0);
   let failed = 0;
   let firstError: string | undefined;
   let next = 0;
   const worker = async () => {
     while (next < order.count) {
-      const index = order.offset + next++;
+      const client = placement(order, order.offset + next++);
       try {
-        await openClient(order, index);
-        open++;
+        await openClient(order, client);
+        openByServer[client.server]!++;
+        openByLot[client.lot]!++;
       } catch (err) {
         failed++;
         firstError ??= err instanceof Error ? err.message : String(err);
@@ -118,13 +156,20 @@ async function connectAll(order: ConnectOrder): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(order.concurrency, order.count) }, worker));
-  send({ type: "connected", open, failed, ...(firstError ? { firstError } : {}) });
+  send({
+    type: "connected",
+    openByServer,
+    openByLot,
+    failed,
+    ...(firstError ? { firstError } : {}),
+  });
 }
 
+type Placement = ReturnType<typeof placement>;
+
 /** Resolves once the client follows the channel (the protocol's confirmation, if any). */
-function openClient(order: ConnectOrder, index: number): Promise<void> {
-  const base = order.urls[index % order.urls.length]!;
-  const sampled = index % order.sampleEvery === 0;
+function openClient(order: ConnectOrder, client: Placement): Promise<void> {
+  const base = order.urls[client.server]!;
   return new Promise<void>((resolve, reject) => {
     let ready = false;
     let ended = false;
@@ -150,8 +195,8 @@ function openClient(order: ConnectOrder, index: number): Promise<void> {
     );
     const connection =
       order.kind === "gavel-sse"
-        ? openSse(`${base}/sse/lots/${order.lotId}`, sampled, succeed, fail)
-        : openWebSocket(order, base, sampled, () => ready, succeed, fail);
+        ? openSse(`${base}/sse/lots/${client.lotId}`, client, succeed, fail)
+        : openWebSocket(order, base, client, () => ready, succeed, fail);
     sockets.push(connection);
   });
 }
@@ -160,16 +205,18 @@ function openClient(order: ConnectOrder, index: number): Promise<void> {
 function openWebSocket(
   order: ConnectOrder,
   base: string,
-  sampled: boolean,
+  { lotId, sampled, localAddress }: Placement,
   isReady: () => boolean,
   succeed: () => void,
   fail: (err: Error) => void,
 ): { close(): void } {
   const ws = base.replace(/^http/, "ws");
-  const channel = `lot:${order.lotId}`;
+  const channel = `lot:${lotId}`;
   const onClose = (reason: string) => fail(new Error(reason));
+  const open = (path: string, protocols: string[], handlers: TextSocketHandlers) =>
+    openTextSocket(order.implementation, `${ws}${path}`, protocols, handlers, localAddress);
   if (order.kind === "gavel-ws") {
-    const socket = openTextSocket(order.implementation, `${ws}/ws`, ["gavel.v1"], {
+    const socket = open("/ws", ["gavel.v1"], {
       onOpen: () => socket.send(JSON.stringify({ v: 1, type: "subscribe", id: "1", channel })),
       onText(data) {
         if (isReady()) return received(data, sampled);
@@ -183,8 +230,7 @@ function openWebSocket(
   if (order.kind === "socketio") {
     // Engine.IO v4 over WebSocket: "0{...}" opens, "40" joins the main namespace, "2"
     // pings (answered "3"), "42[...]" is an event, "43<id>[...]" an ack.
-    const url = `${ws}/socket.io/?EIO=4&transport=websocket`;
-    const socket = openTextSocket(order.implementation, url, [], {
+    const socket = open("/socket.io/?EIO=4&transport=websocket", [], {
       onOpen: () => undefined,
       onText(data) {
         if (data.length === 1 && data[0] === 50 /* "2" */) return socket.send("3");
@@ -199,7 +245,7 @@ function openWebSocket(
     });
     return socket;
   }
-  return openTextSocket(order.implementation, `${ws}/`, [], {
+  return open(`/lots/${lotId}`, [], {
     onOpen: succeed,
     onText: (data) => received(data, sampled),
     onClose,
@@ -209,11 +255,12 @@ function openWebSocket(
 /** An SSE stream read raw, record by record: events counted by their `event:` lines. */
 function openSse(
   url: string,
-  sampled: boolean,
+  { sampled, localAddress }: Placement,
   succeed: () => void,
   fail: (err: Error) => void,
 ): { close(): void } {
-  const req = http.get(url, { agent: false, headers: { accept: "text/event-stream" } }, (res) => {
+  const options = { agent: false, localAddress, headers: { accept: "text/event-stream" } };
+  const req = http.get(url, options, (res) => {
     if (res.statusCode !== 200) {
       fail(new Error(`HTTP ${res.statusCode}`));
       res.resume();

@@ -24,27 +24,38 @@ export class LoadFleet {
     return this.#children.map((c) => c.pid!);
   }
 
-  /** Clients that followed the channel when the fleet connected. */
-  readonly open: number;
+  /** Clients that followed their lot when the fleet connected, by server and by lot. */
+  readonly openByServer: number[];
+  readonly openByLot: number[];
   readonly failed: number;
+  get open(): number {
+    return this.openByServer.reduce((a, b) => a + b, 0);
+  }
 
-  private constructor(children: ChildProcess[], open: number, failed: number) {
+  private constructor(
+    children: ChildProcess[],
+    open: { openByServer: number[]; openByLot: number[] },
+    failed: number,
+  ) {
     this.#children = children;
-    this.open = open;
+    this.openByServer = open.openByServer;
+    this.openByLot = open.openByLot;
     this.failed = failed;
   }
 
   /**
-   * Opens `clients` clients of the kind, round-robin over the servers' URLs, across
-   * `processes` generators, and resolves once each has followed the lot (or failed to).
+   * Opens `clients` clients of the kind, round-robin over the servers' URLs and on each
+   * over the lots, across `processes` generators, and resolves once each has followed
+   * its lot (or failed to).
    */
   static async connect(options: {
     kind: ClientKind;
     urls: string[];
-    lotId: string;
+    lotIds: string[];
     clients: number;
     processes: number;
     sampleEvery: number;
+    localAddresses: string[];
     implementation: ClientImplementation;
   }): Promise<LoadFleet> {
     const script = fileURLToPath(new URL("push-load-client.ts", import.meta.url));
@@ -65,17 +76,23 @@ export class LoadFleet {
           type: "connect",
           kind: options.kind,
           urls: options.urls,
-          lotId: options.lotId,
+          lotIds: options.lotIds,
           offset,
           count: Math.max(0, Math.min(share, options.clients - offset)),
           sampleEvery: options.sampleEvery,
+          localAddresses: options.localAddresses,
           concurrency: 64,
           implementation: options.implementation,
         };
         return request(child, order, "connected");
       }),
     );
-    const open = reports.reduce((n, r) => n + r.open, 0);
+    const total = (counts: (r: (typeof reports)[number]) => number[], length: number) =>
+      Array.from({ length }, (_, i) => reports.reduce((n, r) => n + counts(r)[i]!, 0));
+    const open = {
+      openByServer: total((r) => r.openByServer, options.urls.length),
+      openByLot: total((r) => r.openByLot, options.lotIds.length),
+    };
     const failed = reports.reduce((n, r) => n + r.failed, 0);
     const firstError = reports.find((r) => r.firstError)?.firstError;
     if (failed > 0)

@@ -1,13 +1,14 @@
 /**
- * The systems bench/push-fanout.bench.ts compares, each as two server processes on one
- * lot channel plus the publisher that feeds it the same synthetic bid events:
+ * The systems bench/push-fanout.bench.ts compares, each as some server processes (two by
+ * default) carrying the same lot channels (one by default), plus the publisher that feeds
+ * them the same synthetic bid events, on the lots in turn:
  *
- * - gavel, gavel-sse: two push gateway replicas (apps/push, every feature on), fed through
- *   JetStream on the lot's subject exactly as bidding appends; WebSocket or SSE clients.
- * - socketio: two Socket.IO 4 servers with the Redis adapter (socketio-server.ts), fed by
+ * - gavel, gavel-sse: push gateway replicas (apps/push, every feature on), fed through
+ *   JetStream on each lot's subject exactly as bidding appends; WebSocket or SSE clients.
+ * - socketio: Socket.IO 4 servers with the Redis adapter (socketio-server.ts), fed by
  *   @socket.io/redis-emitter broadcasting to the lot's room.
- * - bare: two `ws` servers on a core NATS subject (bare-ws-server.ts), fed by plain
- *   publishes of the frame Gavel would send.
+ * - bare: `ws` servers on core NATS subjects, one per lot (bare-ws-server.ts), fed by
+ *   plain publishes of the frame Gavel would send.
  *
  * Every event carries its publish time in the bid id, so clients measure latency.
  */
@@ -19,7 +20,7 @@ import { createClient } from "redis";
 import { lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { serviceEnv, startService, syntheticBid, type ServiceProcess } from "@gavel/testing";
-import { startPair, startRedis } from "./child-servers.ts";
+import { startRedis, startServers } from "./child-servers.ts";
 import { activateInspector, INSPECTABLE, inspectorUrl } from "./node-inspector.ts";
 import type { ClientKind } from "./push-load-client.ts";
 
@@ -34,8 +35,11 @@ export interface RunningSystem {
   inspectors: string[];
   /** Each server process's pid, for its CPU time. */
   pids: number[];
-  /** Publishes one event on the lot's channel now; failures are counted, not thrown. */
-  publish(): void;
+  /**
+   * Publishes one event now, on the next lot in turn, and returns that lot's index in
+   * the options' lotIds; failures are counted, not thrown.
+   */
+  publish(): number;
   publishErrors(): number;
   stop(): Promise<void>;
 }
@@ -57,26 +61,42 @@ function gavelFrame(lotId: string, n: number): string {
   return `{"v":1,"type":"event","channel":"lot:${lotId}","seq":${n},"event":"bid_accepted","data":${data}}`;
 }
 
+export interface SystemOptions {
+  natsUrl: string;
+  /** The lots published on, in turn. */
+  lotIds: string[];
+  /** Server processes. */
+  servers: number;
+}
+
 export async function startSystem(
   name: SystemName,
-  natsUrl: string,
-  lotId: string,
+  options: SystemOptions,
 ): Promise<RunningSystem> {
-  if (name === "gavel" || name === "gavel-sse") return startGavel(name, natsUrl, lotId);
-  if (name === "socketio") return startSocketIo(lotId);
-  return startBare(natsUrl, lotId);
+  if (name === "gavel" || name === "gavel-sse") return startGavel(name, options);
+  if (name === "socketio") return startSocketIo(options);
+  return startBare(options);
+}
+
+/** A publish function that takes the lots in turn; event numbers count from 1. */
+function inTurn(lotIds: string[], publishOn: (lotId: string, n: number) => void) {
+  let n = 0;
+  return () => {
+    const lot = ++n % lotIds.length;
+    publishOn(lotIds[lot]!, n);
+    return lot;
+  };
 }
 
 async function startGavel(
   name: "gavel" | "gavel-sse",
-  natsUrl: string,
-  lotId: string,
+  { natsUrl, lotIds, servers }: SystemOptions,
 ): Promise<RunningSystem> {
   const env = { ...serviceEnv(natsUrl), LOG_LEVEL: "warn", NODE_OPTIONS: INSPECTABLE };
   const replicas: ServiceProcess[] = [];
   try {
-    for (const id of ["push-a", "push-b"])
-      replicas.push(await startService("push", { ...env, GAVEL_REPLICA_ID: id }));
+    for (let i = 0; i < servers; i++)
+      replicas.push(await startService("push", { ...env, GAVEL_REPLICA_ID: `push-${i + 1}` }));
   } catch (err) {
     await Promise.all(replicas.map((r) => r.stop()));
     throw err;
@@ -90,17 +110,17 @@ async function startGavel(
   );
   const nc = await connect({ servers: natsUrl });
   const js = jetstream(nc);
-  const subject = lotSubject(lotId);
-  let n = 0;
   let errors = 0;
   return {
     client: name === "gavel" ? "gavel-ws" : "gavel-sse",
     urls: replicas.map((r) => r.rpcUrl),
     pids: replicas.map((r) => r.pid),
     inspectors,
-    publish() {
-      js.publish(subject, toBinary(LotEventSchema, bidEvent(lotId, ++n))).catch(() => errors++);
-    },
+    publish: inTurn(lotIds, (lotId, n) => {
+      js.publish(lotSubject(lotId), toBinary(LotEventSchema, bidEvent(lotId, n))).catch(
+        () => errors++,
+      );
+    }),
     publishErrors: () => errors,
     async stop() {
       await nc.close();
@@ -109,27 +129,26 @@ async function startGavel(
   };
 }
 
-async function startSocketIo(lotId: string): Promise<RunningSystem> {
+async function startSocketIo({ lotIds, servers: count }: SystemOptions): Promise<RunningSystem> {
   const redis = await startRedis();
-  let servers: Awaited<ReturnType<typeof startPair>>;
+  let servers: Awaited<ReturnType<typeof startServers>>;
   try {
-    servers = await startPair("socketio-server.ts", (port) => [String(port), redis.url]);
+    servers = await startServers("socketio-server.ts", count, (port) => [String(port), redis.url]);
   } catch (err) {
     await redis.stop();
     throw err;
   }
-  let n = 0;
   let errors = 0;
   const client = createClient({ url: redis.url });
   client.on("error", () => errors++);
   await client.connect();
-  const room = new Emitter(client).to(`lot:${lotId}`);
+  const emitter = new Emitter(client);
   return {
     client: "socketio",
     ...servers,
-    publish() {
-      room.emit("event", JSON.parse(gavelFrame(lotId, ++n)));
-    },
+    publish: inTurn(lotIds, (lotId, n) => {
+      emitter.to(`lot:${lotId}`).emit("event", JSON.parse(gavelFrame(lotId, n)));
+    }),
     publishErrors: () => errors,
     async stop() {
       await client.quit();
@@ -139,22 +158,26 @@ async function startSocketIo(lotId: string): Promise<RunningSystem> {
   };
 }
 
-async function startBare(natsUrl: string, lotId: string): Promise<RunningSystem> {
-  const subject = `bench.bare.${lotId}`;
-  const servers = await startPair("bare-ws-server.ts", (port) => [String(port), natsUrl, subject]);
+async function startBare({
+  natsUrl,
+  lotIds,
+  servers: count,
+}: SystemOptions): Promise<RunningSystem> {
+  const prefix = "bench.bare";
+  const args = (port: number) => [String(port), natsUrl, prefix];
+  const servers = await startServers("bare-ws-server.ts", count, args);
   const nc = await connect({ servers: natsUrl });
-  let n = 0;
   let errors = 0;
   return {
     client: "bare",
     ...servers,
-    publish() {
+    publish: inTurn(lotIds, (lotId, n) => {
       try {
-        nc.publish(subject, gavelFrame(lotId, ++n));
+        nc.publish(`${prefix}.${lotId}`, gavelFrame(lotId, n));
       } catch {
         errors++;
       }
-    },
+    }),
     publishErrors: () => errors,
     async stop() {
       await nc.close();

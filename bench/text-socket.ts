@@ -29,19 +29,33 @@ export interface TextSocket {
   close(): void;
 }
 
+/**
+ * `localAddress` binds the client's end to that address (e.g. 127.0.0.2), so that many
+ * clients do not share one address's ephemeral ports; by default the kernel picks.
+ */
 export function openTextSocket(
   implementation: ClientImplementation,
   url: string,
   protocols: string[],
   handlers: TextSocketHandlers,
+  localAddress?: string,
 ): TextSocket {
   return implementation === "raw"
-    ? openRaw(url, protocols, handlers)
-    : openWs(url, protocols, handlers);
+    ? openRaw(url, protocols, handlers, localAddress)
+    : openWs(url, protocols, handlers, localAddress);
 }
 
-function openWs(url: string, protocols: string[], handlers: TextSocketHandlers): TextSocket {
-  const ws = new WebSocket(url, protocols, { perMessageDeflate: false, skipUTF8Validation: true });
+function openWs(
+  url: string,
+  protocols: string[],
+  handlers: TextSocketHandlers,
+  localAddress: string | undefined,
+): TextSocket {
+  const ws = new WebSocket(url, protocols, {
+    perMessageDeflate: false,
+    skipUTF8Validation: true,
+    localAddress,
+  });
   ws.on("open", handlers.onOpen);
   ws.on("message", (data: Buffer) => handlers.onText(data));
   ws.on("error", (err) => handlers.onClose(err.message));
@@ -51,10 +65,16 @@ function openWs(url: string, protocols: string[], handlers: TextSocketHandlers):
 
 const OPCODE = { continuation: 0x0, text: 0x1, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
-function openRaw(url: string, protocols: string[], handlers: TextSocketHandlers): TextSocket {
+function openRaw(
+  url: string,
+  protocols: string[],
+  handlers: TextSocketHandlers,
+  localAddress: string | undefined,
+): TextSocket {
   let socket: Socket | undefined;
   const req = http.request(url.replace(/^ws/, "http"), {
     agent: false,
+    localAddress,
     headers: {
       connection: "Upgrade",
       upgrade: "websocket",
