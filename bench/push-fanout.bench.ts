@@ -8,6 +8,7 @@
  *                         [--systems gavel,gavel-sse,socketio,bare] [--runs 1]
  *                         [--servers 2] [--lots 1] [--generators 4]
  *                         [--source-addresses 0] [--profile-rate 5]
+ *                         [--feeds per-channel|shared]
  *
  * Per system and client count (--clients takes a list, e.g. 10000,50000): start the
  * servers, measure their memory (after full GCs, through the inspector), open the
@@ -24,7 +25,8 @@
  *
  * --profile-rate takes a CPU profile of one server per system during that rate's window
  * and prints its top self-time functions (it slows that server: do not record figures
- * from a profiled run). Progress goes to stderr, tables to stdout.
+ * from a profiled run). --feeds is the push processes' GAVEL_PUSH_FEEDS (their own
+ * default when absent). Progress goes to stderr, tables to stdout.
  */
 import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
@@ -64,6 +66,7 @@ const { values: args } = parseArgs({
     client: { type: "string", default: "raw" },
     "profile-rate": { type: "string" },
     "max-outside-cpu": { type: "string", default: "25" },
+    feeds: { type: "string" },
   },
 });
 const CLIENT_COUNTS = args.clients.split(",").map(Number);
@@ -78,6 +81,9 @@ const CLIENT = args.client as ClientImplementation;
 if (CLIENT !== "raw" && CLIENT !== "ws") throw new Error("--client must be raw or ws");
 const MAX_OUTSIDE_CPU = Number(args["max-outside-cpu"]);
 const PROFILE_RATE = args["profile-rate"] === undefined ? undefined : Number(args["profile-rate"]);
+if (args.feeds !== undefined && args.feeds !== "per-channel" && args.feeds !== "shared")
+  throw new Error("--feeds must be per-channel or shared");
+const PUSH_ENV: Record<string, string> = args.feeds ? { GAVEL_PUSH_FEEDS: args.feeds } : {};
 for (const name of SYSTEMS_RUN)
   if (!SYSTEMS.includes(name)) throw new Error(`--systems: ${name} is not one of ${SYSTEMS}`);
 const counts = {
@@ -144,7 +150,12 @@ printReport(
 
 async function measure(name: SystemName, clients: number): Promise<SystemRun> {
   const lotIds = Array.from({ length: LOTS }, () => randomUUID());
-  const system = await startSystem(name, { natsUrl: nats.url, lotIds, servers: SERVERS });
+  const system = await startSystem(name, {
+    natsUrl: nats.url,
+    lotIds,
+    servers: SERVERS,
+    pushEnv: PUSH_ENV,
+  });
   const sessions: InspectorSession[] = [];
   let fleet: LoadFleet | undefined;
   try {

@@ -67,6 +67,8 @@ export interface SystemOptions {
   lotIds: string[];
   /** Server processes. */
   servers: number;
+  /** More settings for Gavel's push processes (GAVEL_PUSH_FEEDS, say). */
+  pushEnv?: Record<string, string>;
 }
 
 export async function startSystem(
@@ -90,9 +92,9 @@ function inTurn(lotIds: string[], publishOn: (lotId: string, n: number) => void)
 
 async function startGavel(
   name: "gavel" | "gavel-sse",
-  { natsUrl, lotIds, servers }: SystemOptions,
+  { natsUrl, lotIds, servers, pushEnv = {} }: SystemOptions,
 ): Promise<RunningSystem> {
-  const env = { ...serviceEnv(natsUrl), LOG_LEVEL: "warn", NODE_OPTIONS: INSPECTABLE };
+  const env = { ...serviceEnv(natsUrl), LOG_LEVEL: "warn", NODE_OPTIONS: INSPECTABLE, ...pushEnv };
   const replicas: ServiceProcess[] = [];
   try {
     for (let i = 0; i < servers; i++)
