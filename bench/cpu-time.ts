@@ -59,12 +59,27 @@ export function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** CPU seconds the processes have used together, in their own code and in the kernel. */
+export function totalCpuSeconds(pids: number[]): number {
+  return pids.map(processCpuSeconds).reduce((sum, t) => sum + t.user + t.kernel, 0);
+}
+
+/** The child of this process running `command` (its name in /proc), if there is one. */
+export function childNamed(command: string): number | undefined {
+  return childrenOf(process.pid).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === command;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+}
+
 /** CPU the processes used over `ms`, in % of one core. */
 export async function cpuPercent(pids: number[], ms: number): Promise<number> {
-  const used = () => pids.map(processCpuSeconds).reduce((sum, t) => sum + t.user + t.kernel, 0);
-  const before = used();
+  const before = totalCpuSeconds(pids);
   await new Promise((r) => setTimeout(r, ms));
-  return ((used() - before) / (ms / 1000)) * 100;
+  return ((totalCpuSeconds(pids) - before) / (ms / 1000)) * 100;
 }
 
 /**
@@ -72,10 +87,7 @@ export async function cpuPercent(pids: number[], ms: number): Promise<number> {
  * core: what the rest of a shared machine is doing to a benchmark.
  */
 export async function outsideCpuPercent(ms: number): Promise<number> {
-  const own = () => {
-    const times = [process.pid, ...childrenOf(process.pid)].map(processCpuSeconds);
-    return times.reduce((sum, t) => sum + t.user + t.kernel, 0);
-  };
+  const own = () => totalCpuSeconds([process.pid, ...childrenOf(process.pid)]);
   const [machine0, own0] = [machineCpuSeconds().busy, own()];
   await new Promise((r) => setTimeout(r, ms));
   const [machine1, own1] = [machineCpuSeconds().busy, own()];

@@ -36,10 +36,9 @@ import {
   lotSubject,
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import { readFileSync } from "node:fs";
 import { rssBytes, startNatsServer, syntheticBid } from "@gavel/testing";
 import { percentile, printTable } from "@gavel/loadgen";
-import { childrenOf, processCpuSeconds } from "./cpu-time.ts";
+import { childNamed, totalCpuSeconds } from "./cpu-time.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -62,11 +61,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // The binary, so that its process is this one's child and /proc can measure it.
 const nats = await startNatsServer({ ...process.env, GAVEL_TEST_NATS: "binary" });
-const natsPid = childrenOf(process.pid).find(
-  (pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "nats-server",
-);
+const natsPid = childNamed("nats-server");
 if (!natsPid) throw new Error("nats-server is not a child of this process");
-const natsCpuSeconds = () => cpuSeconds(natsPid);
+const natsCpuSeconds = () => totalCpuSeconds([natsPid]);
 const replicas: NatsConnection[] = [];
 const feeds: ConsumerMessages[] = [];
 /** Arrival minus append, in ms, of the events delivered in the current window. */
@@ -222,10 +219,10 @@ async function measure(ms: number, load?: (signal: AbortSignal) => Promise<void>
   latencies = [];
   delivered = 0;
   published = 0;
-  const before = { nats: natsCpuSeconds(), client: cpuSeconds(process.pid) };
+  const before = { nats: natsCpuSeconds(), client: totalCpuSeconds([process.pid]) };
   const startedAt = performance.now();
   await sleep(ms);
-  const after = { nats: natsCpuSeconds(), client: cpuSeconds(process.pid) };
+  const after = { nats: natsCpuSeconds(), client: totalCpuSeconds([process.pid]) };
   const elapsed = (performance.now() - startedAt) / 1000;
   const window = { delivered, published, latencies: latencies.slice() };
   stop.abort();
@@ -239,11 +236,6 @@ async function measure(ms: number, load?: (signal: AbortSignal) => Promise<void>
     p50: percentile(window.latencies, 50),
     p99: percentile(window.latencies, 99),
   };
-}
-
-function cpuSeconds(pid: number): number {
-  const { user, kernel } = processCpuSeconds(pid);
-  return user + kernel;
 }
 
 function lotId(n: number): string {

@@ -28,9 +28,8 @@ import {
   type AppName,
   type ServiceProcess,
 } from "@gavel/testing";
-import { readFileSync } from "node:fs";
 import { startConnectEcho } from "./connect-echo.ts";
-import { childrenOf, processCpuSeconds } from "./cpu-time.ts";
+import { childNamed, totalCpuSeconds } from "./cpu-time.ts";
 import {
   closedLoop,
   median,
@@ -60,17 +59,13 @@ process.once("exit", () => processes.forEach((p) => p.stop("SIGKILL")));
 const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn" };
 const catalog = await startTracked("catalog");
 const replicas = [await startTracked("bidding"), await startTracked("bidding")];
-const natsPid = childrenOf(process.pid).find(
-  (pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "nats-server",
-);
+const natsPid = childNamed("nats-server");
 /** CPU seconds used so far by each kind of process (nats only when it is the binary). */
 function cpuNow(): { bidding: number; catalog: number; nats: number } {
-  const seconds = (pids: number[]) =>
-    pids.map(processCpuSeconds).reduce((sum, t) => sum + t.user + t.kernel, 0);
   return {
-    bidding: seconds(replicas.map((r) => r.pid)),
-    catalog: seconds([catalog.pid]),
-    nats: natsPid ? seconds([natsPid]) : Number.NaN,
+    bidding: totalCpuSeconds(replicas.map((r) => r.pid)),
+    catalog: totalCpuSeconds([catalog.pid]),
+    nats: natsPid ? totalCpuSeconds([natsPid]) : Number.NaN,
   };
 }
 /** CPU ms per request of each kind of process, over one measured run. */
