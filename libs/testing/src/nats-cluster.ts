@@ -233,11 +233,11 @@ class NatsProcess implements NatsNode {
   }
 }
 
-/** Ports free a moment ago, all different (freePort alone may hand out one twice). */
+/** Ports free a moment ago (freePort never hands out one twice). */
 async function distinctPorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  const ports: number[] = [];
+  while (ports.length < count) ports.push(await freePort());
+  return ports;
 }
 
 async function withConnection<T>(
