@@ -1,6 +1,8 @@
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { rawH2Request, type RawResponse } from "./raw-h2.ts";
+import type { ServiceProcess } from "./service-process.ts";
+import { expectSurvived, hostileRuns, rssBytes, type Survival } from "./survival.ts";
 
 /**
  * Requests no Connect, gRPC or gRPC-Web client would send, for the hostile-input
@@ -178,4 +180,36 @@ export async function expectProperRpcAnswers(
     options,
   );
   return answers;
+}
+
+export type HostileRpcSummary = {
+  numRuns: number;
+  seed: number;
+  answers: Record<string, number>;
+  ms: number;
+} & Survival;
+
+/**
+ * One service's whole hostile-RPC property: an honest call to warm it up, its memory as
+ * the baseline, `numRuns` generated attacks on its methods (each answered properly), then
+ * the process still running, the honest call served again and memory back near the
+ * baseline. Returns how the attacks were answered and the memory figures, which the suites
+ * print for the reliability table.
+ */
+export async function expectHostileRpcSurvived(
+  service: ServiceProcess,
+  options: { paths: string[]; token: string; numRuns: number; honest: () => Promise<void> },
+): Promise<HostileRpcSummary> {
+  await options.honest();
+  const baseline = rssBytes(service.pid);
+  const started = Date.now();
+  const { numRuns, seed } = hostileRuns(options.numRuns);
+  const answers = await expectProperRpcAnswers(
+    service.rpcUrl,
+    options.paths,
+    { authorization: `Bearer ${options.token}` },
+    { numRuns, seed },
+  );
+  const survival = await expectSurvived(service, baseline, options.honest);
+  return { numRuns, seed, answers, ms: Date.now() - started, ...survival };
 }

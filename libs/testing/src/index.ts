@@ -20,6 +20,7 @@ export { rawH2Request } from "./raw-h2.ts";
 export { expectSurvived, hostileRuns, rssBytes } from "./survival.ts";
 export type { Survival, SurvivalOptions } from "./survival.ts";
 export {
+  expectHostileRpcSurvived,
   expectProperRpcAnswers,
   improperRpcAnswer,
   rpcAttack,
