@@ -36,7 +36,8 @@ export interface Health {
 /**
  * The replica layout of the chart, minus what the faults do not touch: two of every app
  * the faults kill (bidding, settlement, notifier, edge, BFF, push), one identity and one
- * catalog. Edge, BFF and push are reached through a TCP balancer each, as clients reach
+ * catalog. The push replicas follow NATS in the two feed modes: push-a per channel, push-b
+ * with shared feeds. Edge, BFF and push are reached through a TCP balancer each, as clients reach
  * them through an ingress and a Service; the fronts reach bidding and settlement through
  * one too, so a killed replica's callers move to the other.
  */
@@ -115,13 +116,23 @@ export class FaultStack {
       ADMIN_PORT: String(admin),
       ...extra,
     });
-    const twice = (app: AppName, list: number[][], extra: Record<string, string> = {}) =>
+    /** Two replicas; perReplica adds settings to each (replica a, then b). */
+    const twice = (
+      app: AppName,
+      list: number[][],
+      extra: Record<string, string> = {},
+      perReplica: Record<string, string>[] = [],
+    ) =>
       Promise.all(
         list.map(([port, admin], i) =>
           start(
             app,
             `${app}-${"ab"[i]}`,
-            envOf(port!, admin!, { ...extra, GAVEL_REPLICA_ID: `${app}-${"ab"[i]}` }),
+            envOf(port!, admin!, {
+              ...extra,
+              ...perReplica[i],
+              GAVEL_REPLICA_ID: `${app}-${"ab"[i]}`,
+            }),
           ),
         ),
       );
@@ -151,7 +162,11 @@ export class FaultStack {
       await Promise.all([
         twice("edge", edge.list, upstream),
         twice("bff", bff.list, upstream),
-        twice("push", push.list, { ...upstream, GAVEL_CORS_ORIGINS: "http://localhost:8080" }),
+        // One replica in each feed mode, so the kills and the drain cover both.
+        twice("push", push.list, { ...upstream, GAVEL_CORS_ORIGINS: "http://localhost:8080" }, [
+          { GAVEL_PUSH_FEEDS: "per-channel" },
+          { GAVEL_PUSH_FEEDS: "shared" },
+        ]),
       ]);
       return new FaultStack(
         nats,
