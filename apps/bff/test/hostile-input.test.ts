@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { expectSurvived, hostileRuns, rssBytes } from "@gavel/testing";
+import { expectSurvived, hostileRuns, memoryBaseline, type MemoryBaseline } from "@gavel/testing";
 import { startBffStack, type BffStack } from "./bff-stack.ts";
 
 /**
@@ -12,11 +12,11 @@ import { startBffStack, type BffStack } from "./bff-stack.ts";
  * the next honest query is answered.
  */
 let stack: BffStack;
-let baseline: number;
+let baseline: MemoryBaseline;
 beforeAll(async () => {
-  stack = await startBffStack(inject("natsUrl"));
+  stack = await startBffStack(inject("natsUrl"), {}, { inspectFront: true });
   await honestQuery();
-  baseline = rssBytes(stack.bff.pid);
+  baseline = await memoryBaseline(stack.bff);
 }, 120_000);
 afterAll(async () => expect(await stack.stop()).toEqual([0, 0, 0, 0]));
 

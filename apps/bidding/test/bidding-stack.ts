@@ -17,19 +17,27 @@ type DraftInit = Exclude<MessageInitShape<typeof LotDraftSchema>, LotDraft>;
 
 /**
  * A catalog and a number of bidding replicas on one real NATS, with clients for each;
- * biddingEnv adds to the bidding replicas' settings.
+ * biddingEnv adds to the bidding replicas' settings; inspectFirst opens the first replica's
+ * V8 inspector (for heapAfterGc).
  */
 export async function startBiddingStack(
   natsUrl: string,
   biddingReplicas = 1,
   biddingEnv: Record<string, string> = {},
+  options: { inspectFirst?: boolean } = {},
 ) {
   const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
   const group = new ServiceGroup();
   const catalog = await group.start("catalog", env);
   const bidding: ServiceProcess[] = [];
   for (let i = 0; i < biddingReplicas; i++)
-    bidding.push(await group.start("bidding", { ...env, ...biddingEnv }));
+    bidding.push(
+      await group.start(
+        "bidding",
+        { ...env, ...biddingEnv },
+        { inspect: i === 0 && options.inspectFirst },
+      ),
+    );
   return {
     env,
     catalog,

@@ -12,7 +12,7 @@ let stack: BiddingStack;
 let token: string;
 let lotId: string;
 beforeAll(async () => {
-  stack = await startBiddingStack(inject("natsUrl"));
+  stack = await startBiddingStack(inject("natsUrl"), 1, {}, { inspectFirst: true });
   token = await mintToken("hostile-tester");
   ({ lotId } = await listLot(stack));
 });

@@ -21,7 +21,7 @@ let catalog: ServiceProcess;
 let token: string;
 beforeAll(async () => {
   group = new ServiceGroup();
-  catalog = await group.start("catalog", serviceEnv(inject("natsUrl")));
+  catalog = await group.start("catalog", serviceEnv(inject("natsUrl")), { inspect: true });
   token = await mintToken("hostile-tester");
 });
 afterAll(async () => expect(await group.stop()).toEqual([0]));

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   expectSurvived,
   hostileRuns,
-  rssBytes,
+  memoryBaseline,
+  type MemoryBaseline,
   startNatsServer,
   type NatsServerHandle,
 } from "@gavel/testing";
@@ -23,22 +24,23 @@ let base: string;
 let auth: { authorization: string };
 let lotId: string;
 /** The edge's RSS once it has served one of each kind of request, before any property. */
-let baseline: number;
+let baseline: MemoryBaseline;
 beforeAll(async () => {
   // Limits out of the way: a 429 is a fine answer, but it would hide what comes after it.
   // On a NATS of its own: the edges count requests per IP in NATS, and these hundreds of
   // requests from 127.0.0.1 would use up the per-IP window of the test files after it.
   nats = await startNatsServer();
-  stack = await startEdgeStack(nats.url, {
-    GAVEL_RATE_LIMIT_PER_IP: "1000000",
-    GAVEL_RATE_LIMIT_PER_USER: "1000000",
-  });
+  stack = await startEdgeStack(
+    nats.url,
+    { GAVEL_RATE_LIMIT_PER_IP: "1000000", GAVEL_RATE_LIMIT_PER_USER: "1000000" },
+    { inspectFront: true },
+  );
   base = stack.base;
   ({ auth } = await signedInUser(base));
   lotId = shapes.Lot.parse(await (await postJson(`${base}/v1/lots`, lotBody(), auth)).json()).id;
   await fetch(`${base}/v1/lots?limit=5`);
   await fetch(`${base}/v1/lots/${lotId}`);
-  baseline = rssBytes(stack.edge.pid);
+  baseline = await memoryBaseline(stack.edge);
 }, 120_000);
 afterAll(async () => {
   expect(await stack.stop()).toEqual([0, 0, 0, 0]);

@@ -18,7 +18,7 @@ import {
 let identity: ServiceProcess;
 let token: string;
 beforeAll(async () => {
-  identity = await startService("identity", serviceEnv(inject("natsUrl")));
+  identity = await startService("identity", serviceEnv(inject("natsUrl")), { inspect: true });
   token = await mintToken("hostile-tester");
 });
 afterAll(async () => expect(await identity.stop()).toBe(0));

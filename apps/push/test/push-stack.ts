@@ -29,6 +29,7 @@ export async function startPushStack(
   natsUrl: string,
   pushEnv: Record<string, string> = {},
   feeds: readonly [a: string, b: string] = ["per-channel", "per-channel"],
+  options: { inspectFirst?: boolean } = {},
 ) {
   const group = new ServiceGroup();
   const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
@@ -44,11 +45,11 @@ export async function startPushStack(
     ...pushEnv,
   };
   const replicas = [
-    await group.start("push", {
-      ...pushEnvFull,
-      GAVEL_PUSH_FEEDS: feeds[0],
-      GAVEL_REPLICA_ID: "push-a",
-    }),
+    await group.start(
+      "push",
+      { ...pushEnvFull, GAVEL_PUSH_FEEDS: feeds[0], GAVEL_REPLICA_ID: "push-a" },
+      { inspect: options.inspectFirst },
+    ),
     await group.start("push", {
       ...pushEnvFull,
       GAVEL_PUSH_FEEDS: feeds[1],

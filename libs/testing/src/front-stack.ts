@@ -7,6 +7,8 @@ export interface FrontStackOptions {
    * invoices. Off by default: the other tests neither need it nor pay for its start.
    */
   settlement?: boolean;
+  /** Start the front with its V8 inspector open, for heapAfterGc (hostile-input suites). */
+  inspectFront?: boolean;
 }
 
 /**
@@ -34,7 +36,11 @@ export async function startFrontStack(
     GAVEL_BIDDING_URL: bidding!.rpcUrl,
     ...(settlement ? { GAVEL_SETTLEMENT_URL: settlement.rpcUrl } : {}),
   };
-  const frontProcess = await group.start(front, { ...upstreamEnv, ...frontEnv });
+  const frontProcess = await group.start(
+    front,
+    { ...upstreamEnv, ...frontEnv },
+    { inspect: options.inspectFront },
+  );
   return {
     front: frontProcess,
     identity: identity!,

@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { rawH2Request, type RawResponse } from "./raw-h2.ts";
 import type { ServiceProcess } from "./service-process.ts";
-import { expectSurvived, hostileRuns, rssBytes, type Survival } from "./survival.ts";
+import { expectSurvived, hostileRuns, memoryBaseline, type Survival } from "./survival.ts";
 
 /**
  * Requests no Connect, gRPC or gRPC-Web client would send, for the hostile-input
@@ -201,7 +201,7 @@ export async function expectHostileRpcSurvived(
   options: { paths: string[]; token: string; numRuns: number; honest: () => Promise<void> },
 ): Promise<HostileRpcSummary> {
   await options.honest();
-  const baseline = rssBytes(service.pid);
+  const baseline = await memoryBaseline(service);
   const started = Date.now();
   const { numRuns, seed } = hostileRuns(options.numRuns);
   const answers = await expectProperRpcAnswers(

@@ -17,8 +17,10 @@ export { connectClient, grpcClient } from "./connect-client.ts";
 export { freePort } from "./free-port.ts";
 export { connectFailure } from "./connect-failure.ts";
 export { rawH2Request } from "./raw-h2.ts";
-export { expectSurvived, hostileRuns, rssBytes } from "./survival.ts";
-export type { Survival, SurvivalOptions } from "./survival.ts";
+export { expectSurvived, hostileRuns, memoryBaseline, rssBytes } from "./survival.ts";
+export type { MemoryBaseline, Survival, SurvivalOptions } from "./survival.ts";
+export { heapAfterGc } from "./heap.ts";
+export type { HeapUsage } from "./heap.ts";
 export {
   expectHostileRpcSurvived,
   expectProperRpcAnswers,

@@ -30,6 +30,11 @@ export interface ServiceProcess {
   rpcUrl: string;
   adminUrl: string;
   pid: number;
+  /**
+   * The V8 inspector's HTTP address, when started with `inspect: true` (Node apps only),
+   * for heapAfterGc.
+   */
+  inspectUrl?: string;
   /** Every line the process wrote, parsed when JSON. */
   logs: Array<Record<string, unknown>>;
   /** Resolves with the exit code once the process has exited. */
@@ -46,6 +51,11 @@ export interface ServiceProcess {
 export interface StartOptions {
   /** Which of the app's log lines to copy to this process's stderr (default: errors). */
   echo?: "errors" | "all";
+  /**
+   * Open the V8 inspector on a free loopback port (Node apps; ignored for the Go one), so
+   * a test can collect garbage and read the live heap (heapAfterGc). Tests only.
+   */
+  inspect?: boolean;
 }
 
 export async function startService(
@@ -55,7 +65,8 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const port = env.PORT ?? String(await freePort());
   const adminPort = SINGLE_PORT_APPS.has(app) ? port : (env.ADMIN_PORT ?? String(await freePort()));
-  const [command, args] = commandOf(app);
+  const inspectPort = options.inspect && app !== "settlement" ? await freePort() : undefined;
+  const [command, args] = commandOf(app, inspectPort);
   const child = spawn(command, args, {
     cwd: repoRoot,
     env: {
@@ -93,6 +104,7 @@ export async function startService(
     app,
     ...urls,
     pid: child.pid ?? -1,
+    ...(inspectPort ? { inspectUrl: `http://127.0.0.1:${inspectPort}` } : {}),
     logs,
     exited,
     async stop(signal = "SIGTERM") {
@@ -108,14 +120,15 @@ export async function startService(
  * Go app runs as its binary: built from source once per test process (Go's build cache
  * makes that quick), or the one `npm run build` made with dist.
  */
-function commandOf(app: AppName): [string, string[]] {
+function commandOf(app: AppName, inspectPort?: number): [string, string[]] {
   const entry = process.env.GAVEL_TEST_ENTRY ?? "src";
   if (entry !== "src" && entry !== "dist")
     throw new Error(`GAVEL_TEST_ENTRY must be src or dist, not ${entry}`);
   if (app === "settlement")
     return [entry === "dist" ? join(repoRoot, "apps/settlement/dist/settlement") : goBinary(), []];
   const file = entry === "src" ? `apps/${app}/src/main.ts` : `apps/${app}/dist/main.js`;
-  return [process.execPath, ["--enable-source-maps", file]];
+  const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  return [process.execPath, [...inspect, "--enable-source-maps", file]];
 }
 
 let builtGoBinary: string | undefined;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { heapAfterGc } from "./heap.ts";
 import type { ServiceProcess } from "./service-process.ts";
 
 const MiB = 1024 * 1024;
@@ -21,6 +22,20 @@ export function hostileRuns(numRuns: number): { numRuns: number; seed: number } 
   return { numRuns, seed: Number(process.env.GAVEL_FC_SEED ?? 20261126) };
 }
 
+/**
+ * A service's memory before a property: its RSS and, for a process started with
+ * `inspect: true`, its live JavaScript heap after a full collection.
+ */
+export interface MemoryBaseline {
+  rssBytes: number;
+  heapBytes?: number;
+}
+
+export async function memoryBaseline(service: ServiceProcess): Promise<MemoryBaseline> {
+  const heap = service.inspectUrl ? await heapAfterGc(service.inspectUrl) : undefined;
+  return { rssBytes: rssBytes(service.pid), heapBytes: heap?.usedBytes };
+}
+
 export interface SurvivalOptions {
   /**
    * How far above the baseline RSS may stay. Generous on purpose: V8 (and Go's heap)
@@ -30,7 +45,13 @@ export interface SurvivalOptions {
    * (hundreds of MiB over a run) still fails it.
    */
   toleranceMiB?: number;
-  /** How long RSS has to come back under the bound (polled). */
+  /**
+   * How far above the baseline the live heap after a full collection may be, when the
+   * process is inspectable: the tight check. What the property sent is garbage once it
+   * is answered; what stays reachable is a leak, or a bounded cache filling up.
+   */
+  heapToleranceMiB?: number;
+  /** How long memory has to come back under the bounds (polled). */
   settleMs?: number;
 }
 
@@ -38,39 +59,57 @@ export interface Survival {
   baselineMiB: number;
   afterMiB: number;
   deltaMiB: number;
+  /** The live heap after a full collection, before and after (inspectable processes). */
+  heapBaselineMiB?: number;
+  heapAfterMiB?: number;
 }
 
 /**
  * What every hostile property ends with: the process is still running, the next honest
- * request is served correctly, and its memory comes back within a tolerance of the
- * baseline taken before the property ran.
+ * request is served correctly, and its memory comes back near the baseline taken before
+ * the property ran: its live heap within a few MiB (when inspectable), its RSS within a
+ * generous tolerance.
  */
 export async function expectSurvived(
   service: ServiceProcess,
-  baselineBytes: number,
+  baseline: MemoryBaseline,
   honest: () => Promise<void>,
   options: SurvivalOptions = {},
 ): Promise<Survival> {
-  const { toleranceMiB = 96, settleMs = 15_000 } = options;
+  const { toleranceMiB = 96, heapToleranceMiB = 8, settleMs = 15_000 } = options;
   if (await hasExited(service))
     throw new Error(`${service.app} exited during the property (pid ${service.pid})`);
   await honest();
-  const bound = baselineBytes + toleranceMiB * MiB;
   const deadline = Date.now() + settleMs;
+  const rssBound = baseline.rssBytes + toleranceMiB * MiB;
   let rss = rssBytes(service.pid);
-  while (rss > bound && Date.now() < deadline) {
+  while (rss > rssBound && Date.now() < deadline) {
     await sleep(250);
     rss = rssBytes(service.pid);
   }
-  const survival = {
-    baselineMiB: round(baselineBytes / MiB),
+  const survival: Survival = {
+    baselineMiB: round(baseline.rssBytes / MiB),
     afterMiB: round(rss / MiB),
-    deltaMiB: round((rss - baselineBytes) / MiB),
+    deltaMiB: round((rss - baseline.rssBytes) / MiB),
   };
-  if (rss > bound)
+  if (rss > rssBound)
     throw new Error(
       `${service.app} RSS stayed at ${survival.afterMiB} MiB, baseline ${survival.baselineMiB} MiB (+${toleranceMiB} MiB allowed)`,
     );
+  if (service.inspectUrl && baseline.heapBytes !== undefined) {
+    const heapBound = baseline.heapBytes + heapToleranceMiB * MiB;
+    let heap = (await heapAfterGc(service.inspectUrl)).usedBytes;
+    while (heap > heapBound && Date.now() < deadline) {
+      await sleep(500); // closing sockets and timers may still hold what a request used
+      heap = (await heapAfterGc(service.inspectUrl)).usedBytes;
+    }
+    survival.heapBaselineMiB = round(baseline.heapBytes / MiB);
+    survival.heapAfterMiB = round(heap / MiB);
+    if (heap > heapBound)
+      throw new Error(
+        `${service.app} live heap after GC stayed at ${survival.heapAfterMiB} MiB, baseline ${survival.heapBaselineMiB} MiB (+${heapToleranceMiB} MiB allowed)`,
+      );
+  }
   return survival;
 }
 
