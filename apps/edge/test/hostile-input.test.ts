@@ -1,4 +1,3 @@
-import http from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,6 +10,7 @@ import {
 } from "@gavel/testing";
 import * as shapes from "../src/response-schemas.ts";
 import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { AnswerTally, answerOf, body, contentType, headerText, rawGet } from "./hostile-rest.ts";
 
 /**
  * Generated hostile input to the REST edge: bodies, headers, query strings and paths.
@@ -25,6 +25,7 @@ let auth: { authorization: string };
 let lotId: string;
 /** The edge's RSS once it has served one of each kind of request, before any property. */
 let baseline: MemoryBaseline;
+const tally = new AnswerTally();
 beforeAll(async () => {
   // Limits out of the way: a 429 is a fine answer, but it would hide what comes after it.
   // On a NATS of its own: the edges count requests per IP in NATS, and these hundreds of
@@ -47,76 +48,6 @@ afterAll(async () => {
   await nats.stop();
 });
 
-interface Answer {
-  status: number;
-  contentType: string;
-  body: string;
-}
-
-/** The statuses the current property was answered with, for its summary line. */
-let statuses: Record<number, number> = {};
-
-/** Why an answer is wrong for hostile input, or undefined when it is a proper one. */
-function improper({ status, contentType, body }: Answer): string | undefined {
-  statuses[status] = (statuses[status] ?? 0) + 1;
-  if (status >= 500) return `HTTP ${status}: ${body.slice(0, 300)}`;
-  if (status < 400) return undefined;
-  if (!contentType.startsWith("application/problem+json"))
-    return `HTTP ${status} as ${contentType}: ${body.slice(0, 200)}`;
-  const problem = shapes.Problem.safeParse(JSON.parse(body));
-  if (!problem.success) return `not a problem: ${body.slice(0, 200)}`;
-  if (problem.data.status !== status) return `problem says ${problem.data.status}, HTTP ${status}`;
-  return undefined;
-}
-
-async function answerOf(res: Response): Promise<Answer> {
-  return {
-    status: res.status,
-    contentType: res.headers.get("content-type") ?? "",
-    body: await res.text(),
-  };
-}
-
-/** Printable ASCII, which is all fetch lets through in a header value. */
-const headerText = (maxLength: number) =>
-  fc.string({
-    unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
-    maxLength,
-  });
-
-const body = fc.oneof(
-  fc.json().map((json) => ({ text: json, label: "random JSON" })),
-  fc.jsonValue().map((v) => ({
-    text: JSON.stringify({ email: v, password: v, title: v, amount: v }),
-    label: "fields of any type",
-  })),
-  fc.string({ maxLength: 300 }).map((text) => ({ text, label: "any text" })),
-  fc
-    .uint8Array({ maxLength: 300 })
-    .map((b) => ({ text: Buffer.from(b).toString("latin1"), label: "bytes" })),
-  fc.integer({ min: 60_000, max: 3_000_000 }).map((n) => ({
-    text: JSON.stringify({ title: "x".repeat(n) }),
-    label: `${n} bytes of JSON`,
-  })),
-  fc.nat(40).map((depth) => ({
-    text: "[".repeat(depth * 500) + "]".repeat(depth * 500),
-    label: `nested ${depth * 500} deep`,
-  })),
-);
-
-const contentType = fc.constantFrom(
-  "application/json",
-  "application/json; charset=utf-8",
-  "application/json; charset=latin1",
-  "application/merge-patch+json",
-  "text/plain",
-  "application/x-www-form-urlencoded",
-  "multipart/form-data; boundary=x",
-  "application/json; boundary=",
-  "",
-  "*/*",
-);
-
 describe("REST hostile input", () => {
   const survive = async (started: number, label: string, runs: number) => {
     const survival = await expectSurvived(stack.edge, baseline, async () => {
@@ -126,7 +57,7 @@ describe("REST hostile input", () => {
     });
     console.info(`hostile rest ${label}`, {
       runs,
-      statuses,
+      statuses: tally.statuses,
       ms: Date.now() - started,
       ...survival,
     });
@@ -134,7 +65,7 @@ describe("REST hostile input", () => {
 
   it("answers generated bodies, content types and headers on every write with a 4xx problem", async () => {
     const started = Date.now();
-    statuses = {};
+    tally.reset();
     const writes = [
       "/v1/auth/sign-in",
       "/v1/auth/sign-up",
@@ -159,7 +90,7 @@ describe("REST hostile input", () => {
             headers.authorization = `Bearer ${text.slice(0, 40).replace(/[^\x20-\x7e]/g, "")}`;
           if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
           const res = await fetch(`${base}${path}`, { method: "POST", headers, body: text });
-          const wrong = improper(await answerOf(res));
+          const wrong = tally.improper(await answerOf(res));
           if (wrong) throw new Error(`POST ${path} (${label}, ${type}): ${wrong}`);
         },
       ),
@@ -170,7 +101,7 @@ describe("REST hostile input", () => {
 
   it("answers generated Accept, If-None-Match, Authorization and other headers on reads", async () => {
     const started = Date.now();
-    statuses = {};
+    tally.reset();
     const options = hostileRuns(150);
     const names = fc.constantFrom(
       "accept",
@@ -197,7 +128,7 @@ describe("REST hostile input", () => {
         ),
         async (path, headers) => {
           const res = await fetch(`${base}${path}`, { headers });
-          const wrong = improper(await answerOf(res));
+          const wrong = tally.improper(await answerOf(res));
           if (wrong) throw new Error(`GET ${path} ${JSON.stringify(headers)}: ${wrong}`);
         },
       ),
@@ -208,7 +139,7 @@ describe("REST hostile input", () => {
 
   it("answers generated query strings with a 4xx problem", async () => {
     const started = Date.now();
-    statuses = {};
+    tally.reset();
     const options = hostileRuns(150);
     const key = fc.oneof(
       fc.constantFrom(
@@ -245,8 +176,8 @@ describe("REST hostile input", () => {
                 .join("&")
                 .replace(/[^\x21-\x7e]/g, "")
             : new URLSearchParams(pairs).toString();
-          const res = await rawGet(`${path}?${query}`);
-          const wrong = improper(res);
+          const res = await rawGet(base, `${path}?${query}`);
+          const wrong = tally.improper(res);
           if (wrong) throw new Error(`GET ${path}?${query}: ${wrong}`);
         },
       ),
@@ -257,7 +188,7 @@ describe("REST hostile input", () => {
 
   it("answers garbage ids, encoded bytes and traversal in paths with a 4xx problem", async () => {
     const started = Date.now();
-    statuses = {};
+    tally.reset();
     const options = hostileRuns(150);
     const segment = fc.oneof(
       fc.string({
@@ -292,8 +223,8 @@ describe("REST hostile input", () => {
           const path = template.includes("{}")
             ? template.replace("{}", garbage)
             : template + garbage;
-          const res = await rawGet(path.replace(/#|\?/g, "%23"));
-          const wrong = improper(res);
+          const res = await rawGet(base, path.replace(/#|\?/g, "%23"));
+          const wrong = tally.improper(res);
           if (wrong) throw new Error(`GET ${path}: ${wrong}`);
         },
       ),
@@ -302,22 +233,3 @@ describe("REST hostile input", () => {
     await survive(started, "paths", options.numRuns);
   }, 180_000);
 });
-
-/** A GET with the path exactly as given (fetch would normalise dots and escapes). */
-function rawGet(path: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${base}${path.startsWith("/") ? "" : "/"}`, { path }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers["content-type"] ?? ""),
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-  });
-}

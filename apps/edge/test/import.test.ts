@@ -1,8 +1,8 @@
-import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
 import { lotBody, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { events, postEndlessBody, postNdjson, type ImportAnswer } from "./import-client.ts";
 
 let stack: EdgeStack;
 let base: string;
@@ -16,64 +16,6 @@ afterAll(async () => {
   expect(await stack.stop()).toEqual([0, 0, 0, 0]);
 });
 
-interface ImportAnswer {
-  created: number;
-  failed: number;
-  results: Array<{
-    line: number;
-    status: "created" | "failed";
-    lot?: unknown;
-    error?: { code: string; message: string; errors?: Array<{ field: string; message: string }> };
-  }>;
-}
-
-function postNdjson(body: string, headers: Record<string, string>) {
-  return fetch(`${base}/v1/lots/import`, {
-    method: "POST",
-    headers: { "content-type": "application/x-ndjson", ...headers },
-    body,
-  });
-}
-
-/**
- * Posts a body that never ends on its own (64 KiB chunks, up to 1000) with node:http,
- * which reads an answer that comes while it is still sending (as curl does), and stops
- * sending once the answer has ended (a stream of events begins before that). The edge answers mid-body and closes lingering
- * (src/lingering-close.ts), so the client reads the answer even while its writes still
- * go out; without that, the kernel's reset loses it. An error before the answer fails
- * the test at once.
- */
-function postEndlessBody(headers: Record<string, string>) {
-  return new Promise<{ status: number; body: string; chunksSent: number }>((resolve, reject) => {
-    const chunk = "x".repeat(64 * 1024);
-    let sent = 0;
-    let answered = false;
-    const req = http.request(`${base}/v1/lots/import`, {
-      method: "POST",
-      headers: { "content-type": "application/x-ndjson", ...headers },
-    });
-    req.on("response", (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => (text += d));
-      res.on("end", () => {
-        answered = true;
-        resolve({ status: res.statusCode ?? 0, body: text, chunksSent: sent });
-        req.destroy();
-      });
-    });
-    req.on("error", (err) => (answered ? undefined : reject(err)));
-    const write = () => {
-      while (sent < 1000 && !answered && !req.destroyed) {
-        sent++;
-        if (!req.write(chunk)) return void req.once("drain", write);
-      }
-      if (!answered) req.end();
-    };
-    write();
-  });
-}
-
 const ndjson = (...lines: string[]) => lines.join("\n") + "\n";
 const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(lotBody(overrides));
 
@@ -81,6 +23,7 @@ describe("bulk import over NDJSON", () => {
   it("creates the good lines and answers the malformed and invalid ones by line number", async () => {
     const seller = await signedInUser(base);
     const res = await postNdjson(
+      base,
       ndjson(
         line({ title: "Import one" }),
         '{"title": "Broken", ',
@@ -130,6 +73,7 @@ describe("bulk import over NDJSON", () => {
   it("merges the catalog's refusals with the edge's in line order, numbering blank lines too", async () => {
     const seller = await signedInUser(base);
     const res = await postNdjson(
+      base,
       ndjson(
         "not json",
         "",
@@ -155,8 +99,8 @@ describe("bulk import over NDJSON", () => {
     const seller = await signedInUser(base);
     const body = ndjson(line({ title: "Once" }), line({ title: "Twice" }));
     const headers = { ...seller.auth, "idempotency-key": randomUUID() };
-    const first = (await (await postNdjson(body, headers)).json()) as ImportAnswer;
-    const retry = (await (await postNdjson(body, headers)).json()) as ImportAnswer;
+    const first = (await (await postNdjson(base, body, headers)).json()) as ImportAnswer;
+    const retry = (await (await postNdjson(base, body, headers)).json()) as ImportAnswer;
     const ids = (a: ImportAnswer) => a.results.map((r) => shapes.Lot.parse(r.lot).id);
     expect(first.created).toBe(2);
     expect(ids(retry)).toEqual(ids(first));
@@ -175,13 +119,17 @@ describe("bulk import over NDJSON", () => {
       "https://gavel.dev/problems/unsupported-media-type",
     );
 
-    const anonymous = await postNdjson(ndjson(line()), {});
+    const anonymous = await postNdjson(base, ndjson(line()), {});
     expect(anonymous.status).toBe(401);
   });
 
   it("answers lines past the catalog's 1000 without sending them", async () => {
     const seller = await signedInUser(base);
-    const res = await postNdjson(ndjson(...Array<string>(1000).fill("{}"), line()), seller.auth);
+    const res = await postNdjson(
+      base,
+      ndjson(...Array<string>(1000).fill("{}"), line()),
+      seller.auth,
+    );
     const answer = (await res.json()) as ImportAnswer;
     expect(answer).toMatchObject({ created: 0, failed: 1001 });
     expect(answer.results[999]!.error?.code).toBe("invalid_argument");
@@ -194,7 +142,7 @@ describe("bulk import over NDJSON", () => {
 
   it("refuses a streamed body with 413 once it passes the limit", async () => {
     const seller = await signedInUser(base);
-    const { status, body, chunksSent } = await postEndlessBody(seller.auth);
+    const { status, body, chunksSent } = await postEndlessBody(base, seller.auth);
     expect(status).toBe(413);
     expect(shapes.Problem.parse(JSON.parse(body)).type).toBe(
       "https://gavel.dev/problems/body-too-large",
@@ -204,34 +152,13 @@ describe("bulk import over NDJSON", () => {
 
   it("refuses a body over the limit with 413 before reading it", async () => {
     const seller = await signedInUser(base);
-    const res = await postNdjson(" ".repeat(4 * 1024 * 1024 + 1), seller.auth);
+    const res = await postNdjson(base, " ".repeat(4 * 1024 * 1024 + 1), seller.auth);
     expect(res.status).toBe(413);
     expect(shapes.Problem.parse(await res.json()).type).toBe(
       "https://gavel.dev/problems/body-too-large",
     );
   });
 });
-
-interface StreamedEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads a whole text/event-stream answer into its events. */
-async function events(res: Response): Promise<StreamedEvent[]> {
-  const text = await res.text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => {
-      const field = (name: string) =>
-        block
-          .split("\n")
-          .find((l) => l.startsWith(`${name}: `))
-          ?.slice(name.length + 2) ?? "";
-      return { event: field("event"), data: JSON.parse(field("data")) as Record<string, unknown> };
-    });
-}
 
 describe("bulk import with its progress as Server-Sent Events", () => {
   const asEvents = { accept: "text/event-stream" };
@@ -241,7 +168,7 @@ describe("bulk import with its progress as Server-Sent Events", () => {
     const lines = Array.from({ length: 40 }, (_, i) =>
       i % 10 === 9 ? '{"title": ' : line({ title: `Streamed import ${i + 1}` }),
     );
-    const res = await postNdjson(ndjson(...lines), { ...seller.auth, ...asEvents });
+    const res = await postNdjson(base, ndjson(...lines), { ...seller.auth, ...asEvents });
 
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
@@ -266,7 +193,7 @@ describe("bulk import with its progress as Server-Sent Events", () => {
   it("ends with a problem event when the import fails after the stream began", async () => {
     const seller = await signedInUser(base);
     const tooMany = ndjson(...Array.from({ length: 10_001 }, () => "{}"));
-    const res = await postNdjson(tooMany, { ...seller.auth, ...asEvents });
+    const res = await postNdjson(base, tooMany, { ...seller.auth, ...asEvents });
 
     expect(res.status).toBe(200);
     const all = await events(res);
@@ -283,7 +210,10 @@ describe("bulk import with its progress as Server-Sent Events", () => {
     const seller = await signedInUser(base);
     // The status (200) went out with the first event, so the connection closes after
     // the stream instead of saying Connection: close; the response still ends.
-    const { status, body, chunksSent } = await postEndlessBody({ ...seller.auth, ...asEvents });
+    const { status, body, chunksSent } = await postEndlessBody(base, {
+      ...seller.auth,
+      ...asEvents,
+    });
     expect(status).toBe(200);
     const last = body.trim().split("\n\n").at(-1)!;
     expect(last).toMatch(/^event: problem\n/);
@@ -303,7 +233,7 @@ describe("bulk import with its progress as Server-Sent Events", () => {
     });
     expect(wrongType.status).toBe(415);
     expect(wrongType.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-    const anonymous = await postNdjson(ndjson(line()), asEvents);
+    const anonymous = await postNdjson(base, ndjson(line()), asEvents);
     expect(anonymous.status).toBe(401);
   });
 });

@@ -1,0 +1,81 @@
+import http from "node:http";
+
+/** Clients of the edge's bulk import (POST /v1/lots/import) for its tests. */
+export interface ImportAnswer {
+  created: number;
+  failed: number;
+  results: Array<{
+    line: number;
+    status: "created" | "failed";
+    lot?: unknown;
+    error?: { code: string; message: string; errors?: Array<{ field: string; message: string }> };
+  }>;
+}
+
+export function postNdjson(base: string, body: string, headers: Record<string, string>) {
+  return fetch(`${base}/v1/lots/import`, {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson", ...headers },
+    body,
+  });
+}
+
+/**
+ * Posts a body that never ends on its own (64 KiB chunks, up to 1000) with node:http,
+ * which reads an answer that comes while it is still sending (as curl does), and stops
+ * sending once the answer has ended (a stream of events begins before that). The edge answers mid-body and closes lingering
+ * (src/lingering-close.ts), so the client reads the answer even while its writes still
+ * go out; without that, the kernel's reset loses it. An error before the answer fails
+ * the test at once.
+ */
+export function postEndlessBody(base: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; body: string; chunksSent: number }>((resolve, reject) => {
+    const chunk = "x".repeat(64 * 1024);
+    let sent = 0;
+    let answered = false;
+    const req = http.request(`${base}/v1/lots/import`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson", ...headers },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (text += d));
+      res.on("end", () => {
+        answered = true;
+        resolve({ status: res.statusCode ?? 0, body: text, chunksSent: sent });
+        req.destroy();
+      });
+    });
+    req.on("error", (err) => (answered ? undefined : reject(err)));
+    const write = () => {
+      while (sent < 1000 && !answered && !req.destroyed) {
+        sent++;
+        if (!req.write(chunk)) return void req.once("drain", write);
+      }
+      if (!answered) req.end();
+    };
+    write();
+  });
+}
+
+export interface StreamedEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads a whole text/event-stream answer into its events. */
+export async function events(res: Response): Promise<StreamedEvent[]> {
+  const text = await res.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const field = (name: string) =>
+        block
+          .split("\n")
+          .find((l) => l.startsWith(`${name}: `))
+          ?.slice(name.length + 2) ?? "";
+      return { event: field("event"), data: JSON.parse(field("data")) as Record<string, unknown> };
+    });
+}
