@@ -1,9 +1,8 @@
-import { connectServiceSettings, defaultPorts, loadConfig, z } from "@gavel/config";
+import { connectServiceSettings, defaultPorts, loadConfig, lotStateCache, z } from "@gavel/config";
 
 export const configSchema = z.object({
   ...connectServiceSettings(defaultPorts.bidding),
-  /** Lot states kept in memory per replica; the rest are re-read from the stream. */
-  GAVEL_LOT_CACHE_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  ...lotStateCache,
   /**
    * Messages a BidSession queues for its client; past them its follows and replies wait
    * for the client to read, so a replay goes at the client's pace. Bounds a session's

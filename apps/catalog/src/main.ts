@@ -22,7 +22,7 @@ const { logger, nc, natsUp } = runtime;
 
 const stream = new LotStream(nc);
 await stream.ensureStream(config.GAVEL_STREAM_REPLICAS);
-const states = new LotStateStore(stream);
+const states = new LotStateStore(stream, config.GAVEL_LOT_CACHE_SIZE);
 const model = await LotReadModel.open(nc, states, config.GAVEL_KV_REPLICAS);
 const requests = await openBucket(nc, CATALOG_REQUESTS_BUCKET, {
   replicas: config.GAVEL_KV_REPLICAS,

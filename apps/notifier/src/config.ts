@@ -1,6 +1,7 @@
 import {
   defaultPorts,
   loadConfig,
+  lotStateCache,
   port,
   serviceBase,
   storageReplicas,
@@ -14,6 +15,7 @@ export const configSchema = z.object({
   // service; the key is public and already in every service's environment.
   ...tokenVerification,
   ...storageReplicas,
+  ...lotStateCache,
   /** /healthz and /readyz: the notifier serves nothing else. */
   PORT: port(defaultPorts.notifier.http),
   /**

@@ -17,7 +17,7 @@ const { logger, nc, natsUp } = runtime;
 
 const stream = new LotStream(nc);
 await stream.ensureStream(config.GAVEL_STREAM_REPLICAS);
-const states = new LotStateStore(stream);
+const states = new LotStateStore(stream, config.GAVEL_LOT_CACHE_SIZE);
 const publisher = await NotificationPublisher.open(nc, config.GAVEL_STREAM_REPLICAS, logger);
 const timers = await ClosingSoonTimers.open(nc, config.GAVEL_STREAM_REPLICAS);
 await ensureInvoicesStream(nc, config.GAVEL_STREAM_REPLICAS);

@@ -4,6 +4,7 @@ export {
   pem,
   serviceBase,
   storageReplicas,
+  lotStateCache,
   tokenVerification,
   connectServiceSettings,
   upstreamServices,

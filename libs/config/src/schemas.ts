@@ -43,6 +43,15 @@ export const storageReplicas = {
   GAVEL_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 };
 
+/**
+ * Lot states a service keeps folded in memory (LotStateStore), least recently used
+ * dropped past it; the rest are re-read from their streams. At 15-20 KiB per lot (a
+ * lot of 35 bids; docs/reliability.md, the soak), the default caps it near 150-200 MiB.
+ */
+export const lotStateCache = {
+  GAVEL_LOT_CACHE_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+};
+
 /** Everything a Connect service reads in common, with its own default ports. */
 export function connectServiceSettings(ports: { rpc: number; admin: number }) {
   return {
