@@ -1,17 +1,30 @@
 /**
- * Resident memory of the soak's processes over time, read from /proc, and what the soak's
- * table says of it: RSS before any load, at the end of the warm-up and at each quarter of
- * the run, the peak, and the least-squares slope of the samples after the warm-up.
+ * Memory of the soak's processes over time, and what the soak's tables say of it: before
+ * any load, at the end of the warm-up and at each quarter of the run, the peak, and the
+ * least-squares slope of the samples after the warm-up. What is read is the log's: RSS
+ * from /proc, or the live heap after a forced collection (heapAfterGc).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { rssBytes } from "@gavel/testing";
+import { heapAfterGc, rssBytes } from "@gavel/testing";
 
 const MiB = 1024 * 1024;
 
 export interface WatchedProcess {
   name: string;
   pid: number;
+  /** A Node service's inspector (started with inspect), for the live-heap log. */
+  inspectUrl?: string;
 }
+
+/** Reads one process's memory in MiB; throws if it has exited. */
+export type MemoryReader = (process: WatchedProcess) => number | Promise<number>;
+
+export const readRss: MemoryReader = ({ pid }) => rssBytes(pid) / MiB;
+
+export const readLiveHeap: MemoryReader = async ({ name, inspectUrl }) => {
+  if (!inspectUrl) throw new Error(`${name} has no inspector`);
+  return (await heapAfterGc(inspectUrl)).usedBytes / MiB;
+};
 
 interface Sample {
   minutes: number;
@@ -21,19 +34,21 @@ interface Sample {
 
 export class MemoryLog {
   readonly #watched: WatchedProcess[];
+  readonly #read: MemoryReader;
   /** One per sampling interval: bounded by the run's length, not by the traffic. */
   readonly #samples: Sample[] = [];
 
-  constructor(watched: WatchedProcess[]) {
+  constructor(watched: WatchedProcess[], read: MemoryReader) {
     this.#watched = watched;
+    this.#read = read;
   }
 
-  /** Reads every process's RSS now, `minutes` into the run. */
-  sample(minutes: number): Map<string, number> {
+  /** Reads every process's memory now, `minutes` into the run. */
+  async sample(minutes: number): Promise<Map<string, number>> {
     const mib = new Map<string, number>();
-    for (const { name, pid } of this.#watched) {
+    for (const watched of this.#watched) {
       try {
-        mib.set(name, rssBytes(pid) / MiB);
+        mib.set(watched.name, await this.#read(watched));
       } catch {
         // Exited: the summary shows the gap rather than a zero.
       }

@@ -43,12 +43,13 @@ export class SoakTally {
     this.lastBidProblem = result.lastProblem ?? this.lastBidProblem;
   }
 
-  line(elapsed: string, rss: Map<string, number>): string {
+  line(elapsed: string, rss: Map<string, number>, heap: Map<string, number>): string {
     const { board, fleet, reads } = this.#sources;
     const { accepted, refused, failed } = this.bids;
     const c = fleet.counts;
     const open = fleet.open;
-    const mib = [...rss].map(([name, value]) => `${name.split(" ")[0]} ${value.toFixed(0)}`);
+    const mib = (values: Map<string, number>) =>
+      [...values].map(([name, value]) => `${name.split(" ")[0]} ${value.toFixed(0)}`).join(", ");
     const line =
       `[soak ${elapsed}] bids +${accepted - this.#lastAccepted} (${accepted} accepted, ` +
       `${refused} refused, ${failed} failed, p99 ${(this.#p99s.at(-1) ?? 0).toFixed(0)} ms); ` +
@@ -56,7 +57,8 @@ export class SoakTally {
       `ws ${open.ws}/${this.#sources.websockets} events ${c.wsLotEvents}+${c.wsUserEvents}, ` +
       `sse ${open.sse}/${this.#sources.sseStreams} events ${c.sseLotEvents}+${c.sseUserEvents}, ` +
       `drops ${c.drops}; graphql ${reads.ok} (${reads.failed} failed)\n` +
-      `    RSS MiB: ${mib.join(", ")}`;
+      `    RSS MiB: ${mib(rss)}\n` +
+      `    live heap MiB: ${mib(heap)}`;
     this.#lastAccepted = accepted;
     return line;
   }

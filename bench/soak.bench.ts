@@ -12,10 +12,15 @@
  *   - 200 WebSocket clients (their user's channel and 3 open lots each) and 100 SSE streams
  *     (half a lot, half their user's notifications), moving to new lots as lots close, and
  *     5% of them dropped and reconnected (resuming) every 15 s.
- * Every 15 s it samples each process's resident memory (VmRSS) and prints a progress line.
+ * Every 15 s it samples each process's resident memory (VmRSS) and each Node service's live
+ * heap after a full collection, forced over its V8 inspector (the services start with
+ * --inspect on loopback for this), and prints a progress line. The collection every 15 s
+ * costs each service some milliseconds; the soak measures memory, not latency.
  *
  *   npm run bench:soak                        # 10 minutes
  *   GAVEL_SOAK_MINUTES=2 npm run bench:soak    # a quick try
+ *   GAVEL_LOT_CACHE_SIZE=100 npm run bench:soak   # bidding's, catalog's and the
+ *                                             # notifier's lot-state caches fill in minutes
  *
  * Ctrl-C ends the soak after the window in progress, prints the table for what ran and
  * stops every process. The terminal's signal also reaches nats-server (it shares the
@@ -28,8 +33,9 @@
  * the run's length; a leak shows as a steady positive slope that stays when the soak runs
  * longer. Compare slopes, not absolute sizes: V8 (and Go's runtime) keep heap pages they
  * grew into, so RSS sits at a plateau above what is live and moves in steps as the heap is
- * resized (or drops when it is given back). "bench" is this process, the load generator,
- * and should be flat too.
+ * resized (or drops when it is given back). The live-heap table has no such plateau: it is
+ * what is still reachable after a full collection, so a leak shows there first and
+ * plainly. "bench" is this process, the load generator, and should be flat too.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -39,7 +45,13 @@ import { connect } from "@nats-io/transport-node";
 import { EdgeClient, EdgeHttp, printTable } from "@gavel/loadgen";
 import { INVOICES_STREAM } from "@gavel/nats";
 import { freePort, startNatsServer, startWholeStack } from "@gavel/testing";
-import { childPidsRunning, MemoryLog, type WatchedProcess } from "./soak-memory.ts";
+import {
+  childPidsRunning,
+  MemoryLog,
+  readLiveHeap,
+  readRss,
+  type WatchedProcess,
+} from "./soak-memory.ts";
 import { PushFleet } from "./soak-push-clients.ts";
 import { ServiceLogProblems } from "./soak-service-logs.ts";
 import { SoakTally } from "./soak-tally.ts";
@@ -101,7 +113,12 @@ const stack = await startWholeStack(nats.url, {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
     OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
     OTEL_TRACES_SAMPLER_ARG: "0.1",
+    // Passed on when set, to watch the lot-state caches fill and stop (see the header).
+    ...(process.env.GAVEL_LOT_CACHE_SIZE
+      ? { GAVEL_LOT_CACHE_SIZE: process.env.GAVEL_LOT_CACHE_SIZE }
+      : {}),
   },
+  inspect: true,
 }).catch(async (err: unknown) => {
   await nats.stop();
   throw err;
@@ -113,11 +130,16 @@ const watched: WatchedProcess[] = [
   ...Object.values(apps).map((p) => ({
     name: p.app === "settlement" ? "settlement (Go)" : p.app,
     pid: p.pid,
+    inspectUrl: p.inspectUrl,
   })),
   ...natsPids.map((pid) => ({ name: "nats-server", pid })),
   { name: "bench (load generator)", pid: process.pid },
 ];
-const memory = new MemoryLog(watched);
+const memory = new MemoryLog(watched, readRss);
+const liveHeap = new MemoryLog(
+  watched.filter((w) => w.inspectUrl),
+  readLiveHeap,
+);
 const logProblems = new ServiceLogProblems();
 
 try {
@@ -145,7 +167,8 @@ try {
   const noteError = (err: unknown) =>
     (lastTrafficError = err instanceof Error ? err.message : String(err));
 
-  memory.sample(0);
+  await memory.sample(0);
+  await liveHeap.sample(0);
   logProblems.collect(Object.values(apps));
   say(`${users.length} users, ${board.ids.length} open lots; traffic for ${MINUTES} min...`);
   const started = performance.now();
@@ -170,9 +193,10 @@ try {
       (info) => info.state.messages,
       () => tally.invoices,
     );
-    const rss = memory.sample(minutes());
+    const rss = await memory.sample(minutes());
+    const heap = await liveHeap.sample(minutes());
     logProblems.collect(Object.values(apps));
-    say(tally.line(clock(minutes()), rss));
+    say(tally.line(clock(minutes()), rss, heap));
     fleet.churn(LOAD.churn);
   }
   const ranMinutes = minutes();
@@ -181,10 +205,12 @@ try {
   reads.close();
 
   console.log(
-    `\nSoak: ${ranMinutes.toFixed(1)} min of traffic on the whole stack, RSS sampled every ` +
+    `\nSoak: ${ranMinutes.toFixed(1)} min of traffic on the whole stack, memory sampled every ` +
       `${SAMPLE_SECONDS} s; warm-up = the first ${WARMUP_MINUTES} min, growth and slope after it\n`,
   );
   printTable(memory.summary(WARMUP_MINUTES, ranMinutes));
+  console.log("\nLive heap after a forced full collection, Node services\n");
+  printTable(liveHeap.summary(WARMUP_MINUTES, ranMinutes));
   console.log("\nTraffic, totals\n");
   printTable([tally.totals()]);
   const problems = [...tally.problems(), ...logProblems.lines()];

@@ -8,6 +8,8 @@ export interface WholeStackOptions {
   natsPasswords?: Record<AppName, string>;
   /** Added to every app's environment (LOG_LEVEL, say). */
   env?: Record<string, string>;
+  /** Open every Node app's V8 inspector, for heapAfterGc (the soak samples the live heap). */
+  inspect?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function startWholeStack(natsUrl: string, options: WholeStackOption
     ...extra,
   });
   const start = (app: AppName, extra?: Record<string, string>) =>
-    group.start(app, envOf(app, extra));
+    group.start(app, envOf(app, extra), { inspect: options.inspect });
   const [identity, catalog, bidding] = await Promise.all([
     start("identity"),
     start("catalog"),
