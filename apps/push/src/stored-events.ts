@@ -3,6 +3,8 @@ import {
   JetStreamApiError,
   JetStreamError,
   type JetStreamManager,
+  type MsgRequest,
+  type StoredMsg,
 } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/nats-core";
 import { contextOf } from "@gavel/telemetry";
@@ -12,7 +14,16 @@ import type { Channel, ChannelEvent } from "./channels.ts";
 /** Messages per direct-get batch when replaying a gap. */
 const REPLAY_BATCH = 256;
 
-/** The channel's stored events after `after`, up to and including `upTo`, in order. */
+/**
+ * The channel's stored events after `after`, up to and including `upTo`, in order.
+ *
+ * Read with batched direct gets, which any replica of a clustered stream answers,
+ * including a follower that has not applied the newest appends yet: its batch ends short
+ * of `upTo`, and the events between would be neither replayed nor, being older than what
+ * the client is live after, pushed. So a batch that ends before `upTo` is confirmed by the
+ * stream's leader (one message get, which only the leader answers): the next message of
+ * the channel, if the leader has one at or below `upTo`, continues the replay.
+ */
 export async function* replayStored(
   jsm: JetStreamManager,
   channel: Channel,
@@ -37,8 +48,29 @@ export async function* replayStored(
     } catch (err) {
       if (!isNoMessages(err)) throw err;
     }
-    if (count < REPLAY_BATCH) return;
+    if (count < REPLAY_BATCH && next <= upTo) {
+      const missed = await nextFromLeader(jsm, channel.stream, channel.subject, next);
+      if (!missed || missed.seq > upTo) return;
+      next = missed.seq + 1;
+      yield channel.decode(missed.seq, missed.data, traceIdOf(missed.header));
+    }
   }
+}
+
+/**
+ * The subject's first message at or after `seq`, as the stream's leader has it (a message
+ * get, which followers do not answer, unlike a direct get); null when there is none.
+ */
+export async function nextFromLeader(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+  seq: number,
+): Promise<StoredMsg | null> {
+  // The server takes next_by_subj on message gets as on direct gets; nats.js's type for
+  // message gets leaves it out.
+  const query = { seq, next_by_subj: subject } as unknown as MsgRequest;
+  return jsm.streams.getMessage(stream, query);
 }
 
 /** The stream sequence of the subject's last message; 0 when it has none. */
