@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Caller } from "@gavel/auth";
 import type { LotStateStore, LotStream, LotWriter } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
 import type {
@@ -29,6 +30,13 @@ export interface BidSessionDeps {
   limits: BidSessionLimits;
 }
 
+const TOKEN_EXPIRED =
+  "your token expired: sign in again, reconnect with the new token, and follow each lot " +
+  "again with the last sequence you saw of it as after_sequence";
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const NOT_READING =
   "the client is not reading its messages: reconnect, and follow each lot again " +
   "with the last sequence you saw of it as after_sequence";
@@ -42,11 +50,11 @@ const NOT_READING =
  */
 export function bidSession(
   deps: BidSessionDeps,
-  bidderId: string,
+  caller: Caller,
   requests: AsyncIterable<BidSessionRequest>,
   signal: AbortSignal,
 ): AsyncGenerator<BidSessionResponse> {
-  return new BidSession(deps, bidderId).run(requests, signal);
+  return new BidSession(deps, caller.userId, caller.expiresAtMs).run(requests, signal);
 }
 
 class BidSession {
@@ -54,10 +62,13 @@ class BidSession {
   readonly #bidderId: string;
   readonly #outbox: SessionOutbox<BidSessionResponse>;
   readonly #follows: LotFollows;
+  readonly #tokenExpiresAtMs: number;
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(deps: BidSessionDeps, bidderId: string) {
+  constructor(deps: BidSessionDeps, bidderId: string, tokenExpiresAtMs: number) {
     this.#deps = deps;
     this.#bidderId = bidderId;
+    this.#tokenExpiresAtMs = tokenExpiresAtMs;
     this.#outbox = new SessionOutbox(deps.limits.queueSize, deps.limits.stallMs, () => {
       this.#deps.logger.warn(
         { bidder_id: this.#bidderId },
@@ -80,6 +91,11 @@ class BidSession {
     const onAbort = () => this.#outbox.fail(ConnectError.from(signal.reason));
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) onAbort();
+    // The token was checked when the call began; the session ends when it expires, as a
+    // new call with it would be refused, and the client comes back with a fresh one. (The
+    // push gateway's sockets keep theirs fresh with `authenticate`; bidding checks the
+    // token each of their bids carries.)
+    this.#endAtTokenExpiry();
     this.#read(requests).catch((err: unknown) => {
       // A request stream cut by a client that went away is no server fault.
       if (!signal.aborted && !(err instanceof ConnectError))
@@ -89,9 +105,19 @@ class BidSession {
     try {
       yield* this.#outbox.drain();
     } finally {
+      clearTimeout(this.#expiryTimer);
       signal.removeEventListener("abort", onAbort);
       await this.#follows.stopAll();
     }
+  }
+
+  #endAtTokenExpiry(): void {
+    const left = this.#tokenExpiresAtMs - Date.now();
+    if (left <= 0) {
+      this.#outbox.fail(new ConnectError(TOKEN_EXPIRED, Code.Unauthenticated));
+      return;
+    }
+    this.#expiryTimer = setTimeout(() => this.#endAtTokenExpiry(), Math.min(left, MAX_TIMER_MS));
   }
 
   async #read(requests: AsyncIterable<BidSessionRequest>): Promise<void> {

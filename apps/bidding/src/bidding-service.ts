@@ -58,8 +58,7 @@ export function biddingService(deps: BiddingDeps): ServiceImpl<typeof BiddingSer
       },
 
       bidSession(requests, ctx) {
-        const bidderId = requireCaller(ctx).userId;
-        return bidSession(deps, bidderId, requests, ctx.signal);
+        return bidSession(deps, requireCaller(ctx), requests, ctx.signal);
       },
     },
     toConnectError,

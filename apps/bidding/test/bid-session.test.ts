@@ -6,7 +6,8 @@ import {
   FollowEnded_Reason,
   LotPhase,
 } from "@gavel/proto/bidding/v1/bidding";
-import { grpcClient } from "@gavel/testing";
+import { TokenIssuer } from "@gavel/auth";
+import { authHeader, grpcClient, testKeys } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bidder, eur, listLot, startBiddingStack, type BiddingStack } from "./bidding-stack.ts";
 import { openSession, repliesOf } from "./session-client.ts";
@@ -235,6 +236,21 @@ describe("a bid session: bidding", () => {
     expect(error?.code).toBe(Code.Unauthenticated);
     expect(messages).toEqual([]);
   });
+
+  it("ends with UNAUTHENTICATED when its token expires, not before", async () => {
+    const { lotId } = await listLot(stack);
+    // A token of one second; the verifiers accept it for five more (their clock tolerance).
+    const issuer = await TokenIssuer.fromPem(testKeys.privateKeyPem, "test", 1);
+    const { token, expiresAt } = await issuer.issue({ id: randomUUID(), displayName: "Brief" });
+    const session = openSession(client, authHeader(token));
+    session.follow(lotId);
+    expect((await session.next("followStarted")).lotId).toBe(lotId);
+    const { messages, error } = await session.rest();
+    expect(error?.code).toBe(Code.Unauthenticated);
+    expect(error?.rawMessage).toMatch(/token expired/);
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime() + 5_000);
+    expect(messages.every((m) => m.kind.case === "lotEvent")).toBe(true);
+  }, 20_000);
 
   it("works the same over gRPC", async () => {
     const { lotId } = await listLot(stack);

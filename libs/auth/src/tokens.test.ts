@@ -6,11 +6,13 @@ const keys = generateSigningKeyPair();
 const other = generateSigningKeyPair();
 
 describe("tokens", () => {
-  it("round-trips the user id and display name", async () => {
+  it("round-trips the user id and display name, and says when the token stops being accepted", async () => {
     const issuer = await TokenIssuer.fromPem(keys.privateKeyPem, "k1");
     const { token, expiresAt } = await issuer.issue({ id: "u1", displayName: "Ada" });
     const caller = await (await TokenVerifier.fromPem(keys.publicKeyPem)).verify(token);
-    expect(caller).toEqual({ userId: "u1", displayName: "Ada", token });
+    // Its expiry plus the verifiers' five seconds of clock tolerance.
+    const expiresAtMs = expiresAt.getTime() + 5_000;
+    expect(caller).toEqual({ userId: "u1", displayName: "Ada", token, expiresAtMs });
     expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 3500_000);
   });
 

@@ -11,6 +11,11 @@ export interface Caller {
   displayName: string;
   /** The token itself, to forward to the services a caller's request reaches. */
   token: string;
+  /**
+   * When the token stops being accepted (its expiry plus the clock tolerance): a call or
+   * session that outlives it ends there, as a new one would be refused.
+   */
+  expiresAtMs: number;
 }
 
 export interface IssuedToken {
@@ -107,12 +112,14 @@ export class TokenVerifier {
       if (typeof payload.sub !== "string" || payload.sub === "") {
         throw new InvalidTokenError("token has no subject");
       }
+      const expiresAtMs = (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000;
       const caller = {
         userId: payload.sub,
         displayName: typeof payload.name === "string" ? payload.name : "",
         token,
+        expiresAtMs,
       };
-      return { caller, expiresAtMs: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 };
+      return { caller, expiresAtMs };
     } catch (err) {
       if (err instanceof InvalidTokenError) throw err;
       if (err instanceof errors.JWTExpired)

@@ -82,7 +82,8 @@ type BiddingServiceClient interface {
 	// (RequestRefused).
 	//
 	// The call itself fails only for what concerns all of it: UNAUTHENTICATED (no valid
-	// token; the token is checked once, when the call starts), UNAVAILABLE (the replica
+	// token when the call starts, or the token expiring during the session: the client
+	// signs in again and reconnects with the new token), UNAVAILABLE (the replica
 	// is shutting down: reconnect and follow again after the last sequence seen of each
 	// lot), INVALID_ARGUMENT (a message that does not parse), and RESOURCE_EXHAUSTED for
 	// a client that does not read. The server queues a bounded number of messages for the
@@ -215,7 +216,8 @@ type BiddingServiceHandler interface {
 	// (RequestRefused).
 	//
 	// The call itself fails only for what concerns all of it: UNAUTHENTICATED (no valid
-	// token; the token is checked once, when the call starts), UNAVAILABLE (the replica
+	// token when the call starts, or the token expiring during the session: the client
+	// signs in again and reconnects with the new token), UNAVAILABLE (the replica
 	// is shutting down: reconnect and follow again after the last sequence seen of each
 	// lot), INVALID_ARGUMENT (a message that does not parse), and RESOURCE_EXHAUSTED for
 	// a client that does not read. The server queues a bounded number of messages for the
