@@ -9,29 +9,12 @@
 # "local" builds and uses one made from Debian's files (scripts/docker/base-image.sh),
 # for machines that reach no registry, as CI here does. GAVEL_APPS limits the apps
 # (comma or space separated, e.g. GAVEL_APPS=settlement). The Go apps need Go on the host.
-# GAVEL_IMAGE_SOURCE=head builds what HEAD holds (an archive of the commit) instead of the
-# working tree: CI builds the images while other steps write into the tree (regenerated
-# code, build output), and a build context must not change under the builder.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
 tag="${1:-$(grep -oP '^appVersion:\s*"?\K[^"\s]+' helm/gavel/Chart.yaml 2>/dev/null || echo dev)}"
 revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
-
-case "${GAVEL_IMAGE_SOURCE:-tree}" in
-  tree) src="$repo" ;;
-  head)
-    src="$(mktemp -d)"
-    trap 'rm -rf "$src"' EXIT
-    git archive HEAD | tar -x -C "$src"
-    echo "building from HEAD ($revision), archived to $src" >&2
-    ;;
-  *)
-    echo "GAVEL_IMAGE_SOURCE must be tree or head, not $GAVEL_IMAGE_SOURCE" >&2
-    exit 2
-    ;;
-esac
 
 # Ports: the defaults of libs/config/src/ports.ts.
 # TypeScript: app  health-port-variable  default-health-port
@@ -55,11 +38,11 @@ build_node() {
   local app=$1 var=$2 port=$3 image="gavel-$1:$tag"
   echo "building $image on $base" >&2
   # --network host: the engine here has no bridge; RUN steps reach the registry directly.
-  docker build --network host -f "$src/docker/node-app.Dockerfile" \
+  docker build --network host -f docker/node-app.Dockerfile \
     --build-arg "BASE_IMAGE=$base" --build-arg "APP=$app" \
     --build-arg "HEALTH_PORT_VAR=$var" --build-arg "HEALTH_PORT=$port" \
     --build-arg "VERSION=$tag" --build-arg "REVISION=$revision" \
-    -t "$image" "$src" >&2
+    -t "$image" . >&2
   echo "$image"
 }
 
@@ -72,8 +55,8 @@ build_go() (
   ctx="$(mktemp -d)"
   trap 'rm -rf "$ctx"' EXIT
   echo "building apps/$app for linux/$arch, then $image" >&2
-  (cd "$src/apps/$app" && CGO_ENABLED=0 GOOS=linux GOARCH="$arch" go build -trimpath -o "$ctx/app" .) >&2
-  docker build --network host -f "$src/docker/go-app.Dockerfile" \
+  (cd "apps/$app" && CGO_ENABLED=0 GOOS=linux GOARCH="$arch" go build -trimpath -o "$ctx/app" .) >&2
+  docker build --network host -f docker/go-app.Dockerfile \
     --build-arg "APP=$app" --build-arg "PORT=$port" --build-arg "ADMIN_PORT=$admin" \
     --build-arg "VERSION=$tag" --build-arg "REVISION=$revision" \
     -t "$image" "$ctx" >&2
