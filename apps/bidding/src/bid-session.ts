@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Caller } from "@gavel/auth";
+import { onExpiry, type Caller } from "@gavel/auth";
 import type { LotStateStore, LotStream, LotWriter } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
 import type {
@@ -34,9 +34,6 @@ const TOKEN_EXPIRED =
   "your token expired: sign in again, reconnect with the new token, and follow each lot " +
   "again with the last sequence you saw of it as after_sequence";
 
-/** setTimeout's longest delay (about 24.8 days); a later expiry is checked again then. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 const NOT_READING =
   "the client is not reading its messages: reconnect, and follow each lot again " +
   "with the last sequence you saw of it as after_sequence";
@@ -63,7 +60,6 @@ class BidSession {
   readonly #outbox: SessionOutbox<BidSessionResponse>;
   readonly #follows: LotFollows;
   readonly #tokenExpiresAtMs: number;
-  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: BidSessionDeps, bidderId: string, tokenExpiresAtMs: number) {
     this.#deps = deps;
@@ -92,10 +88,11 @@ class BidSession {
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) onAbort();
     // The token was checked when the call began; the session ends when it expires, as a
-    // new call with it would be refused, and the client comes back with a fresh one. (The
-    // push gateway's sockets keep theirs fresh with `authenticate`; bidding checks the
-    // token each of their bids carries.)
-    this.#endAtTokenExpiry();
+    // new call with it would be refused, and the client comes back with a fresh one (the
+    // push gateway's sockets end the same way unless an `authenticate` renews them).
+    const cancelExpiry = onExpiry(this.#tokenExpiresAtMs, () =>
+      this.#outbox.fail(new ConnectError(TOKEN_EXPIRED, Code.Unauthenticated)),
+    );
     this.#read(requests).catch((err: unknown) => {
       // A request stream cut by a client that went away is no server fault.
       if (!signal.aborted && !(err instanceof ConnectError))
@@ -105,19 +102,10 @@ class BidSession {
     try {
       yield* this.#outbox.drain();
     } finally {
-      clearTimeout(this.#expiryTimer);
+      cancelExpiry();
       signal.removeEventListener("abort", onAbort);
       await this.#follows.stopAll();
     }
-  }
-
-  #endAtTokenExpiry(): void {
-    const left = this.#tokenExpiresAtMs - Date.now();
-    if (left <= 0) {
-      this.#outbox.fail(new ConnectError(TOKEN_EXPIRED, Code.Unauthenticated));
-      return;
-    }
-    this.#expiryTimer = setTimeout(() => this.#endAtTokenExpiry(), Math.min(left, MAX_TIMER_MS));
   }
 
   async #read(requests: AsyncIterable<BidSessionRequest>): Promise<void> {

@@ -6,8 +6,7 @@ import {
   FollowEnded_Reason,
   LotPhase,
 } from "@gavel/proto/bidding/v1/bidding";
-import { TokenIssuer } from "@gavel/auth";
-import { authHeader, grpcClient, testKeys } from "@gavel/testing";
+import { authHeader, grpcClient, mintShortToken } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bidder, eur, listLot, startBiddingStack, type BiddingStack } from "./bidding-stack.ts";
 import { openSession, repliesOf } from "./session-client.ts";
@@ -240,8 +239,7 @@ describe("a bid session: bidding", () => {
   it("ends with UNAUTHENTICATED when its token expires, not before", async () => {
     const { lotId } = await listLot(stack);
     // A token of one second; the verifiers accept it for five more (their clock tolerance).
-    const issuer = await TokenIssuer.fromPem(testKeys.privateKeyPem, "test", 1);
-    const { token, expiresAt } = await issuer.issue({ id: randomUUID(), displayName: "Brief" });
+    const { token, expiresAt } = await mintShortToken(randomUUID(), 1);
     const session = openSession(client, authHeader(token));
     session.follow(lotId);
     expect((await session.next("followStarted")).lotId).toBe(lotId);

@@ -12,7 +12,7 @@ export { ServiceGroup } from "./service-group.ts";
 export { startFrontStack } from "./front-stack.ts";
 export type { FrontStackOptions } from "./front-stack.ts";
 export type { ServiceProcess, AppName, StartOptions } from "./service-process.ts";
-export { testKeys, mintToken, authHeader, serviceEnv } from "./test-identity.ts";
+export { testKeys, mintToken, mintShortToken, authHeader, serviceEnv } from "./test-identity.ts";
 export { connectClient, grpcClient } from "./connect-client.ts";
 export { freePort } from "./free-port.ts";
 export { connectFailure } from "./connect-failure.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { generateSigningKeyPair, TokenIssuer } from "@gavel/auth";
+import { generateSigningKeyPair, TokenIssuer, type IssuedToken } from "@gavel/auth";
 
 /**
  * The signing keys of one test process: services it starts verify with the public
@@ -15,6 +15,15 @@ let issuer: Promise<TokenIssuer> | undefined;
 export async function mintToken(userId: string, displayName = userId): Promise<string> {
   issuer ??= TokenIssuer.fromPem(testKeys.privateKeyPem, "test");
   return (await issuer).issue({ id: userId, displayName }).then((t) => t.token);
+}
+
+/**
+ * A token that expires after `ttlSeconds`, for tests of what happens at expiry; verifiers
+ * accept it for five seconds more (their clock tolerance).
+ */
+export async function mintShortToken(userId: string, ttlSeconds: number): Promise<IssuedToken> {
+  const short = await TokenIssuer.fromPem(testKeys.privateKeyPem, "test", ttlSeconds);
+  return short.issue({ id: userId, displayName: userId });
 }
 
 export function authHeader(token: string): { headers: { authorization: string } } {
