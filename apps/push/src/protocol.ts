@@ -21,7 +21,7 @@ export const Close = {
   restart: 1012,
   /** A slow consumer: the send buffer overflowed. Reconnect and resume from the last seq. */
   tryAgainLater: 1013,
-  /** The token expired or was rejected mid-session. */
+  /** The credential that opened the socket expired: reconnect with a fresh one and resume. */
   unauthorized: 4401,
 } as const;
 
@@ -111,8 +111,21 @@ export function parseClientMessage(
 
 /** Server messages, serialized once: a fan-out writes the same string to every socket. */
 export const serverMessage = {
-  welcome: (connectionId: string, userId: string | undefined, replica: string) =>
-    JSON.stringify({ v: PROTOCOL_VERSION, type: "welcome", connectionId, userId, replica }),
+  /** `expiresAt`: when the socket's credential expires, and the socket closes with 4401. */
+  welcome: (
+    connectionId: string,
+    userId: string | undefined,
+    replica: string,
+    expiresAtMs: number | undefined,
+  ) =>
+    JSON.stringify({
+      v: PROTOCOL_VERSION,
+      type: "welcome",
+      connectionId,
+      userId,
+      replica,
+      expiresAt: expiresAtMs === undefined ? undefined : new Date(expiresAtMs).toISOString(),
+    }),
   subscribed: (id: string, channel: string, after: number) =>
     JSON.stringify({ v: PROTOCOL_VERSION, type: "subscribed", id, channel, after }),
   unsubscribed: (id: string, channel: string) =>

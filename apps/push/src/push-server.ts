@@ -6,7 +6,7 @@ import { answerHealth } from "@gavel/service";
 import { endRequestSpanAtStreamStart, setHttpRoute, traceRequests } from "@gavel/telemetry";
 import { parseChannel } from "./channels.ts";
 import { Close, SUBPROTOCOL } from "./protocol.ts";
-import { AuthError, bearer, identify } from "./request-identity.ts";
+import { AuthError, bearer, expiryOf, identify, userOf } from "./request-identity.ts";
 import { SseStream } from "./sse-stream.ts";
 import { Ticker } from "./ticker.ts";
 import type { TicketBook } from "./tickets.ts";
@@ -116,8 +116,16 @@ export function createPushServer(deps: PushServerDeps): PushServer {
     }
     try {
       const caller = await deps.verifier.verify(bearer(req.headers.authorization));
-      const { ticket, expiresAt } = deps.tickets.issue(caller.userId);
-      json(res, 201, { ticket, expiresAt: expiresAt.toISOString() });
+      const sessionExpiresAtMs = caller.expiresAtMs;
+      const { ticket, expiresAt } = deps.tickets.issue({
+        userId: caller.userId,
+        sessionExpiresAtMs,
+      });
+      json(res, 201, {
+        ticket,
+        expiresAt: expiresAt.toISOString(),
+        sessionExpiresAt: new Date(sessionExpiresAtMs).toISOString(),
+      });
     } catch (err) {
       if (err instanceof AuthError || err instanceof InvalidTokenError) {
         return problem(res, 401, err.message);
@@ -135,12 +143,7 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       if (err instanceof AuthError) return problem(res, 401, err.message);
       throw err;
     }
-    const userId =
-      identity.kind === "token"
-        ? identity.caller.userId
-        : identity.kind === "ticket"
-          ? identity.userId
-          : undefined;
+    const userId = userOf(identity);
     if (name === "user") {
       if (!userId)
         return problem(res, 401, "sign in: send a token or a ticket for your notifications");
@@ -160,6 +163,7 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       hub: deps.hub,
       logger: deps.logger,
       sendBufferBytes: deps.limits.sendBufferBytes,
+      expiresAtMs: expiryOf(identity),
     });
     endRequestSpanAtStreamStart(); // the stream's events have their own spans
     streams.add(stream);

@@ -45,9 +45,9 @@ export async function identify(
   }
   const ticket = url.searchParams.get("ticket");
   if (ticket !== null) {
-    const userId = tickets.verify(ticket);
-    if (!userId) throw new AuthError("the ticket is invalid or expired; get a new one");
-    return { kind: "ticket", userId };
+    const holder = tickets.verify(ticket);
+    if (!holder) throw new AuthError("the ticket is invalid or expired; get a new one");
+    return { kind: "ticket", ...holder };
   }
   return { kind: "anonymous" };
 }
@@ -66,6 +66,24 @@ export function bearer(header: string): string {
   const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header.trim());
   if (!match?.[1]) throw new AuthError('the Authorization header must be "Bearer <token>"');
   return match[1];
+}
+
+/** The user a stream or socket serves, if it has one. */
+export function userOf(identity: SocketIdentity): string | undefined {
+  return identity.kind === "anonymous"
+    ? undefined
+    : identity.kind === "token"
+      ? identity.caller.userId
+      : identity.userId;
+}
+
+/** When the credential that opened a stream or socket expires; never for a guest's. */
+export function expiryOf(identity: SocketIdentity): number | undefined {
+  return identity.kind === "anonymous"
+    ? undefined
+    : identity.kind === "token"
+      ? identity.caller.expiresAtMs
+      : identity.sessionExpiresAtMs;
 }
 
 export { SUBPROTOCOL };

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { onExpiry } from "@gavel/auth";
 import type { Logger } from "@gavel/logging";
 import type { Channel, ChannelEvent } from "./channels.ts";
 import type { FeedHub } from "./feed-hub.ts";
@@ -11,7 +12,18 @@ export interface SseOptions {
   hub: FeedHub;
   logger: Logger;
   sendBufferBytes: number;
+  /** When the credential that opened the stream expires: it ends there. */
+  expiresAtMs?: number | undefined;
 }
+
+/** The last event of a stream whose credential expired (EventSource: listen for "expired"). */
+const EXPIRED =
+  "event: expired\ndata: " +
+  JSON.stringify({
+    reason:
+      "your access token expired: get a fresh one (and a new ticket) and reopen the stream with ?after=<the last id you received>",
+  }) +
+  "\n\n";
 
 /**
  * One Server-Sent Events stream of one channel: `id:` is the event's stream sequence, so
@@ -24,6 +36,7 @@ export class SseStream implements EventSink {
   readonly #options: SseOptions;
   readonly #subscription: Subscription;
   #ended = false;
+  #cancelExpiry: () => void = () => undefined;
 
   constructor(res: ServerResponse, channel: Channel, after: number, options: SseOptions) {
     this.#res = res;
@@ -38,6 +51,12 @@ export class SseStream implements EventSink {
     });
     res.write(`retry: ${RETRY_MS}\n\n`);
     res.on("close", () => this.#stop());
+    if (options.expiresAtMs !== undefined) {
+      this.#cancelExpiry = onExpiry(options.expiresAtMs, () => {
+        this.#write(EXPIRED);
+        this.end();
+      });
+    }
   }
 
   async start(resume: boolean): Promise<void> {
@@ -78,6 +97,7 @@ export class SseStream implements EventSink {
 
   #stop(): void {
     this.#ended = true;
+    this.#cancelExpiry();
     this.#subscription.stop();
   }
 }

@@ -1,11 +1,20 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+/** What a valid ticket says: whose it is, and when the token it was issued for expires. */
+export interface TicketHolder {
+  userId: string;
+  /** A stream or socket opened with the ticket ends here, as its token would have. */
+  sessionExpiresAtMs: number;
+}
+
 /**
  * Short-lived stream tickets: what a browser puts in an EventSource or WebSocket URL, as
- * neither API can send an Authorization header. A ticket names a user and an expiry,
- * signed with a secret every push replica shares (HMAC-SHA256); it lasts seconds, so one
- * that leaks into a log is useless soon after. It authorizes reading a stream, nothing
- * more: a socket opened with a ticket cannot place bids until it sends a token.
+ * neither API can send an Authorization header. A ticket names a user, its own expiry and
+ * the expiry of the token it was issued for, signed with a secret every push replica
+ * shares (HMAC-SHA256). It opens a stream for seconds only, so one that leaks into a log
+ * is useless soon after, and what it opens ends when the token would have. It authorizes
+ * reading a stream, nothing more: a socket opened with a ticket cannot place bids until
+ * it sends a token.
  */
 export class TicketBook {
   readonly #secret: string;
@@ -16,21 +25,22 @@ export class TicketBook {
     this.#ttlMs = ttlSeconds * 1000;
   }
 
-  issue(userId: string, now = Date.now()): { ticket: string; expiresAt: Date } {
-    const expires = now + this.#ttlMs;
-    const body = `${userId}.${expires.toString(36)}`;
+  issue(holder: TicketHolder, now = Date.now()): { ticket: string; expiresAt: Date } {
+    const expires = Math.min(now + this.#ttlMs, holder.sessionExpiresAtMs);
+    const body = `${holder.userId}.${expires.toString(36)}.${holder.sessionExpiresAtMs.toString(36)}`;
     return { ticket: `${body}.${this.#sign(body)}`, expiresAt: new Date(expires) };
   }
 
-  /** The user a ticket was issued to; undefined when it is forged, malformed or expired. */
-  verify(ticket: string, now = Date.now()): string | undefined {
+  /** Whose a ticket is; undefined when it is forged, malformed or expired. */
+  verify(ticket: string, now = Date.now()): TicketHolder | undefined {
     const parts = ticket.split(".");
-    if (parts.length !== 3) return undefined;
-    const [userId, expires, signature] = parts as [string, string, string];
-    const expected = Buffer.from(this.#sign(`${userId}.${expires}`));
+    if (parts.length !== 4) return undefined;
+    const [userId, expires, sessionExpires, signature] = parts as [string, string, string, string];
+    const expected = Buffer.from(this.#sign(`${userId}.${expires}.${sessionExpires}`));
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    return parseInt(expires, 36) > now ? userId : undefined;
+    if (parseInt(expires, 36) <= now) return undefined;
+    return { userId, sessionExpiresAtMs: parseInt(sessionExpires, 36) };
   }
 
   #sign(body: string): string {

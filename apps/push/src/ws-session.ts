@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Client } from "@connectrpc/connect";
 import type { WebSocket } from "ws";
-import { InvalidTokenError, type Caller, type TokenVerifier } from "@gavel/auth";
+import { InvalidTokenError, onExpiry, type Caller, type TokenVerifier } from "@gavel/auth";
 import type { Logger } from "@gavel/logging";
 import type { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { forwardBid } from "./bid-forwarding.ts";
@@ -12,7 +12,9 @@ import type { FeedHub } from "./feed-hub.ts";
 import type { Presence } from "./presence.ts";
 import { Close, parseClientMessage, serverMessage, type ClientMessage } from "./protocol.ts";
 import { TokenBucket } from "./rate-limit.ts";
+import { expiryOf, userOf } from "./request-identity.ts";
 import { Subscription, type EventSink } from "./subscription.ts";
+import type { TicketHolder } from "./tickets.ts";
 import { WsOutbox } from "./ws-outbox.ts";
 
 export interface SessionDeps {
@@ -25,9 +27,12 @@ export interface SessionDeps {
   logger: Logger;
 }
 
-/** Who opened the socket: a token (may bid), a ticket (may read), or nobody (lots only). */
+/**
+ * Who opened the socket: a token (may bid), a ticket (may read), or nobody (lots only).
+ * A socket or stream opened with a credential ends when the credential expires.
+ */
 export type SocketIdentity =
-  { kind: "token"; caller: Caller } | { kind: "ticket"; userId: string } | { kind: "anonymous" };
+  { kind: "token"; caller: Caller } | ({ kind: "ticket" } & TicketHolder) | { kind: "anonymous" };
 
 /**
  * One WebSocket connection: the protocol's messages in, events and answers out through
@@ -43,18 +48,14 @@ export class WsSession implements EventSink {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #userId: string | undefined;
   #token: string | undefined;
+  #cancelExpiry: () => void = () => undefined;
   #alive = true;
   #closed = false;
 
   constructor(ws: WebSocket, identity: SocketIdentity, deps: SessionDeps) {
     this.#ws = ws;
     this.#deps = deps;
-    this.#userId =
-      identity.kind === "token"
-        ? identity.caller.userId
-        : identity.kind === "ticket"
-          ? identity.userId
-          : undefined;
+    this.#userId = userOf(identity);
     this.#token = identity.kind === "token" ? identity.caller.token : undefined;
     this.#outbox = new WsOutbox(ws, deps.limits.sendBufferBytes, () =>
       this.close(Close.tryAgainLater, "slow consumer: reconnect and resume from your last seq"),
@@ -67,7 +68,9 @@ export class WsSession implements EventSink {
     ws.on("error", (err) => deps.logger.debug({ err, connection: this.id }, "socket error"));
 
     if (this.#userId) deps.presence.userConnected(this.#userId);
-    this.#outbox.send(serverMessage.welcome(this.id, this.#userId, deps.replica));
+    const expiresAtMs = expiryOf(identity);
+    this.#outbox.send(serverMessage.welcome(this.id, this.#userId, deps.replica, expiresAtMs));
+    if (expiresAtMs !== undefined) this.#endAt(expiresAtMs);
   }
 
   sendEvent(event: ChannelEvent): void {
@@ -226,7 +229,23 @@ export class WsSession implements EventSink {
       return;
     }
     this.#token = caller.token;
-    this.#outbox.send(serverMessage.ack(id, { userId: caller.userId }));
+    this.#endAt(caller.expiresAtMs);
+    const expiresAt = new Date(caller.expiresAtMs).toISOString();
+    this.#outbox.send(serverMessage.ack(id, { userId: caller.userId, expiresAt }));
+  }
+
+  /**
+   * The socket's user is who its credential proves, for as long as it does: it closes
+   * when the credential expires, unless an `authenticate` with a fresh token came first.
+   */
+  #endAt(expiresAtMs: number): void {
+    this.#cancelExpiry();
+    this.#cancelExpiry = onExpiry(expiresAtMs, () =>
+      this.close(
+        Close.unauthorized,
+        "your access token expired: reconnect with a fresh one and resume",
+      ),
+    );
   }
 
   /** Called every ping interval (one Ticker for all sessions): drops a peer that went quiet. */
@@ -241,6 +260,7 @@ export class WsSession implements EventSink {
 
   #cleanUp(): void {
     this.#closed = true;
+    this.#cancelExpiry();
     for (const name of [...this.#subscriptions.keys()]) this.#unsubscribe(name);
     if (this.#userId) this.#deps.presence.userDisconnected(this.#userId);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { mintToken } from "@gavel/testing";
+import { mintShortToken, mintToken, SseText } from "@gavel/testing";
 import { appendSyntheticBids, startPushStack, type PushStack } from "./push-stack.ts";
 import { TestSocket } from "./ws-client.ts";
 
@@ -59,6 +59,46 @@ describe("who may connect", () => {
     expect(await guest.subscribe(`user:${userId}`)).toMatchObject({ code: "unauthenticated" });
     guest.close();
   });
+});
+
+describe("sessions end with their credential", () => {
+  it("closes a socket with 4401 and ends a ticket's stream when the token expires, not before", async () => {
+    const userId = randomUUID();
+    // A token of one second; the verifiers accept it for five more (their clock tolerance).
+    const short = await mintShortToken(userId, 1);
+    const endsAt = short.expiresAt.getTime() + 5_000;
+
+    const expiring = await TestSocket.open(url(), { token: short.token });
+    expect(expiring.messages[0]).toMatchObject({ expiresAt: new Date(endsAt).toISOString() });
+    expect(await expiring.subscribe(`user:${userId}`)).toMatchObject({ type: "subscribed" });
+
+    const issued = await fetch(`${url()}/tickets`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${short.token}` },
+    });
+    const ticket = (await issued.json()) as { ticket: string; sessionExpiresAt: string };
+    expect(ticket.sessionExpiresAt).toBe(new Date(endsAt).toISOString());
+    const stream = new SseText(await fetch(`${url(1)}/sse/notifications?ticket=${ticket.ticket}`));
+    await stream.waitFor(": live after");
+
+    // The same user renews in time with a fresh token: that socket stays.
+    const renewed = await TestSocket.open(url(1), { token: short.token });
+    const ack = await renewed.request({ type: "authenticate", token: await mintToken(userId) });
+    expect(Date.parse((ack.result as { expiresAt: string }).expiresAt)).toBeGreaterThan(endsAt);
+    const guest = await TestSocket.open(url());
+
+    const closed = await expiring.closed;
+    expect(closed.code).toBe(4401);
+    expect(closed.reason).toMatch(/expired/);
+    expect(Date.now()).toBeGreaterThanOrEqual(endsAt);
+    expect(await stream.ended()).toMatch(/event: expired\ndata: \{"reason":"[^"]*expired/);
+
+    expect(await renewed.request({ type: "ping" })).toMatchObject({ type: "pong" });
+    expect(await guest.request({ type: "ping" })).toMatchObject({ type: "pong" });
+    expect(await refusedUpgrade({ authorization: `Bearer ${short.token}` })).toBe(401);
+    renewed.close();
+    guest.close();
+  }, 20_000);
 });
 
 describe("hostile and careless clients", () => {

@@ -7,7 +7,7 @@ import { logDelivery } from "./protocol-log.ts";
 import { PushSocket } from "./push-socket.ts";
 import { route } from "./router.ts";
 import { loadRuntimeConfig } from "./runtime-config.ts";
-import { currentSession, onSessionChange } from "./session.ts";
+import { currentSession, onSessionChange, setSession } from "./session.ts";
 import { header } from "./views/header.ts";
 import { toastRegion } from "./views/toasts.ts";
 
@@ -60,6 +60,10 @@ function followNotifications(): void {
     pushUrl: config.pushUrl,
     token: session.token,
     onNotification: notify,
+    onExpired: () => {
+      setSession(undefined);
+      context.toast("Your session expired: sign in again to bid and get notifications.");
+    },
   });
   void notifications.start();
 }

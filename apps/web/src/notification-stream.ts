@@ -3,7 +3,9 @@
  * EventSource cannot send a token, so a ticket from POST /tickets goes in the URL. The
  * browser reconnects by itself and sends Last-Event-ID, which resumes the stream; when it
  * gives up (an HTTP error: the ticket expired, say) this opens a new stream with a fresh
- * ticket and ?after= the last id seen, so no notification is lost either way.
+ * ticket and ?after= the last id seen, so no notification is lost either way. When the
+ * token itself expires the server ends the stream with an `expired` event: the stream
+ * stops, and the app asks the user to sign in again.
  */
 export const NOTIFICATION_TYPES = [
   "outbid",
@@ -42,6 +44,8 @@ export interface NotificationStreamOptions {
   token: string;
   onNotification: (n: NotificationEvent) => void;
   onOpen?: () => void;
+  /** The token expired: the stream has stopped. */
+  onExpired?: () => void;
 }
 
 export class NotificationStream {
@@ -85,6 +89,10 @@ export class NotificationStream {
         this.#options.onNotification({ type, seq, data: JSON.parse(e.data) as Notification });
       });
     }
+    source.addEventListener("expired", () => {
+      this.stop();
+      this.#options.onExpired?.();
+    });
     source.onerror = () => {
       if (source.readyState !== EventSource.CLOSED || this.#stopped) return;
       this.#retry = setTimeout(() => void this.start(), 1000);

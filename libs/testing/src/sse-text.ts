@@ -26,4 +26,13 @@ export class SseText {
       this.#text += this.#decoder.decode(value, { stream: true });
     }
   }
+
+  /** Reads until the server ends the stream; everything received. */
+  async ended(): Promise<string> {
+    for (;;) {
+      const { value, done } = await this.#reader.read();
+      if (done) return this.#text;
+      this.#text += this.#decoder.decode(value, { stream: true });
+    }
+  }
 }
