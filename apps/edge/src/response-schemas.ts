@@ -27,7 +27,9 @@ export const Lot = z.object({
   status: z.enum(["open", "closed", "cancelled", "unknown"]),
   starting_price: Money.nullable(),
   reserve_price: Money.nullable().optional().describe("Only shown to the seller"),
-  reserve_met: z.boolean(),
+  reserve_met: z
+    .boolean()
+    .describe("Whether the highest bid meets the reserve price; always true without a reserve"),
   highest_bid: Money.nullable(),
   bid_count: z.number().int(),
   winner_id: z.string().nullable(),

@@ -164,6 +164,7 @@ export type Lot = {
    * close); null before, for an unsold lot, and for anyone but its buyer and seller.
    */
   invoice?: Maybe<Invoice>;
+  /** Whether the highest bid meets the reserve price; always true without a reserve. */
   reserveMet: Scalars['Boolean']['output'];
   /** Only shown to the seller, and only when there is one. */
   reservePrice?: Maybe<Money>;

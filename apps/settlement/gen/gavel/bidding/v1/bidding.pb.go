@@ -421,7 +421,10 @@ type LotState struct {
 	BidCount   int32 `protobuf:"varint,6,opt,name=bid_count,json=bidCount,proto3" json:"bid_count,omitempty"`
 	// The smallest amount the next bid may have (unset once the lot is not open).
 	MinimumNextBid *v1.Money `protobuf:"bytes,7,opt,name=minimum_next_bid,json=minimumNextBid,proto3" json:"minimum_next_bid,omitempty"`
-	ReserveMet     bool      `protobuf:"varint,8,opt,name=reserve_met,json=reserveMet,proto3" json:"reserve_met,omitempty"`
+	// Whether the lot would sell if it closed now: a highest bid that meets the reserve.
+	// False before the first bid, even without a reserve (unlike catalog's Lot.reserve_met,
+	// which says whether a reserve stands in the way).
+	ReserveMet bool `protobuf:"varint,8,opt,name=reserve_met,json=reserveMet,proto3" json:"reserve_met,omitempty"`
 	// Set once closed sold.
 	WinnerId string `protobuf:"bytes,9,opt,name=winner_id,json=winnerId,proto3" json:"winner_id,omitempty"`
 	// The sequence of the lot's latest event.

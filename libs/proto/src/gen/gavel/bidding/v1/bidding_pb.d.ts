@@ -155,6 +155,10 @@ export declare type LotState = Message<"gavel.bidding.v1.LotState"> & {
   minimumNextBid?: Money | undefined;
 
   /**
+   * Whether the lot would sell if it closed now: a highest bid that meets the reserve.
+   * False before the first bid, even without a reserve (unlike catalog's Lot.reserve_met,
+   * which says whether a reserve stands in the way).
+   *
    * @generated from field: bool reserve_met = 8;
    */
   reserveMet: boolean;
