@@ -6,7 +6,7 @@ import { answerHealth } from "@gavel/service";
 import { endRequestSpanAtStreamStart, setHttpRoute, traceRequests } from "@gavel/telemetry";
 import { parseChannel } from "./channels.ts";
 import { Close, SUBPROTOCOL } from "./protocol.ts";
-import { AuthError, bearer, expiryOf, identify, userOf } from "./request-identity.ts";
+import { AuthError, bearer, holderOf, identify } from "./request-identity.ts";
 import { SseStream } from "./sse-stream.ts";
 import { Ticker } from "./ticker.ts";
 import type { TicketBook } from "./tickets.ts";
@@ -143,7 +143,8 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       if (err instanceof AuthError) return problem(res, 401, err.message);
       throw err;
     }
-    const userId = userOf(identity);
+    const holder = holderOf(identity);
+    const userId = holder?.userId;
     if (name === "user") {
       if (!userId)
         return problem(res, 401, "sign in: send a token or a ticket for your notifications");
@@ -163,7 +164,7 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       hub: deps.hub,
       logger: deps.logger,
       sendBufferBytes: deps.limits.sendBufferBytes,
-      expiresAtMs: expiryOf(identity),
+      expiresAtMs: holder?.sessionExpiresAtMs,
     });
     endRequestSpanAtStreamStart(); // the stream's events have their own spans
     streams.add(stream);

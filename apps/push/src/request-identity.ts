@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { InvalidTokenError, type TokenVerifier } from "@gavel/auth";
 import { isSafeToken } from "@gavel/nats";
 import { SUBPROTOCOL } from "./protocol.ts";
-import type { TicketBook } from "./tickets.ts";
+import type { TicketBook, TicketHolder } from "./tickets.ts";
 import type { SocketIdentity } from "./ws-session.ts";
 
 /** The subprotocol prefix that carries a token from a browser's WebSocket constructor. */
@@ -68,22 +68,14 @@ export function bearer(header: string): string {
   return match[1];
 }
 
-/** The user a stream or socket serves, if it has one. */
-export function userOf(identity: SocketIdentity): string | undefined {
-  return identity.kind === "anonymous"
-    ? undefined
-    : identity.kind === "token"
-      ? identity.caller.userId
-      : identity.userId;
-}
-
-/** When the credential that opened a stream or socket expires; never for a guest's. */
-export function expiryOf(identity: SocketIdentity): number | undefined {
-  return identity.kind === "anonymous"
-    ? undefined
-    : identity.kind === "token"
-      ? identity.caller.expiresAtMs
-      : identity.sessionExpiresAtMs;
+/**
+ * The user a stream or socket serves and when the credential that opened it expires;
+ * undefined for a guest's, which never expires.
+ */
+export function holderOf(identity: SocketIdentity): TicketHolder | undefined {
+  if (identity.kind === "anonymous") return undefined;
+  if (identity.kind === "ticket") return identity;
+  return { userId: identity.caller.userId, sessionExpiresAtMs: identity.caller.expiresAtMs };
 }
 
 export { SUBPROTOCOL };

@@ -12,7 +12,7 @@ import type { FeedHub } from "./feed-hub.ts";
 import type { Presence } from "./presence.ts";
 import { Close, parseClientMessage, serverMessage, type ClientMessage } from "./protocol.ts";
 import { TokenBucket } from "./rate-limit.ts";
-import { expiryOf, userOf } from "./request-identity.ts";
+import { holderOf } from "./request-identity.ts";
 import { Subscription, type EventSink } from "./subscription.ts";
 import type { TicketHolder } from "./tickets.ts";
 import { WsOutbox } from "./ws-outbox.ts";
@@ -55,7 +55,8 @@ export class WsSession implements EventSink {
   constructor(ws: WebSocket, identity: SocketIdentity, deps: SessionDeps) {
     this.#ws = ws;
     this.#deps = deps;
-    this.#userId = userOf(identity);
+    const holder = holderOf(identity);
+    this.#userId = holder?.userId;
     this.#token = identity.kind === "token" ? identity.caller.token : undefined;
     this.#outbox = new WsOutbox(ws, deps.limits.sendBufferBytes, () =>
       this.close(Close.tryAgainLater, "slow consumer: reconnect and resume from your last seq"),
@@ -68,7 +69,7 @@ export class WsSession implements EventSink {
     ws.on("error", (err) => deps.logger.debug({ err, connection: this.id }, "socket error"));
 
     if (this.#userId) deps.presence.userConnected(this.#userId);
-    const expiresAtMs = expiryOf(identity);
+    const expiresAtMs = holder?.sessionExpiresAtMs;
     this.#outbox.send(serverMessage.welcome(this.id, this.#userId, deps.replica, expiresAtMs));
     if (expiresAtMs !== undefined) this.#endAt(expiresAtMs);
   }
