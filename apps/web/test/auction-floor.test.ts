@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { mintShortToken } from "@gavel/testing";
 import { wcagViolations } from "./accessibility.ts";
 import { launchChromium, screenshot } from "./browser.ts";
 import { JAEGER_UI, signUp, startWebStack, type WebStack } from "./web-stack.ts";
@@ -256,6 +257,29 @@ describe("the auction floor in a real browser", () => {
       .poll(() => sam.getByRole("heading", { level: 1 }).textContent())
       .toBe("Imported vase");
     await sam.context().close();
+  });
+
+  it("signs the page out when its token expires, told by the notification stream", async () => {
+    const page = await signedIn("cy");
+    // The same user with a token of one second (accepted five more), which the page is
+    // told lasts a minute: only the push gateway ends the session.
+    const short = await mintShortToken(users.cy.id, 1);
+    const expiresAt = new Date(short.expiresAt.getTime() + 60_000).toISOString();
+    await page.evaluate(
+      ({ token, expiresAt }) => {
+        const session = JSON.parse(sessionStorage.getItem("gavel.session")!) as object;
+        sessionStorage.setItem("gavel.session", JSON.stringify({ ...session, token, expiresAt }));
+      },
+      { token: short.token, expiresAt },
+    );
+    await page.reload();
+    await page.getByTestId("signed-in-as").waitFor();
+    const expired = page.getByTestId("toast").filter({ hasText: "session expired" });
+    await expect.poll(() => expired.count(), { timeout: 15_000 }).toBe(1);
+    expect(Date.now()).toBeGreaterThanOrEqual(short.expiresAt.getTime() + 5_000);
+    expect(await page.getByTestId("signed-in-as").count()).toBe(0);
+    await page.getByRole("link", { name: "Sign in", exact: true }).waitFor();
+    await page.context().close();
   });
 
   it("passes an automated WCAG 2 A/AA audit (axe-core) on every view, on a phone and a desktop", async () => {
