@@ -1,5 +1,5 @@
 import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { JetStreamError, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import {
   INVOICES_STREAM,
@@ -8,13 +8,12 @@ import {
   invoiceSubject,
   lotSubject,
   notifySubject,
+  readSubject,
 } from "@gavel/nats";
 import { LotEventSchema, type LotEvent } from "@gavel/proto/lot/v1/lot_events";
 import { NotificationSchema } from "@gavel/proto/notification/v1/notifications";
 import { InvoiceReadySchema } from "@gavel/proto/settlement/v1/settlement";
 import type { RoundEvidence, Stored } from "./checks.ts";
-
-const BATCH = 256;
 
 /**
  * Reads what a round left in JetStream, straight from the streams (direct gets by
@@ -81,25 +80,9 @@ export class Storage {
     schema: Desc,
   ): Promise<Array<Stored<MessageShape<Desc>>>> {
     const out: Array<Stored<MessageShape<Desc>>> = [];
-    let next = 1;
-    for (;;) {
-      let count = 0;
-      try {
-        const batch = await this.#jsm.direct.getBatch(stream, {
-          seq: next,
-          next_by_subj: subject,
-          batch: BATCH,
-        });
-        for await (const message of batch) {
-          count++;
-          next = message.seq + 1;
-          out.push({ seq: message.seq, value: fromBinary(schema, message.data) });
-        }
-      } catch (err) {
-        // 404: nothing (more) on the subject.
-        if (!(err instanceof JetStreamError && (err as { code?: number }).code === 404)) throw err;
-      }
-      if (count < BATCH) return out;
+    for await (const message of readSubject(this.#jsm, stream, subject, 1)) {
+      out.push({ seq: message.seq, value: fromBinary(schema, message.data) });
     }
+    return out;
   }
 }

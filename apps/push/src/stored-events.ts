@@ -1,18 +1,15 @@
 import {
   JetStreamApiCodes,
   JetStreamApiError,
-  JetStreamError,
   type JetStreamManager,
   type MsgRequest,
   type StoredMsg,
 } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/nats-core";
+import { isNoMessages, readSubject } from "@gavel/nats";
 import { contextOf } from "@gavel/telemetry";
 import { trace } from "@opentelemetry/api";
 import type { Channel, ChannelEvent } from "./channels.ts";
-
-/** Messages per direct-get batch when replaying a gap. */
-const REPLAY_BATCH = 256;
 
 /**
  * The channel's stored events after `after`, up to and including `upTo`, in order.
@@ -32,28 +29,16 @@ export async function* replayStored(
 ): AsyncGenerator<ChannelEvent> {
   let next = after + 1;
   while (next <= upTo) {
-    const batch = await jsm.direct.getBatch(channel.stream, {
-      seq: next,
-      next_by_subj: channel.subject,
-      batch: REPLAY_BATCH,
-    });
-    let count = 0;
-    try {
-      for await (const message of batch) {
-        count++;
-        next = message.seq + 1;
-        if (message.seq > upTo) return;
-        yield channel.decode(message.seq, message.data, traceIdOf(message.header));
-      }
-    } catch (err) {
-      if (!isNoMessages(err)) throw err;
+    for await (const message of readSubject(jsm, channel.stream, channel.subject, next)) {
+      if (message.seq > upTo) return;
+      next = message.seq + 1;
+      yield channel.decode(message.seq, message.data, traceIdOf(message.header));
     }
-    if (count < REPLAY_BATCH && next <= upTo) {
-      const missed = await nextFromLeader(jsm, channel.stream, channel.subject, next);
-      if (!missed || missed.seq > upTo) return;
-      next = missed.seq + 1;
-      yield channel.decode(missed.seq, missed.data, traceIdOf(missed.header));
-    }
+    if (next > upTo) return;
+    const missed = await nextFromLeader(jsm, channel.stream, channel.subject, next);
+    if (!missed || missed.seq > upTo) return;
+    next = missed.seq + 1;
+    yield channel.decode(missed.seq, missed.data, traceIdOf(missed.header));
   }
 }
 
@@ -88,9 +73,4 @@ export async function lastSequence(jsm: JetStreamManager, stream: string, subjec
 /** The trace id of the request that published a message, when it carries one. */
 export function traceIdOf(headers: MsgHdrs | undefined): string | undefined {
   return trace.getSpanContext(contextOf(headers))?.traceId;
-}
-
-/** A direct get past the last message of a subject answers 404: simply nothing more. */
-function isNoMessages(err: unknown): boolean {
-  return err instanceof JetStreamError && (err as JetStreamError & { code?: number }).code === 404;
 }

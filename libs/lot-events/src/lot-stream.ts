@@ -4,7 +4,6 @@ import {
   DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
-  JetStreamError,
   RetentionPolicy,
   StorageType,
   jetstream,
@@ -20,6 +19,7 @@ import {
   LOT_SUBJECT_WILDCARD,
   addOrUpdateStream,
   lotSubject,
+  readSubject,
   CONSUME_EXPIRES_MS,
 } from "@gavel/nats";
 import { tracePublish } from "@gavel/telemetry";
@@ -27,7 +27,6 @@ import { type LotEvent, LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 
 /** How long JetStream remembers message ids to drop duplicate appends. */
 export const DUPLICATE_WINDOW_MS = 2 * 60_000;
-const READ_BATCH = 256;
 
 export interface StoredLotEvent {
   /** The event's stream sequence: the lot's version once it is folded in. */
@@ -125,30 +124,18 @@ export class LotStream {
   /** The lot's events after a sequence, in order, as stored now (batched direct gets). */
   async *readAfter(lotId: string, afterSequence: number): AsyncGenerator<StoredLotEvent> {
     const jsm = await this.#manager();
-    const subject = lotSubject(lotId);
-    let next = afterSequence + 1;
-    for (;;) {
-      const batch = await jsm.direct.getBatch(LOT_EVENTS_STREAM, {
-        seq: next,
-        next_by_subj: subject,
-        batch: READ_BATCH,
-      });
-      let count = 0;
-      try {
-        for await (const message of batch) {
-          count++;
-          next = message.seq + 1;
-          yield {
-            sequence: message.seq,
-            event: fromBinary(LotEventSchema, message.data),
-            storedAt: message.time,
-            headers: message.header,
-          };
-        }
-      } catch (err) {
-        if (!isNoMessages(err)) throw err;
-      }
-      if (count < READ_BATCH) return;
+    for await (const message of readSubject(
+      jsm,
+      LOT_EVENTS_STREAM,
+      lotSubject(lotId),
+      afterSequence + 1,
+    )) {
+      yield {
+        sequence: message.seq,
+        event: fromBinary(LotEventSchema, message.data),
+        storedAt: message.time,
+        headers: message.header,
+      };
     }
   }
 
@@ -192,9 +179,4 @@ export class LotStream {
     this.#jsm ??= jetstreamManager(this.#nc, { timeout: 5_000 });
     return this.#jsm;
   }
-}
-
-/** A direct get past the last message of a subject answers 404: simply nothing more. */
-function isNoMessages(err: unknown): boolean {
-  return err instanceof JetStreamError && (err as JetStreamError & { code?: number }).code === 404;
 }

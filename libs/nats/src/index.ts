@@ -6,3 +6,4 @@ export { ensureNotificationsStream } from "./notifications-stream.ts";
 export { isNatsUnavailable } from "./unavailable.ts";
 export * from "./names.ts";
 export { CONSUME_EXPIRES_MS } from "./consume.ts";
+export { readSubject, isNoMessages } from "./subject-reads.ts";
