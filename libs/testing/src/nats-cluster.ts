@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { freePort } from "./free-port.ts";
-import { findBinary } from "./nats-server.ts";
+import { natsServerBinary } from "./tools.ts";
 
 export interface NatsNode {
   /** server_name, "n1".."n3" (or "n1" for a single server) */
@@ -47,6 +47,12 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+/** A nats-server config's accounts block and the environment its passwords come from. */
+export interface NatsUsers {
+  accounts: string;
+  env: Record<string, string>;
+}
+
 interface NodePorts {
   client: number;
   monitor: number;
@@ -57,15 +63,17 @@ interface NodePorts {
  * size 1: one server with file storage (no cluster block) that can be killed and
  * restarted; size 3 (default): a JetStream cluster on loopback ports with routes between
  * all, like the Helm chart's (cluster name "gavel"). Resolves once every node's /healthz
- * is 200 and the JetStream meta leader is elected (a $JS.API.INFO request answers).
+ * is 200 (for a single server: JetStream is ready) and, in a cluster, the JetStream meta
+ * leader is elected (a $JS.API.INFO request answers). `users` puts an accounts block in
+ * every node's config (no anonymous access then); `bin` defaults to natsServerBinary().
  */
 export async function startNatsCluster(
-  options: { size?: number } = {},
+  options: { size?: number; bin?: string; users?: NatsUsers } = {},
 ): Promise<NatsClusterHandle> {
   const size = options.size ?? 3;
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`a NATS cluster needs a whole number of nodes, not ${size}`);
-  const bin = process.env.NATS_SERVER_BIN ?? findBinary();
+  const bin = options.bin ?? natsServerBinary();
   const dir = await mkdtemp(join(tmpdir(), "gavel-nats-cluster-"));
   const ports = await distinctPorts(size * 3);
   const all: NodePorts[] = Array.from({ length: size }, (_, i) => ({
@@ -81,8 +89,9 @@ export async function startNatsCluster(
       await mkdir(nodeDir);
       const configFile = join(nodeDir, "nats.conf");
       const routes = size > 1 ? all.filter((other) => other !== own) : undefined;
-      await writeFile(configFile, nodeConfig(name, own, join(nodeDir, "jetstream"), routes));
-      return new NatsProcess(name, bin, configFile, own, log);
+      const config = nodeConfig(name, own, join(nodeDir, "jetstream"), routes);
+      await writeFile(configFile, config + (options.users?.accounts ?? ""));
+      return new NatsProcess(name, bin, configFile, own, log, options.users?.env);
     }),
   );
   const urls = nodes.map((n) => n.url);
@@ -92,12 +101,13 @@ export async function startNatsCluster(
   };
   try {
     await Promise.all(nodes.map((n) => n.restart()));
-    await withConnection(urls, async (nc) => {
-      const jsm = await jetstreamManager(nc, { timeout: 1_000, checkAPI: false });
-      await retryFor(START_TIMEOUT_MS, "no JetStream meta leader was elected", log, async () =>
-        jsm.getAccountInfo(),
-      );
-    });
+    if (size > 1)
+      await withConnection(urls, async (nc) => {
+        const jsm = await jetstreamManager(nc, { timeout: 1_000, checkAPI: false });
+        await retryFor(START_TIMEOUT_MS, "no JetStream meta leader was elected", log, async () =>
+          jsm.getAccountInfo(),
+        );
+      });
   } catch (err) {
     await stop();
     throw err;
@@ -164,11 +174,20 @@ class NatsProcess implements NatsNode {
   private readonly configFile: string;
   private readonly monitorPort: number;
   private readonly log: string[];
+  private readonly env: Record<string, string> | undefined;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
 
-  constructor(name: string, bin: string, configFile: string, ports: NodePorts, log: string[]) {
+  constructor(
+    name: string,
+    bin: string,
+    configFile: string,
+    ports: NodePorts,
+    log: string[],
+    env?: Record<string, string>,
+  ) {
     this.name = name;
+    this.env = env;
     this.url = `nats://127.0.0.1:${ports.client}`;
     this.bin = bin;
     this.configFile = configFile;
@@ -192,6 +211,7 @@ class NatsProcess implements NatsNode {
   async restart(): Promise<void> {
     if (this.running) throw new Error(`NATS node ${this.name} is already running`);
     const child = spawn(this.bin, ["-c", this.configFile], {
+      env: { ...process.env, ...this.env },
       stdio: ["ignore", "ignore", "pipe"],
     });
     this.child = child;

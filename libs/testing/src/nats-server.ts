@@ -1,13 +1,9 @@
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { GenericContainer, Wait, getContainerRuntimeClient } from "testcontainers";
 import { freePort } from "./free-port.ts";
+import { startNatsCluster, type NatsUsers } from "./nats-cluster.ts";
 import { natsAccountsConfig, natsPasswords, natsPasswordsEnv } from "./nats-users.ts";
 import type { AppName } from "./service-process.ts";
-import { NATS_SERVER_VERSION, toolsDir } from "./tools.ts";
+import { NATS_SERVER_VERSION, natsServerBinary } from "./tools.ts";
 
 export interface NatsServerHandle {
   url: string;
@@ -71,57 +67,13 @@ async function startContainer(env: NodeJS.ProcessEnv): Promise<NatsServerHandle>
   };
 }
 
+/** One nats-server binary on loopback, the users' accounts block in its config when given. */
 async function startBinary(
   env: NodeJS.ProcessEnv,
-  users?: { accounts: string; env: Record<string, string> },
+  users?: NatsUsers,
 ): Promise<NatsServerHandle & { log: string[] }> {
-  const bin = env.NATS_SERVER_BIN ?? findBinary();
-  const port = await freePort();
-  const storeDir = await mkdtemp(join(tmpdir(), "gavel-nats-"));
-  let args = ["-js", "-sd", storeDir, "-a", "127.0.0.1", "-p", String(port)];
-  if (users) {
-    const file = join(storeDir, "nats.conf");
-    await writeFile(file, users.accounts);
-    args = ["-c", file, ...args];
-  }
-  const child = spawn(bin, args, {
-    env: { ...process.env, ...users?.env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const log: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(
-      () => reject(new Error(`nats-server did not start:\n${output}`)),
-      20_000,
-    );
-    child.once("error", (err) =>
-      reject(new Error(`cannot run ${bin}: ${err.message} (set NATS_SERVER_BIN)`)),
-    );
-    child.once("exit", (code) => reject(new Error(`nats-server exited with ${code}:\n${output}`)));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      output += chunk;
-      log.push(...chunk.split("\n").filter(Boolean));
-      if (output.includes("Server is ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  child.removeAllListeners("exit");
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    kind: "binary",
-    log,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
-      await rm(storeDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startNatsCluster({ size: 1, bin: natsServerBinary(env), users });
+  return { url: server.url, kind: "binary", log: server.log, stop: server.stop };
 }
 
 /**
@@ -138,10 +90,4 @@ export async function startNatsServerWithUsers(
     env: natsPasswordsEnv(passwords),
   });
   return { ...server, passwords };
-}
-
-/** The pinned nats-server from the tools folder, else whichever is on the PATH. */
-export function findBinary(): string {
-  const cached = join(toolsDir(), `nats-server-${NATS_SERVER_VERSION}`, "nats-server");
-  return existsSync(cached) ? cached : "nats-server";
 }

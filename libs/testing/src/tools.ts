@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,4 +20,10 @@ export const NATS_SERVER_VERSION = readVersions().NATS_SERVER_VERSION ?? "v2.14.
 /** Where scripts/tools builds pinned tools, once per version. */
 export function toolsDir(env = process.env): string {
   return env.GAVEL_TOOLS ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gavel", "tools");
+}
+
+/** NATS_SERVER_BIN, else the pinned nats-server from the tools folder, else the PATH's. */
+export function natsServerBinary(env = process.env): string {
+  const cached = join(toolsDir(env), `nats-server-${NATS_SERVER_VERSION}`, "nats-server");
+  return env.NATS_SERVER_BIN ?? (existsSync(cached) ? cached : "nats-server");
 }
