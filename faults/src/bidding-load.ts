@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { incrementAbove } from "@gavel/lot-events/bid-increments";
 import { EdgeHttp, type HttpAnswer } from "@gavel/loadgen";
-import { Tally } from "./tally.ts";
+import { Tally } from "@gavel/testing";
 
 export interface FaultLot {
   id: string;

@@ -1,5 +1,5 @@
 import { EdgeHttp, type HttpAnswer } from "@gavel/loadgen";
-import { Tally } from "./tally.ts";
+import { Tally } from "@gavel/testing";
 
 /** A lot's highest bid as a read answered it (null: no bid yet). */
 export interface Observation {

@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { connect } from "@nats-io/transport-node";
 import { EdgeHttp } from "@gavel/loadgen";
-import { mintToken } from "@gavel/testing";
+import { SseFollower, Tally, WsFollower, mintToken, type Follower } from "@gavel/testing";
 import { BiddingLoad, type Bidder, type FaultLot } from "./bidding-load.ts";
 import { checkRound, type RoundEvidence, type Verdict } from "./checks.ts";
 import type { FaultStack, Health } from "./fault-stack.ts";
-import { SseFollower, WsFollower, type Follower } from "./followers.ts";
 import { Readers } from "./readers.ts";
 import { Storage } from "./storage.ts";
-import { Tally } from "./tally.ts";
 
 /** One fault: what breaks, when, and how it is mended. */
 export interface FaultPlan {

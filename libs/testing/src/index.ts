@@ -35,6 +35,8 @@ export { startOtlpReceiver } from "./otlp-receiver.ts";
 export { startJaeger, type JaegerHandle, type JaegerSpan, type JaegerTrace } from "./jaeger.ts";
 export type { ReceivedSpan } from "./otlp-receiver.ts";
 export { SseText } from "./sse-text.ts";
+export { SseFollower, WsFollower, type Follower } from "./push-followers.ts";
+export { Tally } from "./tally.ts";
 // For the local stack (scripts/dev) and the chart's tests: the chart's NATS users.
 export {
   natsAccountsConfig,
