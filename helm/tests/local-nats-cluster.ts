@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../../libs/testing/src/index.ts";
+import { freePort, untilHttpOk } from "../../libs/testing/src/index.ts";
 
 export interface LocalNatsCluster {
   /** The client URLs, as NATS_URL lists them. */
@@ -83,14 +83,7 @@ export async function startLocalNatsCluster(
 
 /** Until the server is healthy, JetStream meta leader elected (stricter than the chart's probes). */
 async function untilHealthy(monitor: string, log: string[]): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${monitor}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const answer = await untilHttpOk(`${monitor}/healthz`, { timeoutMs: 30_000, intervalMs: 200 });
+  if (answer === "ok") return;
   throw new Error(`NATS at ${monitor} never became healthy:\n${log.slice(-30).join("\n")}`);
 }

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { untilHttpOk } from "@gavel/testing";
 
 /** Where the local Jaeger listens; loopback only. */
 export const localJaeger = {
@@ -43,16 +44,12 @@ export async function startLocalJaeger(root: string): Promise<ChildProcess> {
   closeSync(log); // the child holds its own copy
   let exitCode: number | null | undefined;
   child.once("exit", (code) => (exitCode = code));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) break;
-    const up = await fetch(`${localJaeger.query}/api/services`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const answer = await untilHttpOk(`${localJaeger.query}/api/services`, {
+    timeoutMs: 30_000,
+    intervalMs: 200,
+    gone: () => exitCode !== undefined,
+  });
+  if (answer === "ok") return child;
   child.kill("SIGKILL");
   const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
   throw new Error(

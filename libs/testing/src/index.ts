@@ -15,6 +15,7 @@ export type { ServiceProcess, AppName, StartOptions } from "./service-process.ts
 export { testKeys, mintToken, mintShortToken, authHeader, serviceEnv } from "./test-identity.ts";
 export { connectClient, grpcClient } from "./connect-client.ts";
 export { freePort } from "./free-port.ts";
+export { untilHttpOk, type UntilHttpOkOptions } from "./until-http-ok.ts";
 export { connectFailure } from "./connect-failure.ts";
 export { rawH2Request } from "./raw-h2.ts";
 export { expectSurvived, hostileRuns, memoryBaseline, rssBytes } from "./survival.ts";

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
 import { repoRoot } from "./service-process.ts";
+import { untilHttpOk } from "./until-http-ok.ts";
 
 /** One span as Jaeger's query API (v1 JSON) answers it. */
 export interface JaegerSpan {
@@ -101,19 +102,14 @@ exporters:
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`jaeger exited with ${child.exitCode}:\n${log}`);
-    const up = await fetch(`${query}/api/services`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`jaeger never answered on ${query}:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const answer = await untilHttpOk(`${query}/api/services`, {
+    timeoutMs: 30_000,
+    gone: () => child.exitCode !== null,
+  });
+  if (answer === "gone") throw new Error(`jaeger exited with ${child.exitCode}:\n${log}`);
+  if (answer === "timeout") {
+    await stop();
+    throw new Error(`jaeger never answered on ${query}:\n${log}`);
   }
   const read = async (path: string) => {
     const res = await fetch(`${query}${path}`);

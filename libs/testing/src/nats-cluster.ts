@@ -7,6 +7,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { freePort } from "./free-port.ts";
 import { natsServerBinary } from "./tools.ts";
+import { untilHttpOk } from "./until-http-ok.ts";
 
 export interface NatsNode {
   /** server_name, "n1".."n3" (or "n1" for a single server) */
@@ -238,16 +239,12 @@ class NatsProcess implements NatsNode {
 
   private async untilHealthy(): Promise<void> {
     const healthz = `http://127.0.0.1:${this.monitorPort}/healthz`;
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (!this.running) throw failure(`NATS node ${this.name} exited while starting`, this.log);
-      const ok = await fetch(healthz).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return;
-      await sleep(100);
-    }
+    const answer = await untilHttpOk(healthz, {
+      timeoutMs: START_TIMEOUT_MS,
+      gone: () => !this.running,
+    });
+    if (answer === "ok") return;
+    if (answer === "gone") throw failure(`NATS node ${this.name} exited while starting`, this.log);
     await this.kill();
     throw failure(`NATS node ${this.name}: ${healthz} never answered 200`, this.log);
   }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.ts";
+import { untilHttpOk } from "./until-http-ok.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -185,17 +186,17 @@ async function waitUntilReady(
 ): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw failure(app, `exited with ${exitCode} while starting`, logs);
-    const ok = await fetch(`${adminUrl}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw failure(app, "never became ready", logs);
+  const answer = await untilHttpOk(`${adminUrl}/readyz`, {
+    timeoutMs: 20_000,
+    intervalMs: 50,
+    gone: () => exitCode !== undefined,
+  });
+  if (answer === "ok") return;
+  throw failure(
+    app,
+    answer === "gone" ? `exited with ${exitCode} while starting` : "never became ready",
+    logs,
+  );
 }
 
 function failure(app: string, what: string, logs: Array<Record<string, unknown>>): Error {
