@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { startFrontStack, type FrontStackOptions } from "@gavel/testing";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 
 /**
  * identity, catalog, bidding (settlement too when asked) and one edge, all real
@@ -15,6 +16,31 @@ export async function startEdgeStack(
 }
 
 export type EdgeStack = Awaited<ReturnType<typeof startEdgeStack>>;
+
+/**
+ * The stack one test file shares: started before its tests, stopped after them, when
+ * every process must exit 0 (one that crashed during the tests fails the file). Read its
+ * fields inside tests, once it has started.
+ */
+export function useEdgeStack(
+  edgeEnv: Record<string, string> = {},
+  options: FrontStackOptions = {},
+): EdgeStack {
+  let started: EdgeStack | undefined;
+  beforeAll(async () => {
+    started = await startEdgeStack(inject("natsUrl"), edgeEnv, options);
+  });
+  afterAll(async () => {
+    if (started) expect((await started.stop()).filter((code) => code !== 0)).toEqual([]);
+  });
+  return new Proxy({} as EdgeStack, {
+    get(_, key) {
+      if (!started) throw new Error("the edge stack is read before it started: read it in a test");
+      const value: unknown = Reflect.get(started, key);
+      return typeof value === "function" ? value.bind(started) : value;
+    },
+  });
+}
 
 /** Signs up a new user through the edge and signs in; returns its id and auth header. */
 export async function signedInUser(base: string, name = "Tester") {

@@ -1,18 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, interceptors, request, type Dispatcher } from "undici";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
-import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
-let stack: EdgeStack;
-
-beforeAll(async () => {
-  stack = await startEdgeStack(inject("natsUrl"));
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+const stack = useEdgeStack();
 
 /** What went past the cache to the edge: an interceptor composed below undici's cache. */
 function networkLog() {

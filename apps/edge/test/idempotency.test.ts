@@ -1,19 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
-import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
-let stack: EdgeStack;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startEdgeStack(inject("natsUrl"));
-  base = stack.base;
-});
-
-afterAll(async () => {
-  expect(await stack.stop()).toEqual([0, 0, 0, 0]);
-});
+const stack = useEdgeStack();
 
 const keyed = (auth: Record<string, string>, key: string) => ({
   ...auth,
@@ -26,7 +16,7 @@ async function lotsOf(sellerId: string, last: string): Promise<string[]> {
   await expect
     .poll(async () => {
       const page = shapes.LotPage.parse(
-        await (await fetch(`${base}/v1/lots?seller_id=${sellerId}`)).json(),
+        await (await fetch(`${stack.base}/v1/lots?seller_id=${sellerId}`)).json(),
       );
       ids = page.items.map((l) => l.id);
       return ids;
@@ -37,11 +27,11 @@ async function lotsOf(sellerId: string, last: string): Promise<string[]> {
 
 describe("idempotency keys", () => {
   it("replays a retried POST /v1/lots with the same key and creates one lot", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const key = randomUUID();
     const body = lotBody({ title: "A replayed lamp" });
-    const first = await postJson(`${base}/v1/lots`, body, keyed(seller.auth, key));
-    const retry = await postJson(`${base}/v1/lots`, body, keyed(seller.auth, key));
+    const first = await postJson(`${stack.base}/v1/lots`, body, keyed(seller.auth, key));
+    const retry = await postJson(`${stack.base}/v1/lots`, body, keyed(seller.auth, key));
 
     expect(first.status).toBe(201);
     expect(first.headers.get("idempotent-replayed")).toBeNull();
@@ -54,18 +44,18 @@ describe("idempotency keys", () => {
 
     // A lot listed after both: once the list shows it, it shows everything before it.
     const later = shapes.Lot.parse(
-      await (await postJson(`${base}/v1/lots`, lotBody(), seller.auth)).json(),
+      await (await postJson(`${stack.base}/v1/lots`, lotBody(), seller.auth)).json(),
     );
     expect(await lotsOf(seller.id, later.id)).toEqual([later.id, lot.id]);
   });
 
   it("refuses the same key with a different body with 422", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const key = randomUUID();
-    const first = await postJson(`${base}/v1/lots`, lotBody(), keyed(seller.auth, key));
+    const first = await postJson(`${stack.base}/v1/lots`, lotBody(), keyed(seller.auth, key));
     expect(first.status).toBe(201);
     const other = await postJson(
-      `${base}/v1/lots`,
+      `${stack.base}/v1/lots`,
       lotBody({ title: "Something else" }),
       keyed(seller.auth, key),
     );
@@ -77,14 +67,14 @@ describe("idempotency keys", () => {
   });
 
   it("counts a bid retried with the same key once", async () => {
-    const seller = await signedInUser(base);
-    const bidder = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
+    const bidder = await signedInUser(stack.base);
     const lot = shapes.Lot.parse(
-      await (await postJson(`${base}/v1/lots`, lotBody(), seller.auth)).json(),
+      await (await postJson(`${stack.base}/v1/lots`, lotBody(), seller.auth)).json(),
     );
     const key = randomUUID();
     const bid = { amount: { currency: "EUR", amount_minor: 1500 } };
-    const url = `${base}/v1/lots/${lot.id}/bids`;
+    const url = `${stack.base}/v1/lots/${lot.id}/bids`;
     const first = await postJson(url, bid, keyed(bidder.auth, key));
     const retry = await postJson(url, bid, keyed(bidder.auth, key));
 
@@ -97,11 +87,13 @@ describe("idempotency keys", () => {
   });
 
   it("runs concurrent requests with one key once: the others replay it or get 409 with Retry-After", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const key = randomUUID();
     const body = lotBody();
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => postJson(`${base}/v1/lots`, body, keyed(seller.auth, key))),
+      Array.from({ length: 5 }, () =>
+        postJson(`${stack.base}/v1/lots`, body, keyed(seller.auth, key)),
+      ),
     );
     const ran = responses.filter((r) => r.status === 201 && !r.headers.has("idempotent-replayed"));
     expect(ran).toHaveLength(1);
@@ -118,8 +110,8 @@ describe("idempotency keys", () => {
   });
 
   it("refuses a malformed key with 400 and scopes keys to the caller", async () => {
-    const [a, b] = [await signedInUser(base), await signedInUser(base)];
-    const bad = await postJson(`${base}/v1/lots`, lotBody(), keyed(a.auth, "not a key!"));
+    const [a, b] = [await signedInUser(stack.base), await signedInUser(stack.base)];
+    const bad = await postJson(`${stack.base}/v1/lots`, lotBody(), keyed(a.auth, "not a key!"));
     expect(bad.status).toBe(400);
     expect(shapes.Problem.parse(await bad.json()).type).toBe(
       "https://gavel.dev/problems/invalid-idempotency-key",
@@ -127,8 +119,8 @@ describe("idempotency keys", () => {
 
     const key = randomUUID();
     const body = lotBody();
-    const mine = await postJson(`${base}/v1/lots`, body, keyed(a.auth, key));
-    const theirs = await postJson(`${base}/v1/lots`, body, keyed(b.auth, key));
+    const mine = await postJson(`${stack.base}/v1/lots`, body, keyed(a.auth, key));
+    const theirs = await postJson(`${stack.base}/v1/lots`, body, keyed(b.auth, key));
     expect([mine.status, theirs.status]).toEqual([201, 201]);
     expect(theirs.headers.get("idempotent-replayed")).toBeNull();
     expect(shapes.Lot.parse(await theirs.json()).seller_id).toBe(b.id);

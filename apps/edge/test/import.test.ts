@@ -1,29 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
-import { lotBody, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { lotBody, signedInUser, useEdgeStack } from "./edge-stack.ts";
 import { events, postEndlessBody, postNdjson, type ImportAnswer } from "./import-client.ts";
 
-let stack: EdgeStack;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startEdgeStack(inject("natsUrl"));
-  base = stack.base;
-});
-
-afterAll(async () => {
-  expect(await stack.stop()).toEqual([0, 0, 0, 0]);
-});
+const stack = useEdgeStack();
 
 const ndjson = (...lines: string[]) => lines.join("\n") + "\n";
 const line = (overrides: Record<string, unknown> = {}) => JSON.stringify(lotBody(overrides));
 
 describe("bulk import over NDJSON", () => {
   it("creates the good lines and answers the malformed and invalid ones by line number", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const res = await postNdjson(
-      base,
+      stack.base,
       ndjson(
         line({ title: "Import one" }),
         '{"title": "Broken", ',
@@ -63,7 +53,7 @@ describe("bulk import over NDJSON", () => {
     await expect
       .poll(async () => {
         const page = shapes.LotPage.parse(
-          await (await fetch(`${base}/v1/lots?seller_id=${seller.id}`)).json(),
+          await (await fetch(`${stack.base}/v1/lots?seller_id=${seller.id}`)).json(),
         );
         return page.items.map((l) => l.id).sort();
       })
@@ -71,9 +61,9 @@ describe("bulk import over NDJSON", () => {
   });
 
   it("merges the catalog's refusals with the edge's in line order, numbering blank lines too", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const res = await postNdjson(
-      base,
+      stack.base,
       ndjson(
         "not json",
         "",
@@ -96,19 +86,19 @@ describe("bulk import over NDJSON", () => {
   });
 
   it("creates each line's lot once when an import is retried with the same Idempotency-Key", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const body = ndjson(line({ title: "Once" }), line({ title: "Twice" }));
     const headers = { ...seller.auth, "idempotency-key": randomUUID() };
-    const first = (await (await postNdjson(base, body, headers)).json()) as ImportAnswer;
-    const retry = (await (await postNdjson(base, body, headers)).json()) as ImportAnswer;
+    const first = (await (await postNdjson(stack.base, body, headers)).json()) as ImportAnswer;
+    const retry = (await (await postNdjson(stack.base, body, headers)).json()) as ImportAnswer;
     const ids = (a: ImportAnswer) => a.results.map((r) => shapes.Lot.parse(r.lot).id);
     expect(first.created).toBe(2);
     expect(ids(retry)).toEqual(ids(first));
   });
 
   it("refuses another content type with 415 and an anonymous caller with 401", async () => {
-    const seller = await signedInUser(base);
-    const json = await fetch(`${base}/v1/lots/import`, {
+    const seller = await signedInUser(stack.base);
+    const json = await fetch(`${stack.base}/v1/lots/import`, {
       method: "POST",
       headers: { "content-type": "application/json", ...seller.auth },
       body: JSON.stringify(lotBody()),
@@ -119,14 +109,14 @@ describe("bulk import over NDJSON", () => {
       "https://gavel.dev/problems/unsupported-media-type",
     );
 
-    const anonymous = await postNdjson(base, ndjson(line()), {});
+    const anonymous = await postNdjson(stack.base, ndjson(line()), {});
     expect(anonymous.status).toBe(401);
   });
 
   it("answers lines past the catalog's 1000 without sending them", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const res = await postNdjson(
-      base,
+      stack.base,
       ndjson(...Array<string>(1000).fill("{}"), line()),
       seller.auth,
     );
@@ -141,8 +131,8 @@ describe("bulk import over NDJSON", () => {
   });
 
   it("refuses a streamed body with 413 once it passes the limit", async () => {
-    const seller = await signedInUser(base);
-    const { status, body, chunksSent } = await postEndlessBody(base, seller.auth);
+    const seller = await signedInUser(stack.base);
+    const { status, body, chunksSent } = await postEndlessBody(stack.base, seller.auth);
     expect(status).toBe(413);
     expect(shapes.Problem.parse(JSON.parse(body)).type).toBe(
       "https://gavel.dev/problems/body-too-large",
@@ -151,8 +141,8 @@ describe("bulk import over NDJSON", () => {
   });
 
   it("refuses a body over the limit with 413 before reading it", async () => {
-    const seller = await signedInUser(base);
-    const res = await postNdjson(base, " ".repeat(4 * 1024 * 1024 + 1), seller.auth);
+    const seller = await signedInUser(stack.base);
+    const res = await postNdjson(stack.base, " ".repeat(4 * 1024 * 1024 + 1), seller.auth);
     expect(res.status).toBe(413);
     expect(shapes.Problem.parse(await res.json()).type).toBe(
       "https://gavel.dev/problems/body-too-large",
@@ -164,11 +154,11 @@ describe("bulk import with its progress as Server-Sent Events", () => {
   const asEvents = { accept: "text/event-stream" };
 
   it("streams progress while it reads, then the same answer as the JSON one", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const lines = Array.from({ length: 40 }, (_, i) =>
       i % 10 === 9 ? '{"title": ' : line({ title: `Streamed import ${i + 1}` }),
     );
-    const res = await postNdjson(base, ndjson(...lines), { ...seller.auth, ...asEvents });
+    const res = await postNdjson(stack.base, ndjson(...lines), { ...seller.auth, ...asEvents });
 
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
@@ -191,9 +181,9 @@ describe("bulk import with its progress as Server-Sent Events", () => {
   });
 
   it("ends with a problem event when the import fails after the stream began", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const tooMany = ndjson(...Array.from({ length: 10_001 }, () => "{}"));
-    const res = await postNdjson(base, tooMany, { ...seller.auth, ...asEvents });
+    const res = await postNdjson(stack.base, tooMany, { ...seller.auth, ...asEvents });
 
     expect(res.status).toBe(200);
     const all = await events(res);
@@ -207,10 +197,10 @@ describe("bulk import with its progress as Server-Sent Events", () => {
   });
 
   it("ends an endless body's stream with a 413 problem event", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     // The status (200) went out with the first event, so the connection closes after
     // the stream instead of saying Connection: close; the response still ends.
-    const { status, body, chunksSent } = await postEndlessBody(base, {
+    const { status, body, chunksSent } = await postEndlessBody(stack.base, {
       ...seller.auth,
       ...asEvents,
     });
@@ -225,15 +215,15 @@ describe("bulk import with its progress as Server-Sent Events", () => {
   });
 
   it("refuses before any event what it refuses before reading: 415, 401", async () => {
-    const seller = await signedInUser(base);
-    const wrongType = await fetch(`${base}/v1/lots/import`, {
+    const seller = await signedInUser(stack.base);
+    const wrongType = await fetch(`${stack.base}/v1/lots/import`, {
       method: "POST",
       headers: { "content-type": "application/json", ...seller.auth, ...asEvents },
       body: "{}",
     });
     expect(wrongType.status).toBe(415);
     expect(wrongType.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-    const anonymous = await postNdjson(base, ndjson(line()), asEvents);
+    const anonymous = await postNdjson(stack.base, ndjson(line()), asEvents);
     expect(anonymous.status).toBe(401);
   });
 });

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
-import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
 type User = Awaited<ReturnType<typeof signedInUser>>;
 type Lot = ReturnType<typeof shapes.Lot.parse>;
 
-let stack: EdgeStack;
-let base: string;
+const stack = useEdgeStack({}, { settlement: true });
 let seller: User;
 let buyer: User;
 /** Two lots sold to the buyer and one that closed without a bid. */
@@ -14,18 +13,21 @@ let sold: [Lot, Lot];
 let unsold: Lot;
 
 beforeAll(async () => {
-  stack = await startEdgeStack(inject("natsUrl"), {}, { settlement: true });
-  base = stack.base;
-  [seller, buyer] = await Promise.all([signedInUser(base, "Seller"), signedInUser(base, "Buyer")]);
+  [seller, buyer] = await Promise.all([
+    signedInUser(stack.base, "Seller"),
+    signedInUser(stack.base, "Buyer"),
+  ]);
   // All three end together in ~3 s: the file waits for one close, not three.
   const endsAt = new Date(Date.now() + 3_000).toISOString();
   const create = async (title: string) => {
     const body = lotBody({ title, ends_at: endsAt, snipe_window_seconds: 1 });
-    return shapes.Lot.parse(await (await postJson(`${base}/v1/lots`, body, seller.auth)).json());
+    return shapes.Lot.parse(
+      await (await postJson(`${stack.base}/v1/lots`, body, seller.auth)).json(),
+    );
   };
   const bid = async (lot: Lot, amount_minor: number) => {
     const body = { amount: { currency: "EUR", amount_minor } };
-    const placed = await postJson(`${base}/v1/lots/${lot.id}/bids`, body, buyer.auth);
+    const placed = await postJson(`${stack.base}/v1/lots/${lot.id}/bids`, body, buyer.auth);
     expect(placed.status).toBe(201);
   };
   const [first, second] = await Promise.all([create("First sold"), create("Second sold")]);
@@ -33,17 +35,13 @@ beforeAll(async () => {
   [unsold] = await Promise.all([create("Nobody bid"), bid(first, 1500), bid(second, 2000)]);
 }, 30_000);
 
-afterAll(async () => {
-  expect(await stack.stop()).toEqual([0, 0, 0, 0, 0]);
-});
-
 async function lot(id: string): Promise<Lot> {
-  return shapes.Lot.parse(await (await fetch(`${base}/v1/lots/${id}`)).json());
+  return shapes.Lot.parse(await (await fetch(`${stack.base}/v1/lots/${id}`)).json());
 }
 
 /** The invoice as `user` reads it, once settlement has issued it. */
 async function issuedInvoice(lotId: string, user: User): Promise<Response> {
-  const read = () => fetch(`${base}/v1/lots/${lotId}/invoice`, { headers: user.auth });
+  const read = () => fetch(`${stack.base}/v1/lots/${lotId}/invoice`, { headers: user.auth });
   await expect
     .poll(async () => (await read()).status, { timeout: 10_000, interval: 100 })
     .toBe(200);
@@ -95,7 +93,7 @@ describe("a lot's invoice", () => {
       expect(response.headers.get("vary")).toMatch(/Authorization/);
       const etag = response.headers.get("etag")!;
       expect(etag).toBe(`"invoice-${first.id}"`);
-      const again = await fetch(`${base}/v1/lots/${first.id}/invoice`, {
+      const again = await fetch(`${stack.base}/v1/lots/${first.id}/invoice`, {
         headers: { ...user.auth, "if-none-match": etag },
       });
       expect(again.status).toBe(304);
@@ -106,8 +104,8 @@ describe("a lot's invoice", () => {
   it("refuses anyone else with 403, even one who knows the ETag", async () => {
     const [first] = sold;
     await issuedInvoice(first.id, buyer);
-    const stranger = await signedInUser(base, "Stranger");
-    const refused = await fetch(`${base}/v1/lots/${first.id}/invoice`, {
+    const stranger = await signedInUser(stack.base, "Stranger");
+    const refused = await fetch(`${stack.base}/v1/lots/${first.id}/invoice`, {
       headers: { ...stranger.auth, "if-none-match": `"invoice-${first.id}"` },
     });
     expect(refused.status).toBe(403);
@@ -117,18 +115,22 @@ describe("a lot's invoice", () => {
 
   it("is 404 for a lot without one, 401 without a token and 400 for a malformed id", async () => {
     const open = shapes.Lot.parse(
-      await (await postJson(`${base}/v1/lots`, lotBody(), seller.auth)).json(),
+      await (await postJson(`${stack.base}/v1/lots`, lotBody(), seller.auth)).json(),
     );
-    const missing = await fetch(`${base}/v1/lots/${open.id}/invoice`, { headers: seller.auth });
+    const missing = await fetch(`${stack.base}/v1/lots/${open.id}/invoice`, {
+      headers: seller.auth,
+    });
     expect(missing.status).toBe(404);
     expect((await problemOf(missing)).type).toMatch(/\/not-found$/);
 
-    const anonymous = await fetch(`${base}/v1/lots/${open.id}/invoice`);
+    const anonymous = await fetch(`${stack.base}/v1/lots/${open.id}/invoice`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
     await problemOf(anonymous);
 
-    const malformed = await fetch(`${base}/v1/lots/not%20an%20id/invoice`, { headers: buyer.auth });
+    const malformed = await fetch(`${stack.base}/v1/lots/not%20an%20id/invoice`, {
+      headers: buyer.auth,
+    });
     expect(malformed.status).toBe(400);
     expect((await problemOf(malformed)).errors?.[0]?.field).toBe("path.id");
   });
@@ -139,7 +141,7 @@ async function walk(first: string, user: User) {
   const invoices: Array<ReturnType<typeof shapes.Invoice.parse>> = [];
   let next: string | undefined = first;
   while (next) {
-    const response = await fetch(`${base}${next}`, { headers: user.auth });
+    const response = await fetch(`${stack.base}${next}`, { headers: user.auth });
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("private, no-cache");
     expect(response.headers.get("link")).toContain('rel="first"');
@@ -171,9 +173,9 @@ describe("the signed-in user's invoices", () => {
       .toBe(2);
     expect(await walk("/v1/me/invoices?role=buyer", seller)).toEqual([]);
 
-    const noRole = await fetch(`${base}/v1/me/invoices`, { headers: seller.auth });
+    const noRole = await fetch(`${stack.base}/v1/me/invoices`, { headers: seller.auth });
     expect(noRole.status).toBe(400);
     expect((await problemOf(noRole)).errors?.[0]?.field).toBe("query.role");
-    expect((await fetch(`${base}/v1/me/invoices?role=buyer`)).status).toBe(401);
+    expect((await fetch(`${stack.base}/v1/me/invoices?role=buyer`)).status).toBe(401);
   });
 });

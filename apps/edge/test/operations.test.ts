@@ -1,25 +1,15 @@
 import { once } from "node:events";
 import { connect } from "node:net";
 import { startService } from "@gavel/testing";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { describe, expect, it } from "vitest";
+import { useEdgeStack } from "./edge-stack.ts";
 
-let stack: EdgeStack;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startEdgeStack(inject("natsUrl"));
-  base = stack.base;
-});
-
-afterAll(async () => {
-  expect(await stack.stop()).toEqual([0, 0, 0, 0]);
-});
+const stack = useEdgeStack();
 
 describe("browsers and operations", () => {
   it("answers CORS preflights for allowed origins only, exposing the caching headers", async () => {
     const preflight = (origin: string) =>
-      fetch(`${base}/v1/lots`, {
+      fetch(`${stack.base}/v1/lots`, {
         method: "OPTIONS",
         headers: {
           origin,
@@ -33,12 +23,12 @@ describe("browsers and operations", () => {
     expect(allowed.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
     const refused = await preflight("https://evil.example");
     expect(refused.headers.get("access-control-allow-origin")).toBeNull();
-    const read = await fetch(`${base}/v1`, { headers: { origin: "http://localhost:8080" } });
+    const read = await fetch(`${stack.base}/v1`, { headers: { origin: "http://localhost:8080" } });
     expect(read.headers.get("access-control-expose-headers")).toMatch(/ETag/);
   });
 
   it("sends helmet's security headers", async () => {
-    const response = await fetch(`${base}/v1`);
+    const response = await fetch(`${stack.base}/v1`);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("strict-transport-security")).toMatch(/max-age/);
     expect(response.headers.get("x-powered-by")).toBeNull();

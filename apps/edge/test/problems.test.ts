@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
-import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
-let stack: EdgeStack;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startEdgeStack(inject("natsUrl"));
-  base = stack.base;
-});
-
-afterAll(async () => {
-  expect(await stack.stop()).toEqual([0, 0, 0, 0]);
-});
+const stack = useEdgeStack();
 
 describe("errors are problem+json with the right status, never a 5xx", () => {
   const cases: Array<[string, () => Promise<Response>, number, RegExp?]> = [];
@@ -21,7 +11,7 @@ describe("errors are problem+json with the right status, never a 5xx", () => {
   bad(
     "malformed JSON",
     () =>
-      fetch(`${base}/v1/auth/sign-in`, {
+      fetch(`${stack.base}/v1/auth/sign-in`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: "{not json",
@@ -30,47 +20,51 @@ describe("errors are problem+json with the right status, never a 5xx", () => {
   );
   bad(
     "unknown field",
-    () => postJson(`${base}/v1/auth/sign-in`, { email: "a@b.c", password: "x", admin: true }),
+    () => postJson(`${stack.base}/v1/auth/sign-in`, { email: "a@b.c", password: "x", admin: true }),
     400,
     /body\.admin: unknown field/,
   );
   bad(
     "wrong types",
-    () => postJson(`${base}/v1/auth/sign-up`, { email: 5, password: [], display_name: null }),
+    () => postJson(`${stack.base}/v1/auth/sign-up`, { email: 5, password: [], display_name: null }),
     400,
     /body\.email/,
   );
   bad(
     "a huge body",
-    () => postJson(`${base}/v1/auth/sign-in`, { email: "x".repeat(200_000), password: "p" }),
+    () => postJson(`${stack.base}/v1/auth/sign-in`, { email: "x".repeat(200_000), password: "p" }),
     413,
   );
   bad(
     "a form body",
     () =>
-      fetch(`${base}/v1/auth/sign-in`, {
+      fetch(`${stack.base}/v1/auth/sign-in`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: "email=a",
       }),
     415,
   );
-  bad("a bad lot id", () => fetch(`${base}/v1/lots/a.b`), 400, /path\.id/);
-  bad("an unknown lot", () => fetch(`${base}/v1/lots/0197a4b2-7c1e-7000-8000-000000000000`), 404);
-  bad("a bad cursor", () => fetch(`${base}/v1/lots?cursor=garbage`), 400);
+  bad("a bad lot id", () => fetch(`${stack.base}/v1/lots/a.b`), 400, /path\.id/);
+  bad(
+    "an unknown lot",
+    () => fetch(`${stack.base}/v1/lots/0197a4b2-7c1e-7000-8000-000000000000`),
+    404,
+  );
+  bad("a bad cursor", () => fetch(`${stack.base}/v1/lots?cursor=garbage`), 400);
   bad(
     "an unknown query parameter",
-    () => fetch(`${base}/v1/lots?colour=red`),
+    () => fetch(`${stack.base}/v1/lots?colour=red`),
     400,
     /query\.colour/,
   );
-  bad("a limit out of range", () => fetch(`${base}/v1/lots?limit=1000`), 400, /query\.limit/);
-  bad("a wrong method", () => fetch(`${base}/v1/lots/x`, { method: "DELETE" }), 405);
-  bad("an unknown path", () => fetch(`${base}/v2/lots`), 404);
-  bad("a missing token on a write", () => postJson(`${base}/v1/lots`, lotBody()), 401);
+  bad("a limit out of range", () => fetch(`${stack.base}/v1/lots?limit=1000`), 400, /query\.limit/);
+  bad("a wrong method", () => fetch(`${stack.base}/v1/lots/x`, { method: "DELETE" }), 405);
+  bad("an unknown path", () => fetch(`${stack.base}/v2/lots`), 404);
+  bad("a missing token on a write", () => postJson(`${stack.base}/v1/lots`, lotBody()), 401);
   bad(
     "a forged token",
-    () => fetch(`${base}/v1/me`, { headers: { authorization: "Bearer abc.def.ghi" } }),
+    () => fetch(`${stack.base}/v1/me`, { headers: { authorization: "Bearer abc.def.ghi" } }),
     401,
   );
 
@@ -88,17 +82,17 @@ describe("errors are problem+json with the right status, never a 5xx", () => {
   );
 
   it("says how to authenticate on a 401, and refuses a stranger cancelling a lot with 403", async () => {
-    const anonymous = await postJson(`${base}/v1/lots`, lotBody());
+    const anonymous = await postJson(`${stack.base}/v1/lots`, lotBody());
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer realm="gavel"/);
-    const seller = await signedInUser(base);
-    const stranger = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
+    const stranger = await signedInUser(stack.base);
     const lot = shapes.Lot.parse(
-      await (await postJson(`${base}/v1/lots`, lotBody(), seller.auth)).json(),
+      await (await postJson(`${stack.base}/v1/lots`, lotBody(), seller.auth)).json(),
     );
-    const refused = await postJson(`${base}/v1/lots/${lot.id}/cancel`, {}, stranger.auth);
+    const refused = await postJson(`${stack.base}/v1/lots/${lot.id}/cancel`, {}, stranger.auth);
     expect(refused.status).toBe(403);
     const cancelled = await postJson(
-      `${base}/v1/lots/${lot.id}/cancel`,
+      `${stack.base}/v1/lots/${lot.id}/cancel`,
       { reason: "withdrawn" },
       seller.auth,
     );
@@ -106,20 +100,20 @@ describe("errors are problem+json with the right status, never a 5xx", () => {
   });
 
   it("turns a refused bid into a 409 that names the reason and the minimum", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     const lot = shapes.Lot.parse(
-      await (await postJson(`${base}/v1/lots`, lotBody(), seller.auth)).json(),
+      await (await postJson(`${stack.base}/v1/lots`, lotBody(), seller.auth)).json(),
     );
     const low = await postJson(
-      `${base}/v1/lots/${lot.id}/bids`,
+      `${stack.base}/v1/lots/${lot.id}/bids`,
       { amount: { currency: "EUR", amount_minor: 1 } },
-      (await signedInUser(base)).auth,
+      (await signedInUser(stack.base)).auth,
     );
     expect(low.status).toBe(409);
     const problem = shapes.Problem.parse(await low.json());
     expect(problem).toMatchObject({ reason: "too_low", minimum_next_bid: { amount_minor: 1000 } });
     const own = await postJson(
-      `${base}/v1/lots/${lot.id}/bids`,
+      `${stack.base}/v1/lots/${lot.id}/bids`,
       { amount: { currency: "EUR", amount_minor: 5000 } },
       seller.auth,
     );

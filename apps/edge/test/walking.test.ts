@@ -1,39 +1,31 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
-import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
-let stack: EdgeStack;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startEdgeStack(inject("natsUrl"));
-  base = stack.base;
-});
-
-afterAll(async () => {
-  expect(await stack.stop()).toEqual([0, 0, 0, 0]);
-});
+const stack = useEdgeStack();
 
 describe("walking the API", () => {
   it("starts at /v1 and follows links to a lot, its bids and its seller", async () => {
-    const root = shapes.ApiRoot.parse(await (await fetch(`${base}/v1`)).json());
+    const root = shapes.ApiRoot.parse(await (await fetch(`${stack.base}/v1`)).json());
     expect(root._links.lots?.templated).toBe(true);
-    const seller = await signedInUser(base, "Ada");
-    const created = await postJson(`${base}/v1/lots`, lotBody(), seller.auth);
+    const seller = await signedInUser(stack.base, "Ada");
+    const created = await postJson(`${stack.base}/v1/lots`, lotBody(), seller.auth);
     expect(created.status).toBe(201);
     const lot = shapes.Lot.parse(await created.json());
     expect(created.headers.get("location")).toBe(`/v1/lots/${lot.id}`);
     expect(lot.reserve_price).toBeUndefined();
 
-    const self = shapes.Lot.parse(await (await fetch(`${base}${lot._links.self!.href}`)).json());
+    const self = shapes.Lot.parse(
+      await (await fetch(`${stack.base}${lot._links.self!.href}`)).json(),
+    );
     expect(self.id).toBe(lot.id);
     const bids = shapes.BidPage.parse(
-      await (await fetch(`${base}${lot._links.bids!.href}`)).json(),
+      await (await fetch(`${stack.base}${lot._links.bids!.href}`)).json(),
     );
     expect(bids.items).toEqual([]);
     const sellerProfile = shapes.User.parse(
-      await (await fetch(`${base}${lot._links.seller!.href}`)).json(),
+      await (await fetch(`${stack.base}${lot._links.seller!.href}`)).json(),
     );
     expect(sellerProfile).toMatchObject({ id: seller.id, display_name: "Ada" });
     expect(sellerProfile.email).toBeUndefined();
@@ -41,13 +33,13 @@ describe("walking the API", () => {
   });
 
   it("places a bid and shows it in the history and on the lot", async () => {
-    const seller = await signedInUser(base);
-    const bidder = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
+    const bidder = await signedInUser(stack.base);
     const lot = shapes.Lot.parse(
-      await (await postJson(`${base}/v1/lots`, lotBody(), seller.auth)).json(),
+      await (await postJson(`${stack.base}/v1/lots`, lotBody(), seller.auth)).json(),
     );
     const placed = await postJson(
-      `${base}/v1/lots/${lot.id}/bids`,
+      `${stack.base}/v1/lots/${lot.id}/bids`,
       { amount: { currency: "EUR", amount_minor: 1500 } },
       bidder.auth,
     );
@@ -58,33 +50,34 @@ describe("walking the API", () => {
       amount: { amount_minor: 1500, amount: "15.00" },
     });
     const history = shapes.BidPage.parse(
-      await (await fetch(`${base}/v1/lots/${lot.id}/bids`)).json(),
+      await (await fetch(`${stack.base}/v1/lots/${lot.id}/bids`)).json(),
     );
     expect(history.items.map((b) => b.id)).toEqual([bid.id]);
     await expect
       .poll(
         async () =>
-          shapes.Lot.parse(await (await fetch(`${base}/v1/lots/${lot.id}`)).json()).highest_bid
-            ?.amount_minor,
+          shapes.Lot.parse(await (await fetch(`${stack.base}/v1/lots/${lot.id}`)).json())
+            .highest_bid?.amount_minor,
       )
       .toBe(1500);
   });
 
   it("pages lots with cursor links in the Link header and the body", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     for (let i = 0; i < 3; i++)
-      await postJson(`${base}/v1/lots`, lotBody({ title: `Lot ${i}` }), seller.auth);
+      await postJson(`${stack.base}/v1/lots`, lotBody({ title: `Lot ${i}` }), seller.auth);
     await expect
       .poll(
         async () =>
-          shapes.LotPage.parse(await (await fetch(`${base}/v1/lots?seller_id=${seller.id}`)).json())
-            .total,
+          shapes.LotPage.parse(
+            await (await fetch(`${stack.base}/v1/lots?seller_id=${seller.id}`)).json(),
+          ).total,
       )
       .toBe(3);
     const titles: string[] = [];
     let next: string | undefined = `/v1/lots?seller_id=${seller.id}&limit=2`;
     while (next) {
-      const response = await fetch(`${base}${next}`);
+      const response = await fetch(`${stack.base}${next}`);
       const page = shapes.LotPage.parse(await response.json());
       titles.push(...page.items.map((l) => l.title));
       expect(response.headers.get("link")).toContain('rel="first"');
@@ -96,7 +89,7 @@ describe("walking the API", () => {
 
   it("signs a new user in at sign-up, with a token that works at once", async () => {
     const email = `new-${Date.now()}@example.com`;
-    const created = await postJson(`${base}/v1/auth/sign-up`, {
+    const created = await postJson(`${stack.base}/v1/auth/sign-up`, {
       email,
       password: "correct horse battery",
       display_name: "New",
@@ -104,40 +97,41 @@ describe("walking the API", () => {
     expect(created.status).toBe(201);
     const session = shapes.Session.parse(await created.json());
     expect(created.headers.get("location")).toBe(`/v1/users/${session.user.id}`);
-    const me = await fetch(`${base}/v1/me`, {
+    const me = await fetch(`${stack.base}/v1/me`, {
       headers: { authorization: `Bearer ${session.access_token}` },
     });
     expect(shapes.User.parse(await me.json()).email).toBe(email);
   });
 
   it("links back to the previous page", async () => {
-    const seller = await signedInUser(base);
+    const seller = await signedInUser(stack.base);
     for (let i = 0; i < 3; i++)
-      await postJson(`${base}/v1/lots`, lotBody({ title: `Page ${i}` }), seller.auth);
+      await postJson(`${stack.base}/v1/lots`, lotBody({ title: `Page ${i}` }), seller.auth);
     await expect
       .poll(
         async () =>
-          shapes.LotPage.parse(await (await fetch(`${base}/v1/lots?seller_id=${seller.id}`)).json())
-            .total,
+          shapes.LotPage.parse(
+            await (await fetch(`${stack.base}/v1/lots?seller_id=${seller.id}`)).json(),
+          ).total,
       )
       .toBe(3);
     const first = shapes.LotPage.parse(
-      await (await fetch(`${base}/v1/lots?seller_id=${seller.id}&limit=2`)).json(),
+      await (await fetch(`${stack.base}/v1/lots?seller_id=${seller.id}&limit=2`)).json(),
     );
     expect(first._links.prev).toBeUndefined();
-    const second = await fetch(`${base}${first._links.next!.href}`);
+    const second = await fetch(`${stack.base}${first._links.next!.href}`);
     const secondPage = shapes.LotPage.parse(await second.json());
     expect(second.headers.get("link")).toContain(`<${secondPage._links.prev!.href}>; rel="prev"`);
     const back = shapes.LotPage.parse(
-      await (await fetch(`${base}${secondPage._links.prev!.href}`)).json(),
+      await (await fetch(`${stack.base}${secondPage._links.prev!.href}`)).json(),
     );
     expect(back.items.map((l) => l.id)).toEqual(first.items.map((l) => l.id));
   });
 
   it("shows a user their own email at /v1/me", async () => {
-    const user = await signedInUser(base, "Grace");
+    const user = await signedInUser(stack.base, "Grace");
     const me = shapes.User.parse(
-      await (await fetch(`${base}/v1/me`, { headers: user.auth })).json(),
+      await (await fetch(`${stack.base}/v1/me`, { headers: user.auth })).json(),
     );
     expect(me).toMatchObject({ id: user.id, email: user.email });
   });
@@ -145,7 +139,7 @@ describe("walking the API", () => {
 
 describe("OpenAPI", () => {
   it("serves a document that a standard OpenAPI 3.1 validator accepts", async () => {
-    const response = await fetch(`${base}/v1/openapi.json`);
+    const response = await fetch(`${stack.base}/v1/openapi.json`);
     expect(response.headers.get("content-type")).toMatch(/^application\/openapi\+json/);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     const result = await new Validator().validate(doc);
@@ -164,7 +158,7 @@ describe("OpenAPI", () => {
   });
 
   it("has a browsable docs page", async () => {
-    const page = await fetch(`${base}/v1/docs`);
+    const page = await fetch(`${stack.base}/v1/docs`);
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
     expect(await page.text()).toContain("/v1/openapi.json");
   });
