@@ -21,12 +21,12 @@ import {
   connectClient,
   mintToken,
   serviceEnv,
-  startNatsServer,
   startService,
   type AppName,
   type ServiceProcess,
 } from "@gavel/testing";
 import { median, printTable } from "@gavel/loadgen";
+import { startBenchNats } from "./bench-nats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -75,10 +75,7 @@ const DASHBOARD = /* GraphQL */ `
   }
 `;
 
-const nats = await startNatsServer({
-  ...process.env,
-  GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-});
+const nats = await startBenchNats();
 const processes: ServiceProcess[] = [];
 process.once("exit", () => processes.forEach((p) => p.stop("SIGKILL")));
 const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn" };

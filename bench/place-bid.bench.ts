@@ -23,7 +23,6 @@ import {
   connectClient,
   mintToken,
   serviceEnv,
-  startNatsServer,
   startService,
   type AppName,
   type ServiceProcess,
@@ -38,6 +37,7 @@ import {
   type LoopOptions,
   type LoopResult,
 } from "@gavel/loadgen";
+import { startBenchNats } from "./bench-nats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -50,10 +50,7 @@ const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const RUNS = Number(args.runs);
 
-const nats = await startNatsServer({
-  ...process.env,
-  GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-});
+const nats = await startBenchNats();
 const processes: ServiceProcess[] = [];
 process.once("exit", () => processes.forEach((p) => p.stop("SIGKILL")));
 const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn" };

@@ -11,10 +11,10 @@ import {
   freePort,
   serviceEnv,
   ServiceGroup,
-  startNatsServer,
   type NatsServerHandle,
   type ServiceProcess,
 } from "@gavel/testing";
+import { startBenchNats } from "./bench-nats.ts";
 
 export interface ProtocolStack {
   nats: NatsServerHandle;
@@ -48,10 +48,7 @@ function selfSignedCertificate(dir: string): { cert: string; key: string } {
 }
 
 export async function startProtocolStack(): Promise<ProtocolStack> {
-  const nats = await startNatsServer({
-    ...process.env,
-    GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-  });
+  const nats = await startBenchNats();
   const certDir = mkdtempSync(join(tmpdir(), "gavel-protocols-tls-"));
   const group = new ServiceGroup();
   const stop = async () => {

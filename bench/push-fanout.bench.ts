@@ -33,7 +33,6 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startNatsServer } from "@gavel/testing";
 import { cpuPercent, outsideCpuPercent } from "./cpu-time.ts";
 import { InspectorSession, selfTimeByArea, topSelfTime } from "./node-inspector.ts";
 import {
@@ -49,6 +48,7 @@ import { startSystem, SYSTEMS, type RunningSystem, type SystemName } from "./pus
 import { socketCapacityProblems, sourceAddresses } from "./socket-capacity.ts";
 import { printTable } from "@gavel/loadgen";
 import type { ClientImplementation } from "./text-socket.ts";
+import { startBenchNats } from "./bench-nats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -111,10 +111,7 @@ const STEP = {
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const nats = await startNatsServer({
-  ...process.env,
-  GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-});
+const nats = await startBenchNats();
 let stopping: Promise<void> | undefined;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

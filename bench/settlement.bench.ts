@@ -21,7 +21,8 @@ import { closedLoop, percentile, printTable } from "@gavel/loadgen";
 import { LotStream } from "@gavel/lot-events";
 import { INVOICES_STREAM, invoiceSubject, LOT_EVENTS_STREAM, lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import { serviceEnv, ServiceGroup, startNatsServer } from "@gavel/testing";
+import { serviceEnv, ServiceGroup } from "@gavel/testing";
+import { startBenchNats } from "./bench-nats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,10 +36,7 @@ const RATES = args.rates.split(",").map(Number);
 const SECONDS = Number(args.seconds);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-const nats = await startNatsServer({
-  ...process.env,
-  GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-});
+const nats = await startBenchNats();
 const group = new ServiceGroup();
 const nc = await connect({ servers: nats.url });
 const jsm = await jetstreamManager(nc);

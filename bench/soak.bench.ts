@@ -44,7 +44,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { EdgeClient, EdgeHttp, printTable } from "@gavel/loadgen";
 import { INVOICES_STREAM } from "@gavel/nats";
-import { freePort, startNatsServer, startWholeStack } from "@gavel/testing";
+import { freePort, startWholeStack } from "@gavel/testing";
 import {
   childPidsRunning,
   MemoryLog,
@@ -63,6 +63,7 @@ import {
   repeat,
   signUpUsers,
 } from "./soak-traffic.ts";
+import { startBenchNats } from "./bench-nats.ts";
 
 const MINUTES = Number(process.env.GAVEL_SOAK_MINUTES ?? 10);
 // Push and GraphQL use tokens minted with the test keys, good for an hour.
@@ -98,10 +99,7 @@ const sink = spawn(process.execPath, ["otlp-sink.ts", String(sinkPort)], {
 });
 process.once("exit", () => sink.kill());
 await once(sink.stdout!, "data");
-const nats = await startNatsServer({
-  ...process.env,
-  GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-});
+const nats = await startBenchNats();
 const natsPids = childPidsRunning("nats-server");
 say(`starting the whole stack on ${nats.url}...`);
 const stack = await startWholeStack(nats.url, {

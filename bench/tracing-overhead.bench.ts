@@ -39,7 +39,6 @@ import {
   freePort,
   mintToken,
   serviceEnv,
-  startNatsServer,
   startService,
   type NatsServerHandle,
   type ServiceProcess,
@@ -47,6 +46,7 @@ import {
 import { processCpuSeconds } from "./cpu-time.ts";
 import type { CpuProfile } from "./node-inspector.ts";
 import { telemetryShare } from "./telemetry-profile.ts";
+import { startBenchNats } from "./bench-nats.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -165,10 +165,7 @@ if (PROFILE_DIR) printProfiles(PROFILE_DIR);
 
 /** Starts a stack and adds it to `stacks` first, so a failed start still stops it all. */
 async function startStack(tracing: Stack["tracing"], otel: Record<string, string>) {
-  const nats = await startNatsServer({
-    ...process.env,
-    GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-  });
+  const nats = await startBenchNats();
   const stack: Stack = { tracing, nats, services: [], bidders: [] };
   stacks.push(stack);
   const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn", ...otel };
