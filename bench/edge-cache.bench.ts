@@ -10,14 +10,10 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import {
-  freePort,
-  serviceEnv,
-  startNatsServer,
-  startService,
-  type ServiceProcess,
-} from "@gavel/testing";
+import { freePort, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
 import { median, printTable } from "@gavel/loadgen";
+import { startBenchNats } from "./bench-nats.ts";
+import { childNamed, totalCpuSeconds } from "./cpu-time.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -30,10 +26,7 @@ const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const RUNS = Number(args.runs);
 
-const nats = await startNatsServer({
-  ...process.env,
-  GAVEL_TEST_NATS: process.env.GAVEL_TEST_NATS ?? "binary",
-});
+const nats = await startBenchNats();
 const processes: ServiceProcess[] = [];
 const barePort = await freePort();
 const bare = spawn(process.execPath, ["bare-express.ts", String(barePort)], {
@@ -57,15 +50,38 @@ try {
 
   const lotUrl = await createLot(edge.rpcUrl);
   const etag = (await fetch(lotUrl)).headers.get("etag")!;
+  const natsPid = childNamed("nats-server");
+  // CPU per request of the process that answers (the bare route's, or the edge's), of
+  // the catalog behind the edge, and of nats-server: steadier than requests/s on a
+  // machine whose two cores also run autocannon.
+  const cpuNow = (front: number) => ({
+    front: totalCpuSeconds([front]),
+    catalog: totalCpuSeconds([catalog!.pid]),
+    nats: natsPid ? totalCpuSeconds([natsPid]) : Number.NaN,
+  });
   const targets = [
-    { name: "bare Express route (baseline)", url: `http://127.0.0.1:${barePort}/lot`, headers: {} },
-    { name: "GET /v1/lots/{id} (200)", url: lotUrl, headers: {} },
-    { name: "GET /v1/lots/{id} (304)", url: lotUrl, headers: { "if-none-match": etag } },
+    {
+      name: "bare Express route (baseline)",
+      url: `http://127.0.0.1:${barePort}/lot`,
+      headers: {},
+      front: bare.pid!,
+      upstream: false,
+    },
+    { name: "GET /v1/lots/{id} (200)", url: lotUrl, headers: {}, front: edge.pid, upstream: true },
+    {
+      name: "GET /v1/lots/{id} (304)",
+      url: lotUrl,
+      headers: { "if-none-match": etag },
+      front: edge.pid,
+      upstream: true,
+    },
   ];
   const rows = [];
   for (const target of targets) {
     const runs = [];
+    const cpu: Array<ReturnType<typeof cpuNow>> = [];
     for (let r = 1; r <= RUNS; r++) {
+      const before = cpuNow(target.front);
       const result = await autocannon({
         url: target.url,
         headers: target.headers,
@@ -75,14 +91,27 @@ try {
       process.stderr.write(
         `${target.name}, run ${r}/${RUNS}: ${result.requests.average} req/s, ${result.non2xx} non-2xx\n`,
       );
+      const after = cpuNow(target.front);
+      const perRequest = (key: keyof typeof before) =>
+        ((after[key] - before[key]) / result.requests.total) * 1e6;
+      cpu.push({
+        front: perRequest("front"),
+        catalog: perRequest("catalog"),
+        nats: perRequest("nats"),
+      });
       runs.push(result);
     }
+    const cpuColumn = (key: keyof (typeof cpu)[number]) =>
+      target.upstream || key === "front" ? Math.round(median(cpu.map((c) => c[key]))) : "-";
     rows.push({
       path: target.name,
       "requests/s": median(runs.map((r) => r.requests.average)),
       "p50 ms": median(runs.map((r) => r.latency.p50)),
       "p99 ms": median(runs.map((r) => r.latency.p99)),
       errors: runs.reduce((n, r) => n + r.errors + r.timeouts, 0),
+      "front CPU µs/req": cpuColumn("front"),
+      "catalog CPU µs/req": cpuColumn("catalog"),
+      "nats CPU µs/req": cpuColumn("nats"),
     });
   }
   const baseline = rows[0]!["requests/s"];
