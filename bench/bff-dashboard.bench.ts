@@ -27,6 +27,7 @@ import {
 } from "@gavel/testing";
 import { median, printTable } from "@gavel/loadgen";
 import { startBenchNats } from "./bench-nats.ts";
+import { totalCpuSeconds } from "./cpu-time.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -116,7 +117,15 @@ try {
     const url = `${bff.rpcUrl}/graphql`;
     const calls = await upstreamCalls(url, headers, body);
     const runs = [];
+    // CPU per query of the BFF answering and of the services behind it.
+    const cpuNow = () => ({
+      bff: totalCpuSeconds([bff.pid]),
+      catalog: totalCpuSeconds([catalog.pid]),
+      others: totalCpuSeconds([identity.pid, bidding.pid]),
+    });
+    const cpu: Array<ReturnType<typeof cpuNow>> = [];
     for (let r = 1; r <= RUNS; r++) {
+      const before = cpuNow();
       const result = await autocannon({
         url,
         method: "POST",
@@ -124,19 +133,30 @@ try {
         body,
         connections: CONNECTIONS,
         duration: SECONDS,
+        // A GraphQL error comes in a 200 (a resolver failed, the rest answered): count it.
+        verifyBody: (text) => !String(text).includes('"errors"'),
       });
       process.stderr.write(
         `${name}, run ${r}/${RUNS}: ${result.requests.average} req/s, ${result.non2xx} non-2xx\n`,
       );
+      const after = cpuNow();
+      const perQuery = (key: keyof typeof before) =>
+        ((after[key] - before[key]) / result.requests.total) * 1e6;
+      cpu.push({ bff: perQuery("bff"), catalog: perQuery("catalog"), others: perQuery("others") });
       runs.push(result);
     }
+    const cpuColumn = (key: keyof (typeof cpu)[number]) =>
+      Math.round(median(cpu.map((c) => c[key])));
     rows.push({
       loaders: name,
       "RPCs per query": Object.values(calls).reduce((n, c) => n + c, 0),
       "queries/s": median(runs.map((r) => r.requests.average)),
       "p50 ms": median(runs.map((r) => r.latency.p50)),
       "p99 ms": median(runs.map((r) => r.latency.p99)),
-      errors: runs.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
+      errors: runs.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx + r.mismatches, 0),
+      "BFF CPU µs/query": cpuColumn("bff"),
+      "catalog CPU µs/query": cpuColumn("catalog"),
+      "identity+bidding CPU µs/query": cpuColumn("others"),
     });
   }
   console.log(
@@ -145,7 +165,11 @@ try {
   );
   printTable(rows);
 } finally {
-  await Promise.all(processes.map((p) => p.stop()));
+  // Fronts first, as a deployment drains: a BFF still resolving must not find its
+  // services gone.
+  const fronts = processes.filter((p) => p.app === "bff");
+  await Promise.all(fronts.map((p) => p.stop()));
+  await Promise.all(processes.filter((p) => p.app !== "bff").map((p) => p.stop()));
   await nats.stop();
 }
 

@@ -41,6 +41,10 @@ export function createServiceClient<T extends DescService>(
     createConnectTransport({
       baseUrl,
       httpVersion: "2",
+      // No compressed answers between services (connect-node asks for gzip and brotli by
+      // default, and the server then gzips anything over 1 KiB): inside a cluster the
+      // network is cheaper than the CPU, 7% of the catalog's answering the BFF's pages.
+      acceptCompression: [],
       interceptors: [connectClientTracing(), upstreamGone(), ...interceptors],
     }),
   );
