@@ -56,6 +56,17 @@ const plans: FaultPlan[] = [
     },
   },
   {
+    fault:
+      "rolling update: SIGTERM each bidding, edge and BFF replica in turn, each back before the next",
+    at: 1_000,
+    run: async (s) => {
+      for (const name of ["bidding-a", "bidding-b", "edge-a", "edge-b", "bff-a", "bff-b"]) {
+        await s.kill(name, "SIGTERM");
+        await s.restart(name);
+      }
+    },
+  },
+  {
     fault: "`kill -9` an edge and a BFF replica; restarted 1 s later",
     at: 3_000,
     run: killAndRestart(["edge-a", "bff-a"], 1_000),
