@@ -27,7 +27,7 @@ import {
 } from "@gavel/testing";
 import { median, printTable } from "@gavel/loadgen";
 import { startBenchNats } from "./bench-nats.ts";
-import { totalCpuSeconds } from "./cpu-time.ts";
+import { cpuPerRequest, cpuSecondsByGroup } from "./cpu-time.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -118,11 +118,12 @@ try {
     const calls = await upstreamCalls(url, headers, body);
     const runs = [];
     // CPU per query of the BFF answering and of the services behind it.
-    const cpuNow = () => ({
-      bff: totalCpuSeconds([bff.pid]),
-      catalog: totalCpuSeconds([catalog.pid]),
-      others: totalCpuSeconds([identity.pid, bidding.pid]),
-    });
+    const cpuNow = () =>
+      cpuSecondsByGroup({
+        bff: [bff.pid],
+        catalog: [catalog.pid],
+        others: [identity.pid, bidding.pid],
+      });
     const cpu: Array<ReturnType<typeof cpuNow>> = [];
     for (let r = 1; r <= RUNS; r++) {
       const before = cpuNow();
@@ -139,10 +140,7 @@ try {
       process.stderr.write(
         `${name}, run ${r}/${RUNS}: ${result.requests.average} req/s, ${result.non2xx} non-2xx\n`,
       );
-      const after = cpuNow();
-      const perQuery = (key: keyof typeof before) =>
-        ((after[key] - before[key]) / result.requests.total) * 1e6;
-      cpu.push({ bff: perQuery("bff"), catalog: perQuery("catalog"), others: perQuery("others") });
+      cpu.push(cpuPerRequest(before, cpuNow(), result.requests.total, 1e6));
       runs.push(result);
     }
     const cpuColumn = (key: keyof (typeof cpu)[number]) =>

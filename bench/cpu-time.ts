@@ -64,6 +64,37 @@ export function totalCpuSeconds(pids: number[]): number {
   return pids.map(processCpuSeconds).reduce((sum, t) => sum + t.user + t.kernel, 0);
 }
 
+/**
+ * CPU seconds each named group of processes has used so far; NaN for an empty group (a
+ * process the bench cannot see, such as nats-server in a container).
+ */
+export function cpuSecondsByGroup<K extends string>(
+  groups: Record<K, number[]>,
+): Record<K, number> {
+  const entries = Object.entries<number[]>(groups).map(([name, pids]) => [
+    name,
+    pids.length > 0 ? totalCpuSeconds(pids) : Number.NaN,
+  ]);
+  return Object.fromEntries(entries) as Record<K, number>;
+}
+
+/**
+ * CPU per request of each group between two cpuSecondsByGroup readings, in `unit` per
+ * second of CPU (1e3: milliseconds, 1e6: microseconds).
+ */
+export function cpuPerRequest<K extends string>(
+  before: Record<K, number>,
+  after: Record<K, number>,
+  requests: number,
+  unit: number,
+): Record<K, number> {
+  const entries = (Object.keys(before) as K[]).map((name) => [
+    name,
+    ((after[name] - before[name]) * unit) / requests,
+  ]);
+  return Object.fromEntries(entries) as Record<K, number>;
+}
+
 /** The child of this process running `command` (its name in /proc), if there is one. */
 export function childNamed(command: string): number | undefined {
   return childrenOf(process.pid).find((pid) => {

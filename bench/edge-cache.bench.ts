@@ -13,7 +13,7 @@ import autocannon from "autocannon";
 import { freePort, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
 import { median, printTable } from "@gavel/loadgen";
 import { startBenchNats } from "./bench-nats.ts";
-import { childNamed, totalCpuSeconds } from "./cpu-time.ts";
+import { childNamed, cpuPerRequest, cpuSecondsByGroup } from "./cpu-time.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -54,11 +54,8 @@ try {
   // CPU per request of the process that answers (the bare route's, or the edge's), of
   // the catalog behind the edge, and of nats-server: steadier than requests/s on a
   // machine whose two cores also run autocannon.
-  const cpuNow = (front: number) => ({
-    front: totalCpuSeconds([front]),
-    catalog: totalCpuSeconds([catalog!.pid]),
-    nats: natsPid ? totalCpuSeconds([natsPid]) : Number.NaN,
-  });
+  const cpuNow = (front: number) =>
+    cpuSecondsByGroup({ front: [front], catalog: [catalog!.pid], nats: natsPid ? [natsPid] : [] });
   const targets = [
     {
       name: "bare Express route (baseline)",
@@ -91,14 +88,7 @@ try {
       process.stderr.write(
         `${target.name}, run ${r}/${RUNS}: ${result.requests.average} req/s, ${result.non2xx} non-2xx\n`,
       );
-      const after = cpuNow(target.front);
-      const perRequest = (key: keyof typeof before) =>
-        ((after[key] - before[key]) / result.requests.total) * 1e6;
-      cpu.push({
-        front: perRequest("front"),
-        catalog: perRequest("catalog"),
-        nats: perRequest("nats"),
-      });
+      cpu.push(cpuPerRequest(before, cpuNow(target.front), result.requests.total, 1e6));
       runs.push(result);
     }
     const cpuColumn = (key: keyof (typeof cpu)[number]) =>

@@ -28,7 +28,7 @@ import {
   type ServiceProcess,
 } from "@gavel/testing";
 import { startConnectEcho } from "./connect-echo.ts";
-import { childNamed, totalCpuSeconds } from "./cpu-time.ts";
+import { childNamed, cpuPerRequest, cpuSecondsByGroup } from "./cpu-time.ts";
 import {
   closedLoop,
   median,
@@ -58,15 +58,14 @@ const catalog = await startTracked("catalog");
 const replicas = [await startTracked("bidding"), await startTracked("bidding")];
 const natsPid = childNamed("nats-server");
 /** CPU seconds used so far by each kind of process (nats only when it is the binary). */
-function cpuNow(): { bidding: number; catalog: number; nats: number } {
-  return {
-    bidding: totalCpuSeconds(replicas.map((r) => r.pid)),
-    catalog: totalCpuSeconds([catalog.pid]),
-    nats: natsPid ? totalCpuSeconds([natsPid]) : Number.NaN,
-  };
-}
+const cpuNow = () =>
+  cpuSecondsByGroup({
+    bidding: replicas.map((r) => r.pid),
+    catalog: [catalog.pid],
+    nats: natsPid ? [natsPid] : [],
+  });
 /** CPU ms per request of each kind of process, over one measured run. */
-const cpuPerRequest = new Map<LoopResult, ReturnType<typeof cpuNow>>();
+const cpuMsPerRequest = new Map<LoopResult, ReturnType<typeof cpuNow>>();
 const catalogClient = connectClient(CatalogService, catalog.rpcUrl);
 const biddingClients = replicas.map((r) => connectClient(BiddingService, r.rpcUrl));
 /** More identities than workers: a worker bids as a different user each time, so it is
@@ -160,9 +159,9 @@ function row(scenario: string, biddingReplicas: number, runs: LoopResult[]) {
     failed: runs.reduce((n, r) => n + r.failed, 0),
     ...(biddingReplicas
       ? {
-          "bidding CPU ms/req": median(runs.map((r) => cpuPerRequest.get(r)!.bidding)),
-          "catalog CPU ms/req": median(runs.map((r) => cpuPerRequest.get(r)!.catalog)),
-          "nats CPU ms/req": median(runs.map((r) => cpuPerRequest.get(r)!.nats)),
+          "bidding CPU ms/req": median(runs.map((r) => cpuMsPerRequest.get(r)!.bidding)),
+          "catalog CPU ms/req": median(runs.map((r) => cpuMsPerRequest.get(r)!.catalog)),
+          "nats CPU ms/req": median(runs.map((r) => cpuMsPerRequest.get(r)!.nats)),
         }
       : { "bidding CPU ms/req": "-", "catalog CPU ms/req": "-", "nats CPU ms/req": "-" }),
   };
@@ -190,14 +189,7 @@ try {
       await bidOn(lots.slice(0, 1), 2); // warm caches and connections
       const before = cpuNow();
       const result = await bidOn(lots, SECONDS, `${scenario.name}, run ${r}/${RUNS}`);
-      const after = cpuNow();
-      const perRequest = (kind: keyof typeof before) =>
-        ((after[kind] - before[kind]) * 1000) / result.requests;
-      cpuPerRequest.set(result, {
-        bidding: perRequest("bidding"),
-        catalog: perRequest("catalog"),
-        nats: perRequest("nats"),
-      });
+      cpuMsPerRequest.set(result, cpuPerRequest(before, cpuNow(), result.requests, 1e3));
       runs.push(result);
       process.stderr.write(
         `${scenario.name}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.refused} refused, ${result.failed} failed\n`,
