@@ -40,8 +40,7 @@ export function visibleTo(lot: Lot, callerId: string | undefined, watcherCount: 
   // A shallow copy, not create(): the stored lot is already a complete message, and
   // create() would copy it field by field through reflection (9% of the catalog's CPU
   // answering pages of 50 lots).
-  const { reservePrice, ...rest } = lot;
-  return lot.sellerId === callerId && reservePrice
-    ? { ...rest, reservePrice, watcherCount }
-    : { ...rest, watcherCount };
+  if (lot.sellerId === callerId) return { ...lot, watcherCount };
+  const { reservePrice: _secret, ...rest } = lot;
+  return { ...rest, watcherCount };
 }

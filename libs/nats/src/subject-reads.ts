@@ -1,7 +1,7 @@
 import { JetStreamError, type JetStreamManager, type StoredMsg } from "@nats-io/jetstream";
 
 /** Messages asked for per direct-get batch. */
-export const READ_BATCH = 256;
+const READ_BATCH = 256;
 
 /**
  * A subject's stored messages from sequence `from` on, in order, as the answering
