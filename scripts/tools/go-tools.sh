@@ -10,6 +10,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/versions.env
 source "$here/versions.env"
+# shellcheck source=SCRIPTDIR/progress.sh
+source "$here/progress.sh"
 
 tools="${GAVEL_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gavel/tools}"
 dest="$tools/go-tools-pgg$PROTOC_GEN_GO_VERSION-cg$CONNECT_GO_VERSION-sc$STATICCHECK_VERSION"
@@ -25,7 +27,7 @@ if [[ ! -x "$dest/staticcheck" ]]; then
     "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO_VERSION" \
     "connectrpc.com/connect/cmd/protoc-gen-connect-go@$CONNECT_GO_VERSION" \
     "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"; do
-    CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-trimpath go install "$module" >&2
+    CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-trimpath with_progress "${module%@*}" go install "$module" >&2
   done
   rm -rf "$dest"
   mv "$tmp" "$dest"

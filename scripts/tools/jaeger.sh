@@ -11,6 +11,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/versions.env
 source "$here/versions.env"
+# shellcheck source=SCRIPTDIR/progress.sh
+source "$here/progress.sh"
 
 tools="${GAVEL_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gavel/tools}"
 dest="$tools/jaeger-$JAEGER_VERSION"
@@ -29,8 +31,8 @@ if [[ ! -x "$bin" ]]; then
   module="github.com/jaegertracing/jaeger@v$JAEGER_VERSION"
   src="$(go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [[ -d "$src" ]] || { echo "could not download $module" >&2; exit 1; }
-  (cd "$src" && CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly" go build \
-    -ldflags "-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_VERSION" \
+  (cd "$src" && CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly" with_progress "jaeger $JAEGER_VERSION" \
+    go build -ldflags "-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v$JAEGER_VERSION" \
     -o "$tmp/jaeger" ./cmd/jaeger) >&2
   mkdir -p "$dest"
   mv -f "$tmp/jaeger" "$bin"

@@ -8,6 +8,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/versions.env
 source "$here/versions.env"
+# shellcheck source=SCRIPTDIR/progress.sh
+source "$here/progress.sh"
 
 tools="${GAVEL_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/gavel/tools}"
 dest="$tools/nats-server-$NATS_SERVER_VERSION"
@@ -20,7 +22,7 @@ if [[ ! -x "$bin" ]]; then
   # an interrupted build never leaves a half-written binary at the cached path.
   tmp="$(mktemp -d "$tools/.nats-server-build.XXXXXX")"
   trap 'rm -rf "$tmp"' EXIT
-  CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-trimpath \
+  CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-trimpath with_progress "nats-server $NATS_SERVER_VERSION" \
     go install "github.com/nats-io/nats-server/v2@$NATS_SERVER_VERSION" >&2
   mkdir -p "$dest"
   mv -f "$tmp/nats-server" "$bin"

@@ -30,7 +30,12 @@ let push: ServiceProcess;
 let settlement: ServiceProcess;
 beforeAll(async () => {
   // NATS of its own: durable consumers (settlement, notifier, projector) are per server.
-  [nats, jaeger] = await Promise.all([startNatsServer(), startJaeger()]);
+  // Each is kept as soon as it runs, so afterAll stops it even if the other fails.
+  const started = await Promise.allSettled([
+    startNatsServer().then((n) => (nats = n)),
+    startJaeger().then((j) => (jaeger = j)),
+  ]);
+  for (const result of started) if (result.status === "rejected") throw result.reason;
   group = new ServiceGroup();
   const env = { ...serviceEnv(nats.url), ...jaeger.env, GAVEL_MIN_LOT_SECONDS: "1" };
   const [catalog, bidding] = await Promise.all([

@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
-import { repoRoot } from "./service-process.ts";
+import { jaegerBinary } from "./tools.ts";
 import { untilHttpOk } from "./until-http-ok.ts";
 
 /** One span as Jaeger's query API (v1 JSON) answers it. */
@@ -38,16 +38,14 @@ export interface JaegerHandle {
 }
 
 /**
- * A real Jaeger v2 (the pinned build of scripts/tools/jaeger.sh) for tests that assert
- * tracing the way a person looks at it: through Jaeger's own query API. In-memory
- * storage, and a config of its own with every listener on a free loopback port, so it
- * never clashes with `npm start -- --jaeger` or another test's Jaeger.
+ * A real Jaeger v2 (the pinned build of scripts/tools/jaeger.sh, which `npm test` makes
+ * before any test runs) for tests that assert tracing the way a person looks at it:
+ * through Jaeger's own query API. In-memory storage, and a config of its own with every
+ * listener on a free loopback port, so it never clashes with `npm start -- --jaeger` or
+ * another test's Jaeger.
  */
 export async function startJaeger(): Promise<JaegerHandle> {
-  const bin = execFileSync(join(repoRoot, "scripts/tools/jaeger.sh"), {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
+  const bin = jaegerBinary();
   const [otlp, queryHttp, queryGrpc] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), "gavel-jaeger-"));
   const config = join(dir, "config.yaml");
@@ -106,10 +104,13 @@ exporters:
     timeoutMs: 30_000,
     gone: () => child.exitCode !== null,
   });
-  if (answer === "gone") throw new Error(`jaeger exited with ${child.exitCode}:\n${log}`);
-  if (answer === "timeout") {
+  if (answer !== "ok") {
     await stop();
-    throw new Error(`jaeger never answered on ${query}:\n${log}`);
+    throw new Error(
+      answer === "gone"
+        ? `jaeger exited with ${child.exitCode}:\n${log}`
+        : `jaeger never answered on ${query}:\n${log}`,
+    );
   }
   const read = async (path: string) => {
     const res = await fetch(`${query}${path}`);

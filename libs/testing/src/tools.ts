@@ -14,8 +14,12 @@ function readVersions(): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+const versions = readVersions();
+
 /** The nats-server release tests and the local stack run. */
-export const NATS_SERVER_VERSION = readVersions().NATS_SERVER_VERSION ?? "v2.14.9";
+export const NATS_SERVER_VERSION = versions.NATS_SERVER_VERSION ?? "v2.14.9";
+/** The Jaeger module tag the trace tests run (Jaeger 2.x is published as v1.x). */
+export const JAEGER_VERSION = versions.JAEGER_VERSION ?? "1.76.0";
 
 /** Where scripts/tools builds pinned tools, once per version. */
 export function toolsDir(env = process.env): string {
@@ -26,4 +30,19 @@ export function toolsDir(env = process.env): string {
 export function natsServerBinary(env = process.env): string {
   const cached = join(toolsDir(env), `nats-server-${NATS_SERVER_VERSION}`, "nats-server");
   return env.NATS_SERVER_BIN ?? (existsSync(cached) ? cached : "nats-server");
+}
+
+/**
+ * The pinned Jaeger that `npm test` builds before any test runs (scripts/tools/jaeger.sh:
+ * minutes on a cold machine, so never inside a test's timeout). Throws, saying what to
+ * run, when it is not built.
+ */
+export function jaegerBinary(env = process.env): string {
+  const bin = join(toolsDir(env), `jaeger-${JAEGER_VERSION}`, "jaeger");
+  if (!existsSync(bin)) {
+    throw new Error(
+      `Jaeger ${JAEGER_VERSION} is not built: run scripts/tools/jaeger.sh (npm test runs it first)`,
+    );
+  }
+  return bin;
 }
