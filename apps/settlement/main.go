@@ -85,11 +85,12 @@ func run(cfg config.Config, logger *slog.Logger) error {
 	}
 	go serve(admin)
 
+	// Returns at once even while no server answers yet (a new cluster's Service has no
+	// endpoints for a while); the connect handler marks NATS up, startup.Retry waits.
 	nc, err := nats.Connect(strings.Join(cfg.NATSURLs, ","), natsOptions(cfg, logger, &natsUp)...)
 	if err != nil {
 		return fmt.Errorf("connecting to NATS: %w", err)
 	}
-	natsUp.Store(true)
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return err
@@ -203,6 +204,13 @@ func natsOptions(cfg config.Config, logger *slog.Logger, up *atomic.Bool) []nats
 		nats.Name(service),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(time.Second),
+		// The first connection is retried like a reconnect: starting before NATS is a
+		// wait, not an exit (the pod would only be restarted to wait again).
+		nats.RetryOnFailedConnect(true),
+		nats.ConnectHandler(func(nc *nats.Conn) {
+			up.Store(true)
+			logger.Info("NATS status", "nats_status", "connect", "server", nc.ConnectedUrlRedacted())
+		}),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			up.Store(false)
 			logger.Warn("NATS status", "nats_status", "disconnect", "err", err)

@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "@gavel/logging";
+import { isNatsUnavailable } from "./unavailable.ts";
 
 export interface NatsSettings {
   servers: string[];
@@ -11,7 +14,8 @@ export interface NatsSettings {
 
 /**
  * Connects and keeps reconnecting for as long as the process lives: a NATS restart
- * is a pause, not a crash. Status changes are logged.
+ * is a pause, not a crash. Status changes are logged. Resolves once JetStream answers
+ * (untilJetStream), so what a service creates at start finds it there.
  */
 export async function connectNats(settings: NatsSettings, logger: Logger): Promise<NatsConnection> {
   const nc = await connect({
@@ -43,5 +47,26 @@ export async function connectNats(settings: NatsSettings, logger: Logger): Promi
       );
     }
   })();
+  await untilJetStream(nc, logger);
   return nc;
+}
+
+/**
+ * Resolves once JetStream answers for the connection's account. A cluster that has just
+ * started answers 503 until its servers have elected a meta leader: a service starting
+ * then waits here, not ready, instead of exiting into a restart (the chart's first
+ * install on a real cluster restarted every app twice before this).
+ */
+export async function untilJetStream(nc: NatsConnection, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await jetstreamManager(nc, { timeout: 5_000 }); // asks $JS.API.INFO
+      if (attempt > 0) logger.info({ attempts: attempt + 1 }, "JetStream answers");
+      return;
+    } catch (err) {
+      if (!isNatsUnavailable(err) || nc.isClosed()) throw err;
+      if (attempt % 10 === 0) logger.warn({ err, attempt: attempt + 1 }, "waiting for JetStream");
+      await sleep(Math.min(250 * 2 ** attempt, 2_000));
+    }
+  }
 }
