@@ -1,5 +1,8 @@
+import type { NatsConnection } from "@nats-io/nats-core";
+import { connect } from "@nats-io/transport-node";
 import {
   freePort,
+  mintToken,
   serviceEnv,
   startService,
   startTcpBalancer,
@@ -201,6 +204,16 @@ export class FaultStack {
     replica.starts++;
     replica.stopping = false;
     this.#watch(replica);
+  }
+
+  /** A connection to every server of the cluster, without a user (the suite's NATS has none). */
+  connectNats(): Promise<NatsConnection> {
+    return connect({ servers: this.nats.url.split(",") });
+  }
+
+  /** A token signed with the tests' key, which every replica verifies. */
+  mintToken(userId: string): Promise<string> {
+    return mintToken(userId);
   }
 
   /** Every replica running and ready, and the crashes since the start. */

@@ -1,23 +1,40 @@
 import { randomUUID } from "node:crypto";
-import { connect } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { EdgeHttp } from "@gavel/loadgen";
-import { SseFollower, Tally, WsFollower, mintToken, type Follower } from "@gavel/testing";
+import { SseFollower, Tally, WsFollower, type Follower } from "@gavel/testing";
 import { BiddingLoad, type Bidder, type FaultLot } from "./bidding-load.ts";
 import { checkRound, type RoundEvidence, type Verdict } from "./checks.ts";
 import type { FaultStack, Health } from "./fault-stack.ts";
 import { Readers } from "./readers.ts";
 import { Storage } from "./storage.ts";
 
+/**
+ * What a round runs against: the suite's own processes (FaultStack), or a release on a
+ * Kubernetes cluster (k8s/local/test).
+ */
+export interface RoundTarget {
+  /** Where clients reach the fronts. */
+  readonly urls: { edge: string; bff: string; push: string };
+  /** A NATS connection allowed to read the lot, notification and invoice streams. */
+  connectNats(): Promise<NatsConnection>;
+  /** A token the target's services accept for this user. */
+  mintToken(userId: string): Promise<string>;
+  /** Replicas down, and crashes since the start. */
+  health(): Promise<Health>;
+}
+
 /** One fault: what breaks, when, and how it is mended. */
-export interface FaultPlan {
+export interface FaultPlan<T extends RoundTarget = FaultStack> {
   /** What breaks, as the report's first column says it. */
   fault: string;
-  /** When, in ms after the load starts (lots end at LOT_MS). */
+  /** When, in ms after the load starts (lots end at lotMs). */
   at: number;
   /** Breaks it and mends it (restarts what it killed), awaiting both. */
-  run(stack: FaultStack): Promise<void>;
+  run(target: T): Promise<void>;
   /** How long the guarantees may take to hold after the lots closed (ack waits). */
   settleMs?: number;
+  /** When the lots end, after the load starts; LOT_MS unless the fault takes longer. */
+  lotMs?: number;
 }
 
 export interface RoundResult {
@@ -41,14 +58,18 @@ const WS_PER_LOT = 2;
 const STARTING_MINOR = 10_00;
 
 /**
- * One round: fresh lots ending in LOT_MS, bidders, followers over WebSocket and SSE,
+ * One round: fresh lots ending in lotMs, bidders, followers over WebSocket and SSE,
  * readers over REST and GraphQL; the fault at its time; then, once every lot is closed
  * and refused bids say so, the checks, retried until they hold or the settle time is up
  * (notifications and invoices follow the close through durable consumers, whose
  * redeliveries after a kill wait out their ack wait).
  */
-export async function runRound(stack: FaultStack, plan: FaultPlan): Promise<RoundResult> {
+export async function runRound<T extends RoundTarget>(
+  stack: T,
+  plan: FaultPlan<T>,
+): Promise<RoundResult> {
   const started = Date.now();
+  const lotMs = plan.lotMs ?? LOT_MS;
   const log = (line: string) =>
     process.stderr.write(
       `[faults ${((Date.now() - started) / 1000).toFixed(1)}s] ${plan.fault}: ${line}\n`,
@@ -56,18 +77,18 @@ export async function runRound(stack: FaultStack, plan: FaultPlan): Promise<Roun
   const bidders = await Promise.all(
     Array.from({ length: BIDDERS }, async (): Promise<Bidder> => {
       const id = randomUUID();
-      return { id, token: await mintToken(id) };
+      return { id, token: await stack.mintToken(id) };
     }),
   );
-  const lots = await createLots(stack.urls.edge, started + LOT_MS);
+  const lots = await createLots(stack, started + lotMs);
   const followers: Follower[] = await Promise.all(
     lots.flatMap((lot) => [
       ...Array.from({ length: WS_PER_LOT }, () => new WsFollower(stack.urls.push, `lot:${lot.id}`)),
       new SseFollower(stack.urls.push, lot.id),
       // The seller hears that the lot sold, then about its invoice.
-      mintToken(lot.sellerId).then(
-        (token) => new WsFollower(stack.urls.push, `user:${lot.sellerId}`, token),
-      ),
+      stack
+        .mintToken(lot.sellerId)
+        .then((token) => new WsFollower(stack.urls.push, `user:${lot.sellerId}`, token)),
     ]),
   );
   await Promise.all(followers.map((f) => f.start()));
@@ -86,14 +107,14 @@ export async function runRound(stack: FaultStack, plan: FaultPlan): Promise<Roun
     await plan.run(stack);
     log("mended");
   })();
-  await Promise.race([load.finished(), sleep(LOT_MS + 60_000)]);
+  await Promise.race([load.finished(), sleep(lotMs + 60_000)]);
   await load.stop();
   await fault;
   await readers.stop();
   const loadSeconds = (Date.now() - started) / 1000;
   log(`load done: ${load.count("acked")} bids acknowledged, ${load.count("refused")} refused`);
 
-  const nc = await connect({ servers: stack.nats.url.split(",") });
+  const nc = await stack.connectNats();
   let verdict: Verdict;
   try {
     const storage = await Storage.open(nc);
@@ -160,15 +181,15 @@ async function gather(
 }
 
 /** Lots by as many sellers, listed through the edge, ending at `endsAt` with a 1 s snipe window. */
-async function createLots(edgeUrl: string, endsAt: number): Promise<FaultLot[]> {
-  const http = new EdgeHttp(edgeUrl, LOTS);
+async function createLots(target: RoundTarget, endsAt: number): Promise<FaultLot[]> {
+  const http = new EdgeHttp(target.urls.edge, LOTS);
   try {
     return await Promise.all(
       Array.from({ length: LOTS }, async (_, i) => {
         const sellerId = randomUUID();
         const res = await http.send("POST", "/v1/lots", {
           headers: {
-            authorization: `Bearer ${await mintToken(sellerId)}`,
+            authorization: `Bearer ${await target.mintToken(sellerId)}`,
             "idempotency-key": randomUUID(),
           },
           body: {

@@ -146,16 +146,18 @@ describe("each app gets what its config schema reads", () => {
     expect(objects.filter((o) => o.kind === "HorizontalPodAutoscaler")).toEqual([]);
   });
 
-  test("NATS runs the server version the tests run (scripts/tools/versions.env)", () => {
+  test("NATS runs the server version the tests run (scripts/tools/versions.env), on the local cluster too", () => {
     const versions = readFileSync(
       new URL("../../scripts/tools/versions.env", import.meta.url),
       "utf8",
     );
     const pinned = /^NATS_SERVER_VERSION=v?(\S+)$/m.exec(versions)![1]!;
-    const values = parse(readFileSync(`${chartDir}/values.yaml`, "utf8")) as {
-      nats: { image: { tag: string } };
-    };
-    expect(values.nats.image.tag.split("-")[0]).toBe(pinned);
+    for (const file of ["values.yaml", "values-local.yaml"]) {
+      const values = parse(readFileSync(`${chartDir}/${file}`, "utf8")) as {
+        nats: { image: { tag: string } };
+      };
+      expect(values.nats.image.tag.split("-")[0], file).toBe(pinned);
+    }
   });
 
   test("the release name prefixes every object", async () => {

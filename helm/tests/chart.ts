@@ -70,6 +70,7 @@ export const apps = [
 export const variations: Array<{ name: string; args: string[] }> = [
   { name: "default values", args: [] },
   { name: "kind", args: ["-f", "values-kind.yaml"] },
+  { name: "the local cluster (k8s/local)", args: ["-f", "values-local.yaml"] },
   {
     name: "minikube",
     args: ["-f", "values-minikube.yaml", "--set", "publicUrl=http://192.0.2.10"],

@@ -1,4 +1,4 @@
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 
 /** The ConnectError a call failed with; fails the test when the call succeeded. */
 export async function connectFailure(call: Promise<unknown>): Promise<ConnectError> {
@@ -8,4 +8,14 @@ export async function connectFailure(call: Promise<unknown>): Promise<ConnectErr
     return ConnectError.from(err);
   }
   throw new Error("expected the call to fail, but it succeeded");
+}
+
+/** How a call ended, by its Connect code's name: "ok", or e.g. "Unauthenticated". */
+export async function connectOutcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "ok";
+  } catch (err) {
+    return Code[ConnectError.from(err).code];
+  }
 }

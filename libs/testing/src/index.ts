@@ -16,7 +16,7 @@ export { testKeys, mintToken, mintShortToken, authHeader, serviceEnv } from "./t
 export { connectClient, grpcClient } from "./connect-client.ts";
 export { freePort } from "./free-port.ts";
 export { untilHttpOk, type UntilHttpOkOptions } from "./until-http-ok.ts";
-export { connectFailure } from "./connect-failure.ts";
+export { connectFailure, connectOutcome } from "./connect-failure.ts";
 export { rawH2Request } from "./raw-h2.ts";
 export { expectSurvived, hostileRuns, memoryBaseline, rssBytes } from "./survival.ts";
 export type { MemoryBaseline, Survival, SurvivalOptions } from "./survival.ts";

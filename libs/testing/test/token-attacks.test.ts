@@ -7,7 +7,6 @@ import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { CatalogService, LotDraftSchema, LotStatus } from "@gavel/proto/catalog/v1/catalog";
@@ -16,6 +15,7 @@ import { InvoiceRole, SettlementService } from "@gavel/proto/settlement/v1/settl
 import {
   authHeader,
   connectClient,
+  connectOutcome,
   hostileTokens,
   mintToken,
   startNatsServer,
@@ -44,14 +44,6 @@ afterAll(async () => {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The Connect code a call failed with; "ok" if it succeeded. */
-async function codeOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return "ok";
-  } catch (err) {
-    return Code[ConnectError.from(err).code];
-  }
-}
 
 /** The HTTP status a WebSocket upgrade is answered with (101 when it is accepted). */
 function upgradeStatus(headers: Record<string, string>): Promise<number> {
@@ -125,13 +117,13 @@ describe.each(attacks)("a token with %s is refused", (_, token) => {
   test("by every Connect service, the Go one too: Unauthenticated", async () => {
     const options = authHeader(token);
     const codes = {
-      identity: await codeOf(
+      identity: await connectOutcome(
         connectClient(IdentityService, url("identity")).getUser({ id: bob }, options),
       ),
-      catalog: await codeOf(
+      catalog: await connectOutcome(
         connectClient(CatalogService, url("catalog")).listWatchlist({}, options),
       ),
-      bidding: await codeOf(
+      bidding: await connectOutcome(
         connectClient(BiddingService, url("bidding")).placeBid(
           {
             lotId: "lot",
@@ -141,7 +133,7 @@ describe.each(attacks)("a token with %s is refused", (_, token) => {
           options,
         ),
       ),
-      settlement: await codeOf(
+      settlement: await connectOutcome(
         connectClient(SettlementService, url("settlement")).listInvoices(
           { role: InvoiceRole.BUYER },
           options,
@@ -221,9 +213,9 @@ describe("a good token of another user does not reach this user's things", () =>
     const body = (await bff.json()) as { data: { cancelLot: { __typename: string } } };
     expect(body.data.cancelLot.__typename).toBe("NotAllowed");
     const catalog = connectClient(CatalogService, url("catalog"));
-    expect(await codeOf(catalog.cancelLot({ id: lotId, reason: "" }, authHeader(carolToken)))).toBe(
-      "PermissionDenied",
-    );
+    expect(
+      await connectOutcome(catalog.cancelLot({ id: lotId, reason: "" }, authHeader(carolToken))),
+    ).toBe("PermissionDenied");
     const { lot } = await catalog.getLot({ id: lotId });
     expect(lot!.status).toBe(LotStatus.OPEN);
     const identity = connectClient(IdentityService, url("identity"));
@@ -273,14 +265,14 @@ describe("a good token of another user does not reach this user's things", () =>
     );
     const settlement = connectClient(SettlementService, url("settlement"));
     await expect
-      .poll(() => codeOf(settlement.getInvoice({ lotId: lot!.id }, authHeader(bobToken))), {
+      .poll(() => connectOutcome(settlement.getInvoice({ lotId: lot!.id }, authHeader(bobToken))), {
         timeout: 20_000,
         interval: 250,
       })
       .toBe("ok");
-    expect(await codeOf(settlement.getInvoice({ lotId: lot!.id }, authHeader(carolToken)))).toBe(
-      "PermissionDenied",
-    );
+    expect(
+      await connectOutcome(settlement.getInvoice({ lotId: lot!.id }, authHeader(carolToken))),
+    ).toBe("PermissionDenied");
     const { invoices } = await settlement.listInvoices(
       { role: InvoiceRole.BUYER },
       authHeader(carolToken),

@@ -1,0 +1,75 @@
+import { expect, test } from "vitest";
+import type { JaegerSpan, JaegerTrace } from "@gavel/testing";
+import { serviceUrl, signUp } from "./cluster.ts";
+
+/** Jaeger's query API (v1 JSON), as a person's script reads it. */
+async function traces(jaeger: string, path: string): Promise<JaegerTrace[]> {
+  const res = await fetch(`${jaeger}${path}`);
+  if (res.status === 404) return [];
+  if (!res.ok) throw new Error(`jaeger ${path}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { data: JaegerTrace[] | null }).data ?? [];
+}
+
+test("a bid's trace, edge to bidding to NATS to the push gateway, read back from the in-cluster Jaeger", async () => {
+  const [edge, push, jaeger] = await Promise.all([
+    serviceUrl("edge"),
+    serviceUrl("push"),
+    serviceUrl("jaeger", "ui"),
+  ]);
+  const [seller, bidder] = await Promise.all([signUp("seller"), signUp("bidder")]);
+  const post = async (path: string, token: string, body: unknown) => {
+    const res = await fetch(`${edge}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(201);
+    return JSON.parse(text) as { id: string };
+  };
+  const lot = await post("/v1/lots", seller.token, {
+    title: "A lot traced in the cluster",
+    starting_price: { currency: "EUR", amount_minor: 10_00 },
+    ends_at: new Date(Date.now() + 10 * 60_000).toISOString(),
+  });
+  // A viewer on the lot's SSE stream, so the push gateway delivers the bid in the trace.
+  const abort = new AbortController();
+  const sse = await fetch(`${push}/sse/lots/${lot.id}`, { signal: abort.signal });
+  expect(sse.status).toBe(200);
+  await post(`/v1/lots/${lot.id}/bids`, bidder.token, {
+    amount: { currency: "EUR", amount_minor: 12_00 },
+  });
+
+  // Found the way a person would: Jaeger's search by service and operation, then the
+  // trace that is about this lot.
+  const operation = "POST /v1/lots/:id/bids";
+  const search = `/api/traces?${new URLSearchParams({ service: "edge", operation, limit: "50" })}`;
+  const services = (t: JaegerTrace, s: JaegerSpan) => t.processes[s.processID]!.serviceName;
+  const about = (t: JaegerTrace) =>
+    t.spans.some((s) => s.tags.some((tag) => String(tag.value).includes(lot.id)));
+  let trace: JaegerTrace | undefined;
+  await expect
+    .poll(
+      async () => {
+        trace = (await traces(jaeger, search)).find(about);
+        if (!trace) return [];
+        trace = (await traces(jaeger, `/api/traces/${trace.traceID}`))[0];
+        return [...new Set(trace!.spans.map((s) => `${services(trace!, s)} ${s.operationName}`))];
+      },
+      { timeout: 30_000, interval: 500 },
+    )
+    .toEqual(
+      expect.arrayContaining([
+        `edge ${operation}`,
+        "bidding gavel.bidding.v1.BiddingService/PlaceBid",
+        "bidding send gavel.lot.{lot_id}",
+        "push deliver gavel.lot.{lot_id}",
+      ]),
+    );
+  abort.abort();
+
+  // One tree: the edge's request is the root, the rest descend from it.
+  const t = trace!;
+  const roots = t.spans.filter((s) => !s.references.some((r) => r.refType === "CHILD_OF"));
+  expect(roots.map((s) => `${services(t, s)} ${s.operationName}`)).toEqual([`edge ${operation}`]);
+}, 90_000);
