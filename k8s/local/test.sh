@@ -4,7 +4,7 @@
 #      9 minutes, Jaeger about 10, the images a few; then seconds), with progress lines;
 #   2. starts the cluster (k8s/local/up.sh) and imports the images (load-images.sh);
 #   3. runs the scenario (k8s/local/test/*.test.ts): helm install --wait, helm test, NATS,
-#      the signing key, a trace, helm uninstall;
+#      the signing key, a trace, the fault suite's rounds on pods, helm uninstall;
 #   4. always stops the cluster and checks that the host is as it was (down.sh).
 # Needs root, Go, a Docker engine for the app images (started here if none runs) and:
 #   apt-get install -y containerd runc containernetworking-plugins nftables iptables gcc libc6-dev docker.io

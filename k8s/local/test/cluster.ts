@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { inject } from "vitest";
 
 import "./provided-context.ts";
@@ -93,20 +94,25 @@ export interface Pod {
   };
 }
 
-/** The release's pods (hook and test pods excluded). */
-export async function releasePods(): Promise<Pod[]> {
+/** The release's pods (hook and test pods excluded), or those of one component. */
+export async function releasePods(component?: string): Promise<Pod[]> {
   const list = await kubectlJson<{ items: Pod[] }>([
     "-n",
     namespace,
     "get",
     "pods",
     "-l",
-    `app.kubernetes.io/instance=${release}`,
+    `app.kubernetes.io/instance=${release}` +
+      (component ? `,app.kubernetes.io/component=${component}` : ""),
   ]);
   return list.items.filter(
     (p) => !["smoke-test", "jwt-keys"].includes(p.metadata.labels["app.kubernetes.io/component"]!),
   );
 }
+
+/** Whether the pod's Ready condition holds. */
+export const isReady = (pod: Pod) =>
+  pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 /** A secret's value, decoded. */
 export async function secretValue(secret: string, key: string): Promise<string> {
@@ -138,4 +144,15 @@ export async function signUp(name: string): Promise<{ id: string; token: string 
   if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${text}`);
   const body = JSON.parse(text) as { access_token: string; user: { id: string } };
   return { id: body.user.id, token: body.access_token };
+}
+
+/** A connection to the release's NATS as an app's chart user, with the generated password. */
+export async function connectAsApp(app: string): Promise<NatsConnection> {
+  return connect({
+    servers: (await serviceUrl("nats", "client")).replace("http:", "nats:"),
+    user: app,
+    pass: await secretValue(objectName("credentials"), `nats-password-${app}`),
+    // The servers advertise their pod addresses; this client stays on the Service.
+    ignoreClusterUpdates: true,
+  });
 }

@@ -1,7 +1,16 @@
 import { describe, test } from "vitest";
 import { runRound, type FaultPlan } from "../../../faults/src/round.ts";
 import { expectHeld } from "../../../faults/test/faults.ts";
-import { chartDir, helm, kubectl, kubectlJson, namespace, objectName, release } from "./cluster.ts";
+import {
+  chartDir,
+  helm,
+  kubectl,
+  kubectlJson,
+  namespace,
+  objectName,
+  release,
+  releasePods,
+} from "./cluster.ts";
 import { ReleaseTarget } from "./release-target.ts";
 
 // The fault suite's rounds (faults/src/round.ts), on pods: lots, bidders through the edge,
@@ -38,15 +47,7 @@ async function rolledOut(names: string[]): Promise<void> {
 }
 
 async function podOf(component: string): Promise<string> {
-  const pods = await kubectlJson<{ items: Array<{ metadata: { name: string } }> }>([
-    "-n",
-    namespace,
-    "get",
-    "pods",
-    "-l",
-    `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`,
-  ]);
-  return pods.items[0]!.metadata.name;
+  return (await releasePods(component))[0]!.metadata.name;
 }
 
 const plans: Array<FaultPlan<ReleaseTarget>> = [

@@ -4,11 +4,11 @@ import {
   chartDir,
   clusterRun,
   helm,
+  isReady,
   kubectl,
   namespace,
   release,
   releasePods,
-  type Pod,
 } from "./cluster.ts";
 import { quantity, recordMeasures } from "./measures.ts";
 
@@ -36,9 +36,6 @@ function clusterRss(): number {
   }
   return sum;
 }
-
-const ready = (pod: Pod) =>
-  pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 test("helm install --wait brings every pod of the release to Ready, none restarted", async () => {
   const started = Date.now();
@@ -86,7 +83,7 @@ test("helm install --wait brings every pod of the release to Ready, none restart
     ].sort(),
   );
   for (const pod of pods) {
-    expect(ready(pod), `${pod.metadata.name} Ready`).toBe(true);
+    expect(isReady(pod), `${pod.metadata.name} Ready`).toBe(true);
     for (const c of pod.status.containerStatuses ?? [])
       expect(c.restartCount, `${pod.metadata.name} restarts`).toBe(0);
   }

@@ -1,14 +1,7 @@
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { afterAll, describe, expect, test } from "vitest";
 import { natsPermissions, natsUserNames } from "@gavel/testing";
-import {
-  kubectlJson,
-  namespace,
-  objectName,
-  secretValue,
-  serviceUrl,
-  type Pod,
-} from "./cluster.ts";
+import { connectAsApp, objectName, releasePods } from "./cluster.ts";
 
 /** NATS subject patterns: `*` is one token, `>` the rest. */
 function matches(pattern: string, subject: string): boolean {
@@ -41,20 +34,9 @@ const streams = [
   ),
 ].sort();
 
-let natsUrl: string;
-beforeAll(async () => {
-  natsUrl = (await serviceUrl("nats", "client")).replace("http:", "nats:");
-});
-
-/** A connection as an app's chart user, with the password the chart generated. */
+/** A connection as an app's chart user, and the permission violations the server reports. */
 async function connectAs(app: string): Promise<{ nc: NatsConnection; violations: string[] }> {
-  const nc = await connect({
-    servers: natsUrl,
-    user: app,
-    pass: await secretValue(objectName("credentials"), `nats-password-${app}`),
-    // The servers advertise their pod addresses; this client stays on the Service.
-    ignoreClusterUpdates: true,
-  });
+  const nc = await connectAsApp(app);
   const violations: string[] = [];
   void (async () => {
     for await (const status of nc.status())
@@ -84,17 +66,10 @@ describe("NATS: three servers, one JetStream cluster, R3 storage", () => {
   });
 
   test("every server sees the other two as routes and the same meta leader", async () => {
-    const pods = await kubectlJson<{ items: Pod[] }>([
-      "-n",
-      namespace,
-      "get",
-      "pods",
-      "-l",
-      "app.kubernetes.io/component=nats",
-    ]);
-    expect(pods.items).toHaveLength(3);
+    const pods = await releasePods("nats");
+    expect(pods).toHaveLength(3);
     const leaders = new Set<string>();
-    for (const pod of pods.items) {
+    for (const pod of pods) {
       const monitor = `http://${pod.status.podIP}:8222`;
       const jsz = (await (await fetch(`${monitor}/jsz`)).json()) as {
         meta_cluster: { leader: string; cluster_size: number };

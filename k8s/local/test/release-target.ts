@@ -1,12 +1,17 @@
 import type { NatsConnection } from "@nats-io/nats-core";
-import { connect } from "@nats-io/transport-node";
 import { TokenIssuer } from "@gavel/auth";
 import type { Health } from "../../../faults/src/fault-stack.ts";
 import type { RoundTarget } from "../../../faults/src/round.ts";
-import { objectName, releasePods, secretValue, serviceUrl, type Pod } from "./cluster.ts";
+import {
+  connectAsApp,
+  isReady,
+  objectName,
+  releasePods,
+  secretValue,
+  serviceUrl,
+  type Pod,
+} from "./cluster.ts";
 
-const ready = (pod: Pod) =>
-  pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 const restarts = (pod: Pod) =>
   (pod.status.containerStatuses ?? []).reduce((sum, c) => sum + c.restartCount, 0);
 
@@ -19,44 +24,24 @@ const restarts = (pod: Pod) =>
 export class ReleaseTarget implements RoundTarget {
   readonly urls: { edge: string; bff: string; push: string };
   readonly #issuer: TokenIssuer;
-  readonly #natsUrl: string;
-  readonly #natsPassword: string;
 
-  private constructor(
-    urls: ReleaseTarget["urls"],
-    issuer: TokenIssuer,
-    natsUrl: string,
-    natsPassword: string,
-  ) {
+  private constructor(urls: ReleaseTarget["urls"], issuer: TokenIssuer) {
     this.urls = urls;
     this.#issuer = issuer;
-    this.#natsUrl = natsUrl;
-    this.#natsPassword = natsPassword;
   }
 
   static async open(): Promise<ReleaseTarget> {
-    const [edge, bff, push, nats] = await Promise.all([
+    const [edge, bff, push] = await Promise.all([
       serviceUrl("edge"),
       serviceUrl("bff"),
       serviceUrl("push"),
-      serviceUrl("nats", "client"),
     ]);
     const key = await secretValue(objectName("jwt"), "jwt-private-key.pem");
-    return new ReleaseTarget(
-      { edge, bff, push },
-      await TokenIssuer.fromPem(key, "cluster-test"),
-      nats.replace("http:", "nats:"),
-      await secretValue(objectName("credentials"), "nats-password-notifier"),
-    );
+    return new ReleaseTarget({ edge, bff, push }, await TokenIssuer.fromPem(key, "cluster-test"));
   }
 
   connectNats(): Promise<NatsConnection> {
-    return connect({
-      servers: this.#natsUrl,
-      user: "notifier",
-      pass: this.#natsPassword,
-      ignoreClusterUpdates: true,
-    });
+    return connectAsApp("notifier");
   }
 
   async mintToken(userId: string): Promise<string> {
@@ -65,7 +50,7 @@ export class ReleaseTarget implements RoundTarget {
 
   async health(): Promise<Health> {
     const pods = await releasePods();
-    const down = pods.filter((p) => !ready(p)).map((p) => p.metadata.name);
+    const down = pods.filter((p) => !isReady(p)).map((p) => p.metadata.name);
     const crashes = Object.fromEntries(
       pods.filter((p) => restarts(p) > 0).map((p) => [p.metadata.name, restarts(p)]),
     );
