@@ -3,7 +3,6 @@ import {
   DeliverPolicy,
   JetStreamApiError,
   jetstream,
-  jetstreamManager,
   type ConsumerConfig,
 } from "@nats-io/jetstream";
 import { fromBinary } from "@bufbuild/protobuf";
@@ -17,6 +16,7 @@ import {
   LOT_SUBJECT_WILDCARD,
   lotIdFromSubject,
   CONSUME_EXPIRES_MS,
+  manageJetStream,
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import type { BidderReadModel } from "./bidder-read-model.ts";
@@ -46,7 +46,7 @@ export class Projector {
   }
 
   async start(): Promise<void> {
-    const jsm = await jetstreamManager(this.#nc);
+    const jsm = await manageJetStream(this.#nc);
     const config: Partial<ConsumerConfig> = {
       durable_name: CATALOG_PROJECTOR_CONSUMER,
       filter_subject: LOT_SUBJECT_WILDCARD,

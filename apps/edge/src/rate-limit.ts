@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
-import { StorageType, jetstreamManager } from "@nats-io/jetstream";
+import { StorageType } from "@nats-io/jetstream";
 import { Empty, headers, nanos, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
-import { addOrUpdateStream, edgeRateLimits, isSafeToken } from "@gavel/nats";
+import { addOrUpdateStream, edgeRateLimits, isSafeToken, manageJetStream } from "@gavel/nats";
 import { callerOf } from "./authentication.ts";
 import { Problem } from "./problem.ts";
 
@@ -168,7 +168,7 @@ export async function ensureRateLimitStream(
   windowSeconds: number,
   replicas: number,
 ): Promise<void> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await manageJetStream(nc);
   const names = edgeRateLimits(windowSeconds);
   const config = {
     name: names.stream,

@@ -1,10 +1,4 @@
-import {
-  RetentionPolicy,
-  StorageType,
-  jetstream,
-  jetstreamManager,
-  type JetStreamClient,
-} from "@nats-io/jetstream";
+import { RetentionPolicy, StorageType, jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { Empty, type NatsConnection } from "@nats-io/nats-core";
 import {
   addOrUpdateStream,
@@ -13,6 +7,7 @@ import {
   closingSoonAtSubject,
   closingSoonDueSubject,
   NOTIFIER_SCHEDULES_STREAM,
+  manageJetStream,
 } from "@gavel/nats";
 
 /**
@@ -55,7 +50,7 @@ export class ClosingSoonTimers {
    * Schedules can only be allowed on a new or empty stream, which this one was.
    */
   static async open(nc: NatsConnection, replicas: number): Promise<ClosingSoonTimers> {
-    await addOrUpdateStream(await jetstreamManager(nc), {
+    await addOrUpdateStream(await manageJetStream(nc), {
       name: NOTIFIER_SCHEDULES_STREAM,
       subjects: [CLOSING_SOON_AT_WILDCARD, CLOSING_SOON_DUE_WILDCARD],
       storage: StorageType.File,

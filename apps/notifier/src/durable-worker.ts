@@ -2,7 +2,6 @@ import {
   AckPolicy,
   JetStreamApiError,
   jetstream,
-  jetstreamManager,
   type ConsumerConfig,
   type DeliverPolicy,
   type JsMsg,
@@ -11,7 +10,7 @@ import { nanos, type NatsConnection } from "@nats-io/nats-core";
 import { CorruptStreamError } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
 import { traceProcess } from "@gavel/telemetry";
-import { CONSUME_EXPIRES_MS } from "@gavel/nats";
+import { CONSUME_EXPIRES_MS, manageJetStream } from "@gavel/nats";
 
 /** How long a delivered message may go unacknowledged before another replica gets it. */
 const ACK_WAIT_MS = 10_000;
@@ -65,7 +64,7 @@ export class DurableWorker {
 
   async start(): Promise<void> {
     const { stream, consumer: name } = this.#work;
-    const jsm = await jetstreamManager(this.#nc);
+    const jsm = await manageJetStream(this.#nc);
     const config: Partial<ConsumerConfig> = {
       durable_name: name,
       filter_subject: this.#work.filterSubject,

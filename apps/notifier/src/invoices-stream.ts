@@ -1,6 +1,11 @@
-import { RetentionPolicy, StorageType, jetstreamManager } from "@nats-io/jetstream";
+import { RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { addStreamUnlessExists, INVOICES_STREAM, INVOICE_SUBJECT_WILDCARD } from "@gavel/nats";
+import {
+  addStreamUnlessExists,
+  INVOICES_STREAM,
+  INVOICE_SUBJECT_WILDCARD,
+  manageJetStream,
+} from "@gavel/nats";
 
 /**
  * Creates the INVOICES stream when it does not exist yet, so the notifier can start
@@ -15,7 +20,7 @@ import { addStreamUnlessExists, INVOICES_STREAM, INVOICE_SUBJECT_WILDCARD } from
  * here.
  */
 export async function ensureInvoicesStream(nc: NatsConnection, replicas: number): Promise<void> {
-  await addStreamUnlessExists(await jetstreamManager(nc), {
+  await addStreamUnlessExists(await manageJetStream(nc), {
     name: INVOICES_STREAM,
     subjects: [INVOICE_SUBJECT_WILDCARD],
     storage: StorageType.File,

@@ -1,5 +1,5 @@
 import { toBinary } from "@bufbuild/protobuf";
-import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
 import {
@@ -7,6 +7,7 @@ import {
   isSafeToken,
   NOTIFY_SUBJECT_TEMPLATE,
   notifySubject,
+  manageJetStream,
 } from "@gavel/nats";
 import { tracePublish } from "@gavel/telemetry";
 import { NotificationSchema, type Notification } from "@gavel/proto/notification/v1/notifications";
@@ -28,7 +29,7 @@ export class NotificationPublisher {
 
   /** Creates the NOTIFICATIONS stream, or updates it to this configuration. */
   static async open(nc: NatsConnection, replicas: number, logger: Logger) {
-    await ensureNotificationsStream(await jetstreamManager(nc), replicas);
+    await ensureNotificationsStream(await manageJetStream(nc), replicas);
     return new NotificationPublisher(jetstream(nc, { timeout: 5_000 }), logger);
   }
 

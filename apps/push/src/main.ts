@@ -1,7 +1,12 @@
 import { hostname } from "node:os";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
 import { LotStream } from "@gavel/lot-events";
-import { ensureNotificationsStream, openBucket, PUSH_PRESENCE_BUCKET } from "@gavel/nats";
+import {
+  ensureNotificationsStream,
+  openBucket,
+  PUSH_PRESENCE_BUCKET,
+  manageJetStream,
+} from "@gavel/nats";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { createServiceClient, onShutdownSignal, startRuntime } from "@gavel/service";
 import { readConfig } from "./config.ts";
@@ -16,7 +21,7 @@ const { logger, nc, verifier, natsUp } = await startRuntime("push", config);
 const replica =
   config.GAVEL_REPLICA_ID ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, "-");
 
-const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+const jsm = await manageJetStream(nc);
 // The streams the channels read, whichever service comes up first in a new cluster.
 await new LotStream(nc).ensureStream(config.GAVEL_STREAM_REPLICAS);
 await ensureNotificationsStream(jsm, config.GAVEL_STREAM_REPLICAS);

@@ -7,7 +7,6 @@ import {
   RetentionPolicy,
   StorageType,
   jetstream,
-  jetstreamManager,
   type JetStreamClient,
   type JetStreamManager,
   type StreamConfig,
@@ -21,6 +20,7 @@ import {
   lotSubject,
   readSubject,
   CONSUME_EXPIRES_MS,
+  manageJetStream,
 } from "@gavel/nats";
 import { tracePublish } from "@gavel/telemetry";
 import { type LotEvent, LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
@@ -176,7 +176,7 @@ export class LotStream {
   }
 
   #manager(): Promise<JetStreamManager> {
-    this.#jsm ??= jetstreamManager(this.#nc, { timeout: 5_000 });
+    this.#jsm ??= manageJetStream(this.#nc);
     return this.#jsm;
   }
 }

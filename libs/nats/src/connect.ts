@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "@gavel/logging";
 import { isNatsUnavailable } from "./unavailable.ts";
@@ -69,4 +69,13 @@ export async function untilJetStream(nc: NatsConnection, logger: Logger): Promis
       await sleep(Math.min(250 * 2 ** attempt, 2_000));
     }
   }
+}
+
+/**
+ * JetStream's manager for a connection made by connectNats, which has waited already
+ * until JetStream answers: it asks $JS.API.INFO no second time, since that request can
+ * still time out while a new cluster settles, and a failed start is a restart.
+ */
+export function manageJetStream(nc: NatsConnection): Promise<JetStreamManager> {
+  return jetstreamManager(nc, { checkAPI: false });
 }

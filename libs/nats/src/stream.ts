@@ -1,14 +1,18 @@
 import { JetStreamApiError, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import { untilAvailable } from "./unavailable.ts";
 
 /** "stream name already in use with a different configuration". */
 const STREAM_NAME_IN_USE = 10058;
 
 type Config = Partial<StreamConfig> & { name: string };
 
-/** Adds a stream; answers false, without error, when one of that name exists already. */
+/**
+ * Adds a stream; answers false, without error, when one of that name exists already.
+ * Retried while JetStream is unavailable (a new cluster), like every step here.
+ */
 async function addUnlessExists(jsm: JetStreamManager, config: Config): Promise<boolean> {
   try {
-    await jsm.streams.add(config);
+    await untilAvailable(() => jsm.streams.add(config));
     return true;
   } catch (err) {
     if (!(err instanceof JetStreamApiError) || err.code !== STREAM_NAME_IN_USE) throw err;
@@ -21,7 +25,8 @@ async function addUnlessExists(jsm: JetStreamManager, config: Config): Promise<b
  * Several replicas may race here at start; adding the same configuration is idempotent.
  */
 export async function addOrUpdateStream(jsm: JetStreamManager, config: Config): Promise<void> {
-  if (!(await addUnlessExists(jsm, config))) await jsm.streams.update(config.name, config);
+  if (!(await addUnlessExists(jsm, config)))
+    await untilAvailable(() => jsm.streams.update(config.name, config));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { JetStreamApiError, JetStreamError } from "@nats-io/jetstream";
 import {
   ClosedConnectionError,
@@ -35,4 +36,22 @@ export function isNatsUnavailable(err: unknown): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Runs a start-up step (creating a stream or a bucket) again while NATS is unavailable:
+ * a JetStream cluster that has just elected its meta leader answers, but a stream it is
+ * asked to place on three servers can still time out or answer 503 for a few seconds.
+ * Any other error, or one that lasts `forMs`, is thrown.
+ */
+export async function untilAvailable<T>(step: () => Promise<T>, forMs = 120_000): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!isNatsUnavailable(err) || Date.now() >= deadline) throw err;
+      await sleep(Math.min(250 * 2 ** attempt, 2_000, Math.max(0, deadline - Date.now())));
+    }
+  }
 }
