@@ -33,6 +33,7 @@ stop() {
   echo "stopped $1 ($pid)" >&2
 }
 
+stop kube-router
 stop kube-proxy
 stop kubelet
 # Pod containers outlive kubelet: kill their tasks through containerd, then remove them.
@@ -73,6 +74,18 @@ for ipt in iptables ip6tables; do
       "$ipt" -t "$table" -F "$chain" 2>/dev/null && "$ipt" -t "$table" -X "$chain" 2>/dev/null
     done
   done
+done
+# kube-router's: the jumps from the built-in chains, its chains, and its ipsets (named
+# from hashes, so only those that were not there before the cluster).
+for chain in INPUT FORWARD OUTPUT; do
+  iptables -t filter -n -L "$chain" --line-numbers 2>/dev/null | awk '$2 ~ /^KUBE-ROUTER-/ {print $1}' |
+    sort -rn | while read -r rule; do iptables -t filter -D "$chain" "$rule"; done
+done
+router_chains=$(iptables-save -t filter 2>/dev/null | grep -oE '^:(KUBE-ROUTER-|KUBE-NWPLCY-|KUBE-POD-FW-)[^ ]+' | cut -c2-)
+for chain in $router_chains; do iptables -t filter -F "$chain"; done
+for chain in $router_chains; do iptables -t filter -X "$chain"; done
+for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?KUBE-(SRC|DST)-'); do
+  grep -qx "ipset $set" "$logs/host-before.txt" 2>/dev/null || ipset destroy "$set"
 done
 # iptables-nft made its ip/ip6 tables for those chains: drop them if they were not there
 # before and hold no rule now.

@@ -25,6 +25,8 @@ section "iptables rules"
 for ipt in iptables-save ip6tables-save; do
   command -v "$ipt" >/dev/null && "$ipt" 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//' | sort
 done
+section ipsets
+ipset list -n 2>/dev/null | sed 's/^/ipset /' | sort
 section sysctls
 for key in "${SYSCTLS[@]}"; do sysctl -e "$key" 2>/dev/null; done
 section mounts
@@ -41,5 +43,5 @@ section processes
 # The cluster's own binaries, and anything that names its run folder (containerd and the
 # shims serving its socket).
 ps -eo args= | awk -v run="$CLUSTER_RUN" '{ name = $1; sub(".*/", "", name) }
-  name != "awk" && (name ~ /^(kube-[a-z-]+|kubelet|etcd|coredns)$/ || index($0, run)) { print name }' | sort
+  name != "awk" && (name ~ /^(kube-[a-z-]+|kubelet|etcd|coredns|traefik)$/ || index($0, run)) { print name }' | sort
 true

@@ -7,7 +7,7 @@
 #      the signing key, a trace, the fault suite's rounds on pods, helm uninstall;
 #   4. always stops the cluster and checks that the host is as it was (down.sh).
 # Needs root, Go, a Docker engine for the app images (started here if none runs) and:
-#   apt-get install -y containerd runc containernetworking-plugins nftables iptables gcc libc6-dev docker.io
+#   apt-get install -y containerd runc containernetworking-plugins nftables iptables ipset gcc libc6-dev docker.io
 # GAVEL_BASE_IMAGE: the images' Node base, "local" (made from Debian's files) by default,
 # as no registry answers here; node:24-bookworm-slim where one does.
 set -euo pipefail

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Starts a single-node Kubernetes on this machine from binaries built by build.sh, with
 # no registry: Debian's containerd and runc, the CNI bridge plugin, etcd, the control
-# plane, kubelet, kube-proxy (nftables) and CoreDNS. Pods never reach anything off the
-# machine (config/guard.nft, no default route, no masquerade, no DNS forwarding).
+# plane, kubelet, kube-proxy (nftables), kube-router (NetworkPolicies), CoreDNS and
+# Traefik (Ingress class `traefik`). Pods never reach anything off the machine
+# (config/guard.nft, no default route, no masquerade, no DNS forwarding).
 #
 #   k8s/local/up.sh            # then: export KUBECONFIG=/var/lib/gavel-cluster/kubeconfig/admin.conf
 #   k8s/local/down.sh          # stops it and puts the host back as it was
 #
 # Needs root, Go and: apt-get install -y containerd runc containernetworking-plugins
-# nftables iptables gcc libc6-dev. If it fails, it stops what it started (down.sh).
+# nftables iptables ipset gcc libc6-dev. If it fails, it stops what it started (down.sh).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,6 +53,7 @@ for file in "$here"/config/*; do
   sed -e "s|@STATE@|$CLUSTER_STATE|g" -e "s|@RUN@|$CLUSTER_RUN|g" -e "s|@NODE_IP@|$NODE_IP|g" \
     -e "s|@NODE_NAME@|$NODE_NAME|g" -e "s|@BRIDGE@|$BRIDGE|g" \
     -e "s|@KUBERNETES_VERSION@|$KUBERNETES_VERSION|g" -e "s|@COREDNS_TAG@|${COREDNS_VERSION#v}|g" \
+    -e "s|@TRAEFIK_TAG@|${TRAEFIK_VERSION#v}|g" \
     "$file" >"$CLUSTER_RUN/config/$(basename "$file")"
 done
 mkdir -p "$CLUSTER_RUN/cni"
@@ -143,6 +145,13 @@ start kubelet "$B/kubelet" --config="$C/kubelet.yaml" --kubeconfig="$K/kubelet.c
   --node-ip="$NODE_IP" --hostname-override="$NODE_NAME"
 start kube-proxy "$B/kube-proxy" --config="$C/kube-proxy.yaml"
 until_ok 180 "node $NODE_NAME Ready" "${kubectl[@]}" wait --for=condition=Ready "node/$NODE_NAME" --timeout=2s
+# NetworkPolicies (once the node it guards exists), enforced on the node with iptables and ipsets: kube-router's firewall
+# alone (no BGP, no service proxy, no CNI), with no health or metrics port.
+start kube-router "$B/kube-router" --kubeconfig="$K/admin.conf" --hostname-override="$NODE_NAME" \
+  --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+  --service-cluster-ip-range=10.96.0.0/16 --service-node-port-range=30000-32767 \
+  --health-port=0 --metrics-port=0
+until_ok 60 "kube-router enforcing NetworkPolicies" iptables -n -L KUBE-ROUTER-FORWARD
 
 # --- Cluster DNS, and hostPath volumes for claims (no provisioner runs here).
 "${kubectl[@]}" apply -f "$C/coredns.yaml" >/dev/null
@@ -165,6 +174,9 @@ spec:
 YAML
 done | "${kubectl[@]}" apply -f - >/dev/null
 until_ok 120 "CoreDNS ready" "${kubectl[@]}" -n kube-system rollout status deploy/coredns --timeout=2s
+# The Ingress controller, reached from this host at its Service's cluster IP.
+"${kubectl[@]}" apply -f "$C/traefik.yaml" >/dev/null
+until_ok 120 "Traefik ready" "${kubectl[@]}" -n traefik rollout status deploy/traefik --timeout=2s
 
 trap - ERR
 say "cluster up: export KUBECONFIG=$KUBECONFIG (kubectl: $B/kubectl; stop it with k8s/local/down.sh)"

@@ -6,7 +6,17 @@ import { basename } from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-const order = ["install", "smoke", "nats", "tokens", "trace", "faults", "uninstall"];
+const order = [
+  "install",
+  "smoke",
+  "nats",
+  "tokens",
+  "policies",
+  "ingress",
+  "trace",
+  "faults",
+  "uninstall",
+];
 
 class InScenarioOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -30,6 +30,26 @@ async function call(method, url, { token, body } = {}) {
   return text ? JSON.parse(text) : undefined;
 }
 
+/**
+ * Resolves once `url` answers at all. A network plugin applies this pod's policy a moment
+ * after the pod starts (kube-router within about a second); until then its connections
+ * are refused, as Kubernetes allows (pods must tolerate it).
+ */
+async function reachable(url) {
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      await res.body?.cancel();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw new Error(`${url} never answered: ${err.cause?.code ?? err.message}`, { cause: err });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 async function signUp(name) {
   const session = await call("POST", `${EDGE_URL}/v1/auth/sign-up`, {
     body: {
@@ -99,6 +119,8 @@ async function graphqlLot(lotId) {
 }
 
 try {
+  await Promise.all([EDGE_URL, BFF_URL, PUSH_URL].map((url) => reachable(url)));
+  step("the edge, the BFF and the push gateway answer");
   const seller = await signUp("seller");
   const bidder = await signUp("bidder");
   const lot = await call("POST", `${EDGE_URL}/v1/lots`, {

@@ -83,6 +83,15 @@ export async function serviceUrl(component: string, portName = "http"): Promise<
   return `http://${service.spec.clusterIP}:${port.port}`;
 }
 
+/**
+ * The cluster's Ingress controller (Traefik, k8s/local/config/traefik.yaml) at its
+ * Service's cluster IP: the release's one origin, as a browser would reach it.
+ */
+export async function ingressUrl(): Promise<string> {
+  const service = await kubectlJson<Service>(["-n", "traefik", "get", "service", "traefik"]);
+  return `http://${service.spec.clusterIP}`;
+}
+
 export interface Pod {
   metadata: { name: string; uid: string; labels: Record<string, string> };
   spec: { containers: Array<{ resources?: { requests?: { cpu?: string; memory?: string } } }> };
