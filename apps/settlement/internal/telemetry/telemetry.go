@@ -1,5 +1,5 @@
 // Package telemetry sets up OpenTelemetry tracing as the TypeScript services do (the
-// same resource attributes, OTLP/HTTP export configured by the standard OTEL_* variables,
+// same resource attributes, OTLP export configured by the standard OTEL_* variables,
 // W3C trace context), JSON logs that carry the trace and span ids, and the carrier that
 // reads and writes trace context in NATS message headers.
 package telemetry
@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -59,7 +60,7 @@ func Start(ctx context.Context, service, version string) (func(context.Context) 
 	}
 	options := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
 	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != "" {
-		exporter, err := otlptracehttp.New(ctx)
+		exporter, err := newExporter(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("OTLP exporter: %w", err)
 		}
@@ -68,6 +69,25 @@ func Start(ctx context.Context, service, version string) (func(context.Context) 
 	provider := sdktrace.NewTracerProvider(options...)
 	otel.SetTracerProvider(provider)
 	return provider.Shutdown, nil
+}
+
+// newExporter makes the OTLP span exporter OTEL_EXPORTER_OTLP_TRACES_PROTOCOL (else
+// OTEL_EXPORTER_OTLP_PROTOCOL) names, as the Node SDK reads them: http/protobuf by
+// default, or grpc. Each exporter reads the endpoint, headers and timeout variables
+// itself. http/json, which the Go SDK does not offer, is refused at start.
+func newExporter(ctx context.Context) (sdktrace.SpanExporter, error) {
+	protocol := os.Getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+	if protocol == "" {
+		protocol = os.Getenv("OTEL_EXPORTER_OTLP_PROTOCOL")
+	}
+	switch protocol {
+	case "", "http/protobuf":
+		return otlptracehttp.New(ctx)
+	case "grpc":
+		return otlptracegrpc.New(ctx)
+	default:
+		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL=%q: settlement exports over grpc or http/protobuf", protocol)
+	}
 }
 
 // HeaderCarrier reads and writes W3C trace context in a NATS message's headers, the
