@@ -152,8 +152,8 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
     });
     expect(call.parentSpanId).toBe(request.spanId);
     expect(call.attributes).toMatchObject({
-      "rpc.system": "connect_rpc",
-      "rpc.method": "PlaceBid",
+      "rpc.system.name": "connectrpc",
+      "rpc.method": "gavel.bidding.v1.BiddingService/PlaceBid",
     });
     expect(handled.parentSpanId).toBe(call.spanId);
     expect(appended.parentSpanId).toBe(handled.spanId);
@@ -282,8 +282,8 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
   it("exports the RED metrics of each protocol and the push gateway's own", async () => {
     const expected = [
       ["edge", "http.server.request.duration"],
-      ["edge", "rpc.client.duration"],
-      ["bidding", "rpc.server.duration"],
+      ["edge", "rpc.client.call.duration"],
+      ["bidding", "rpc.server.call.duration"],
       ["bff", "http.server.request.duration"],
       ["push", "gavel.push.connections"],
       ["push", "gavel.push.fanout.lag"],

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { SettlementService } from "@gavel/proto/settlement/v1/settlement";
 import {
   authHeader,
@@ -27,6 +28,7 @@ let jaeger: JaegerHandle;
 let group: ServiceGroup;
 let edge: ServiceProcess;
 let push: ServiceProcess;
+let catalog: ServiceProcess;
 let settlement: ServiceProcess;
 beforeAll(async () => {
   // NATS of its own: durable consumers (settlement, notifier, projector) are per server.
@@ -38,7 +40,8 @@ beforeAll(async () => {
   for (const result of started) if (result.status === "rejected") throw result.reason;
   group = new ServiceGroup();
   const env = { ...serviceEnv(nats.url), ...jaeger.env, GAVEL_MIN_LOT_SECONDS: "1" };
-  const [catalog, bidding] = await Promise.all([
+  let bidding: ServiceProcess;
+  [catalog, bidding] = await Promise.all([
     group.start("catalog", env),
     group.start("bidding", env),
   ]);
@@ -205,22 +208,53 @@ describe("tracing across languages into Jaeger", () => {
     );
   });
 
-  it("traces a Connect call into the Go service as a server span of settlement", async () => {
-    const client = connectClient(SettlementService, settlement.rpcUrl);
+  it("describes a failed Connect call in the same words in Go and in TypeScript", async () => {
+    const token = authHeader(await mintToken(randomUUID()));
     await expect(
-      client.getInvoice({ lotId: "no-such-lot" }, authHeader(await mintToken(randomUUID()))),
+      connectClient(SettlementService, settlement.rpcUrl).getInvoice(
+        { lotId: "no-such-lot" },
+        token,
+      ),
     ).rejects.toThrow(/no invoice/);
+    await expect(
+      connectClient(CatalogService, catalog.rpcUrl).getLot({ id: "no-such-lot" }, token),
+    ).rejects.toThrow(/no-such-lot/);
+
+    // One search finds the failed call in either language: the same tag, the same value.
+    const failedCall = async (service: string, method: string) => {
+      const traces = await jaeger.findTraces({
+        service,
+        tags: JSON.stringify({ "rpc.response.status_code": "NOT_FOUND", "rpc.method": method }),
+      });
+      const span = traces[0]?.spans.find((s) => s.operationName === method);
+      // The conventions' attributes, without Jaeger's and the SDK's own.
+      return (
+        span &&
+        Object.fromEntries(
+          span.tags
+            .filter((t) => /^(rpc|error|server|network)\./.test(t.key))
+            .map((t) => [t.key, t.value]),
+        )
+      );
+    };
+    const go = "gavel.settlement.v1.SettlementService/GetInvoice";
+    const ts = "gavel.catalog.v1.CatalogService/GetLot";
+    let inGo: Record<string, unknown> | undefined;
+    let inTs: Record<string, unknown> | undefined;
     await expect
       .poll(
-        async () =>
-          (
-            await jaeger.findTraces({
-              service: "settlement",
-              operation: "gavel.settlement.v1.SettlementService/GetInvoice",
-            })
-          ).length,
+        async () => {
+          [inGo, inTs] = await Promise.all([
+            failedCall("settlement", go),
+            failedCall("catalog", ts),
+          ]);
+          return inGo !== undefined && inTs !== undefined;
+        },
         { timeout: 15_000 },
       )
-      .toBeGreaterThan(0);
+      .toBe(true);
+    const failure = { "rpc.system.name": "connectrpc", "rpc.response.status_code": "NOT_FOUND" };
+    expect(inGo).toEqual({ ...failure, "rpc.method": go, "error.type": "NOT_FOUND" });
+    expect(inTs).toEqual({ ...failure, "rpc.method": ts, "error.type": "NOT_FOUND" });
   });
 });

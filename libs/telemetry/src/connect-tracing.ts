@@ -14,13 +14,19 @@ import { headersGetter, headersSetter } from "./carriers.ts";
 import { lazyHistogram } from "./instruments.ts";
 
 const tracer = trace.getTracer("gavel.connect");
-const clientDuration = lazyHistogram("gavel.connect", "rpc.client.duration", {
-  unit: "ms",
+/** The conventions' buckets (seconds), as otelconnect records them in settlement. */
+const DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+const clientDuration = lazyHistogram("gavel.connect", "rpc.client.call.duration", {
+  unit: "s",
   description: "Duration of outbound Connect calls, until the last response message",
+  advice: { explicitBucketBoundaries: DURATION_BUCKETS },
 });
-const serverDuration = lazyHistogram("gavel.connect", "rpc.server.duration", {
-  unit: "ms",
+const serverDuration = lazyHistogram("gavel.connect", "rpc.server.call.duration", {
+  unit: "s",
   description: "Duration of inbound Connect calls, until the last response message",
+  advice: { explicitBucketBoundaries: DURATION_BUCKETS },
 });
 
 /** The codes that are the server's fault (the semantic conventions' list for gRPC). */
@@ -45,14 +51,15 @@ export const traceParentKey = createContextKey<Context | undefined>(undefined, {
 
 /**
  * Client spans for Connect calls, with the W3C trace context in the request headers
- * (traceparent, tracestate), following the OpenTelemetry RPC conventions
- * (rpc.system connect_rpc). The stock http instrumentation cannot do this: Connect runs
- * over Node's http2 module, which it does not see. A streaming response's span ends with
- * the stream.
+ * (traceparent, tracestate), in the names the current RPC conventions give and
+ * otelconnect writes in the Go service (docs/architecture.md, "Telemetry"), so one query
+ * finds a call in either language. The stock http instrumentation cannot do this: Connect
+ * runs over Node's http2 module, which it does not see. A streaming response's span ends
+ * with the stream.
  */
 export function connectClientTracing(): Interceptor {
   return (next) => async (req) => {
-    const attributes = rpcAttributes(req);
+    const attributes = rpcAttributes(req, "client");
     const parent = req.contextValues.get(traceParentKey) ?? context.active();
     const span = tracer.startSpan(spanName(req), { kind: SpanKind.CLIENT, attributes }, parent);
     const ctx = trace.setSpan(parent, span);
@@ -71,7 +78,7 @@ export function connectClientTracing(): Interceptor {
 export function connectServerTracing(): Interceptor {
   return (next) => async (req) => {
     const parent = propagation.extract(ROOT_CONTEXT, req.header, headersGetter);
-    const attributes = rpcAttributes(req);
+    const attributes = rpcAttributes(req, "server");
     const span = tracer.startSpan(spanName(req), { kind: SpanKind.SERVER, attributes }, parent);
     const ctx = trace.setSpan(parent, span);
     const end = ender(span, attributes, serverDuration, (code) => SERVER_FAULTS.has(code));
@@ -106,28 +113,29 @@ function spanName(req: Request): string {
 }
 
 /**
- * A call's attributes, made once per service, method and URL and shared by its spans
- * and duration records: a client calls a handful of URLs, and parsing one per call
+ * A call's attributes, made once per side, protocol, procedure and URL and shared by its
+ * spans and duration records: a client calls a handful of URLs, and parsing one per call
  * costs more than the span. Bounded, as a server's request URLs carry the caller's Host.
+ * As otelconnect: `rpc.system.name` is the wire protocol (`connectrpc`, or `grpc` for
+ * gRPC and gRPC-Web), `rpc.method` the full procedure, and only a client records the
+ * server's address.
  */
 const attributeCache = new Map<string, Readonly<Attributes>>();
 const ATTRIBUTE_CACHE_SIZE = 512;
 
-function rpcAttributes(req: Request): Readonly<Attributes> {
-  const key = `${req.url}\n${req.service.typeName}\n${req.method.name}`;
+function rpcAttributes(req: Request, side: "client" | "server"): Readonly<Attributes> {
+  const system = req.header.get("content-type")?.startsWith("application/grpc")
+    ? "grpc"
+    : "connectrpc";
+  const procedure = `${req.service.typeName}/${req.method.name}`;
+  const key = `${side}\n${system}\n${procedure}\n${side === "client" ? req.url : ""}`;
   let attributes = attributeCache.get(key);
   if (attributes) return attributes;
-  const made: Attributes = {
-    "rpc.system": "connect_rpc",
-    "rpc.service": req.service.typeName,
-    "rpc.method": req.method.name,
-  };
-  try {
+  const made: Attributes = { "rpc.system.name": system, "rpc.method": procedure };
+  if (side === "client") {
     const url = new URL(req.url);
     made["server.address"] = url.hostname;
     if (url.port) made["server.port"] = Number(url.port);
-  } catch {
-    // a server-side request URL may be a bare path: no address to record
   }
   attributes = Object.freeze(made);
   if (attributeCache.size >= ATTRIBUTE_CACHE_SIZE) attributeCache.clear();
@@ -135,14 +143,14 @@ function rpcAttributes(req: Request): Readonly<Attributes> {
   return attributes;
 }
 
-/** `failed_precondition` for Code.FailedPrecondition: the conventions' spelling. */
+/** `NOT_FOUND` for Code.NotFound: gRPC's canonical names, as otelconnect writes them. */
 const CODE_NAMES = new Map<Code | undefined, string>([
-  [undefined, "ok"],
+  [undefined, "OK"],
   ...Object.values(Code)
     .filter((code): code is Code => typeof code === "number")
     .map((code): [Code, string] => [
       code,
-      Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase()),
+      Code[code].replace(/(?<=.)([A-Z])/g, "_$1").toUpperCase(),
     ]),
 ]);
 
@@ -154,10 +162,17 @@ function withOutcome(attributes: Readonly<Attributes>, codeName: string): Readon
   if (!byCode) outcomeCache.set(attributes, (byCode = new Map()));
   let outcome = byCode.get(codeName);
   if (!outcome) {
-    outcome = Object.freeze({ ...attributes, "rpc.connect_rpc.error_code": codeName });
+    outcome = Object.freeze({ ...attributes, ...statusAttributes(codeName) });
     byCode.set(codeName, outcome);
   }
   return outcome;
+}
+
+/** The outcome's attributes: its code, and for a failure the same as `error.type`. */
+function statusAttributes(codeName: string): Attributes {
+  return codeName === "OK"
+    ? { "rpc.response.status_code": codeName }
+    : { "rpc.response.status_code": codeName, "error.type": codeName };
 }
 
 /** Ends a span once, with the outcome's code, and records the call's duration. */
@@ -173,8 +188,8 @@ function ender(
     if (ended) return;
     ended = true;
     const code = err === undefined ? undefined : ConnectError.from(err).code;
-    const codeName = CODE_NAMES.get(code) ?? "unknown";
-    span.setAttribute("rpc.connect_rpc.error_code", codeName);
+    const codeName = CODE_NAMES.get(code) ?? "UNKNOWN";
+    span.setAttributes(statusAttributes(codeName));
     if (code !== undefined && isError(code)) {
       // A Connect error is an outcome of the protocol, not an exception: no stack trace
       // (a refused bid is common, and a stack costs). Anything else keeps its stack.
@@ -182,7 +197,7 @@ function ender(
       span.setStatus({ code: SpanStatusCode.ERROR, message: ConnectError.from(err).rawMessage });
     }
     span.end();
-    histogram.record(performance.now() - started, withOutcome(attributes, codeName));
+    histogram.record((performance.now() - started) / 1000, withOutcome(attributes, codeName));
   };
 }
 
