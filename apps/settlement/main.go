@@ -117,7 +117,7 @@ func run(cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 
-	otelInterceptor, err := otelconnect.NewInterceptor(otelconnect.WithTrustRemote(), otelconnect.WithoutMetrics())
+	otelInterceptor, err := otelconnect.NewInterceptor(otelconnect.WithTrustRemote())
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,8 @@ describe("each app gets what its config schema reads", () => {
       expect(env.get("POD_NAME")?.valueFrom?.fieldRef?.fieldPath).toBe("metadata.name");
       expect(valueOf(c, "OTEL_SERVICE_NAME")).toBe(app);
       expect(valueOf(c, "OTEL_EXPORTER_OTLP_ENDPOINT")).toBe(`http://${nameOf("jaeger")}:4318`);
+      // Jaeger stores traces only.
+      expect(valueOf(c, "OTEL_METRICS_EXPORTER")).toBe("none");
       expect(valueOf(c, "OTEL_TRACES_SAMPLER")).toBe("parentbased_traceidratio");
       expect(valueOf(c, "NATS_URL")).toBe(`nats://${nameOf("nats")}:4222`);
       expect(valueOf(c, "NATS_USER")).toBe(app);
@@ -121,7 +123,7 @@ describe("each app gets what its config schema reads", () => {
     expect(new Set(refs)).toEqual(new Set(['"secretKeyRef":{"name":"gavel-secrets"']));
   });
 
-  test("without Jaeger, traces go to the configured collector and no Jaeger runs", async () => {
+  test("without Jaeger, traces and metrics go to the configured collector and no Jaeger runs", async () => {
     const endpoint = "http://otel-collector.observability:4318";
     const objects = await render([
       "--set",
@@ -132,6 +134,7 @@ describe("each app gets what its config schema reads", () => {
     expect(objects.filter((o) => o.metadata.name.startsWith(nameOf("jaeger")))).toEqual([]);
     for (const app of apps) {
       expect(valueOf(appContainer(objects, app), "OTEL_EXPORTER_OTLP_ENDPOINT")).toBe(endpoint);
+      expect(valueOf(appContainer(objects, app), "OTEL_METRICS_EXPORTER")).toBeUndefined();
     }
   });
 

@@ -37,6 +37,10 @@ plain settings sorted by name (the app's own `env` wins over the chart's), then 
 {{- with include "gavel.otlpEndpoint" $root }}
 {{- $_ := set $plain "OTEL_EXPORTER_OTLP_ENDPOINT" . }}
 {{- end }}
+{{- if $root.Values.jaeger.enabled }}
+{{- /* Jaeger stores traces only: metrics stay in rather than fail every export. */}}
+{{- $_ := set $plain "OTEL_METRICS_EXPORTER" "none" }}
+{{- end }}
 {{- if $app.public }}
 {{- with include "gavel.corsOrigins" $root }}
 {{- $_ := set $plain "GAVEL_CORS_ORIGINS" . }}
