@@ -7,7 +7,7 @@
 #   images/  pause.tar (Kubernetes' own pause.c, gcc -static), coredns.tar and
 #            traefik.tar (the Ingress controller), as `docker save` archives for
 #            containerd to import
-# Built once per version set (versions.env): about 25 minutes cold on two cores (Traefik's
+# Built once per version set (versions.env): about 20 minutes cold on two cores (Traefik's
 # 2 GB of modules download while Kubernetes compiles), then nothing. Needs Go and gcc
 # (apt-get install gcc libc6-dev).
 set -euo pipefail
@@ -38,7 +38,7 @@ grep -q "kube-router/v2 $KUBE_ROUTER_VERSION\$" "$here/kube-router/go.mod" ||
 command -v go >/dev/null || { echo "Go 1.26 is needed to build the cluster (https://go.dev/dl)" >&2; exit 1; }
 command -v gcc >/dev/null || { echo "gcc is needed for the pause image: apt-get install -y gcc libc6-dev" >&2; exit 1; }
 
-echo "building Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, CoreDNS $COREDNS_VERSION, kube-router $KUBE_ROUTER_VERSION and Traefik $TRAEFIK_VERSION into $dest (first time only, about 25 minutes on two cores)" >&2
+echo "building Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, CoreDNS $COREDNS_VERSION, kube-router $KUBE_ROUTER_VERSION and Traefik $TRAEFIK_VERSION into $dest (first time only, about 20 minutes on two cores)" >&2
 mkdir -p "$tools"
 # Into a temp dir beside the destination, then one rename: an interrupted build never
 # leaves a partial set at the cached path.
