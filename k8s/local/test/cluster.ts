@@ -70,26 +70,23 @@ interface Service {
  * `http://<cluster IP>:<port>` of a component's Service: this host reaches ClusterIPs
  * through kube-proxy, as a pod would.
  */
-export async function serviceUrl(component: string, portName = "http"): Promise<string> {
-  const service = await kubectlJson<Service>([
-    "-n",
-    namespace,
-    "get",
-    "service",
-    objectName(component),
-  ]);
-  const port = service.spec.ports.find((p) => p.name === portName);
-  if (!port) throw new Error(`service ${objectName(component)} has no port ${portName}`);
-  return `http://${service.spec.clusterIP}:${port.port}`;
+export function serviceUrl(component: string, portName = "http"): Promise<string> {
+  return clusterIpUrl(namespace, objectName(component), portName);
 }
 
 /**
  * The cluster's Ingress controller (Traefik, k8s/local/config/traefik.yaml) at its
  * Service's cluster IP: the release's one origin, as a browser would reach it.
  */
-export async function ingressUrl(): Promise<string> {
-  const service = await kubectlJson<Service>(["-n", "traefik", "get", "service", "traefik"]);
-  return `http://${service.spec.clusterIP}`;
+export function ingressUrl(): Promise<string> {
+  return clusterIpUrl("traefik", "traefik", "web");
+}
+
+async function clusterIpUrl(ns: string, name: string, portName: string): Promise<string> {
+  const service = await kubectlJson<Service>(["-n", ns, "get", "service", name]);
+  const port = service.spec.ports.find((p) => p.name === portName);
+  if (!port) throw new Error(`service ${ns}/${name} has no port ${portName}`);
+  return `http://${service.spec.clusterIP}:${port.port}`;
 }
 
 export interface Pod {

@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "@gavel/logging";
-import { isNatsUnavailable } from "./unavailable.ts";
+import { untilAvailable } from "./unavailable.ts";
 
 export interface NatsSettings {
   servers: string[];
@@ -58,17 +57,16 @@ export async function connectNats(settings: NatsSettings, logger: Logger): Promi
  * install on a real cluster restarted every app twice before this).
  */
 export async function untilJetStream(nc: NatsConnection, logger: Logger): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await jetstreamManager(nc, { timeout: 5_000 }); // asks $JS.API.INFO
-      if (attempt > 0) logger.info({ attempts: attempt + 1 }, "JetStream answers");
-      return;
-    } catch (err) {
-      if (!isNatsUnavailable(err) || nc.isClosed()) throw err;
-      if (attempt % 10 === 0) logger.warn({ err, attempt: attempt + 1 }, "waiting for JetStream");
-      await sleep(Math.min(250 * 2 ** attempt, 2_000));
-    }
-  }
+  let failures = 0;
+  await untilAvailable(() => jetstreamManager(nc, { timeout: 5_000 }), {
+    forMs: Infinity,
+    stop: () => nc.isClosed(),
+    onRetry: (err, failed) => {
+      failures = failed;
+      if (failed % 10 === 1) logger.warn({ err, attempt: failed }, "waiting for JetStream");
+    },
+  });
+  if (failures > 0) logger.info({ attempts: failures + 1 }, "JetStream answers");
 }
 
 /**

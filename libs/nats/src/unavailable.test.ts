@@ -61,7 +61,7 @@ describe("untilAvailable", () => {
   it("throws the unavailable error that outlasts its time", async () => {
     const timeouts = Array.from({ length: 100 }, () => new TimeoutError());
     const step = failing(...timeouts);
-    const thrown = await untilAvailable(step.run, 600).catch((err: unknown) => err);
+    const thrown = await untilAvailable(step.run, { forMs: 600 }).catch((err: unknown) => err);
     expect(thrown).toBe(timeouts[step.calls - 1]);
     expect(step.calls).toBeGreaterThan(1);
     expect(step.calls).toBeLessThan(6);

@@ -38,19 +38,32 @@ export function isNatsUnavailable(err: unknown): boolean {
   return false;
 }
 
+export interface UntilAvailableOptions {
+  /** How long NATS may stay unavailable before the last error is thrown. */
+  forMs?: number;
+  /** Called before each retry, with the error and the number of failed attempts. */
+  onRetry?: (err: unknown, failures: number) => void;
+  /** Whether to give up now (the connection was closed), throwing the last error. */
+  stop?: () => boolean;
+}
+
 /**
  * Runs a start-up step (creating a stream or a bucket) again while NATS is unavailable:
  * a JetStream cluster that has just elected its meta leader answers, but a stream it is
  * asked to place on three servers can still time out or answer 503 for a few seconds.
- * Any other error, or one that lasts `forMs`, is thrown.
+ * Any other error, or one that lasts `forMs` (2 minutes unless told), is thrown.
  */
-export async function untilAvailable<T>(step: () => Promise<T>, forMs = 120_000): Promise<T> {
-  const deadline = Date.now() + forMs;
+export async function untilAvailable<T>(
+  step: () => Promise<T>,
+  options: UntilAvailableOptions = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.forMs ?? 120_000);
   for (let attempt = 0; ; attempt++) {
     try {
       return await step();
     } catch (err) {
-      if (!isNatsUnavailable(err) || Date.now() >= deadline) throw err;
+      if (!isNatsUnavailable(err) || Date.now() >= deadline || options.stop?.()) throw err;
+      options.onRetry?.(err, attempt + 1);
       await sleep(Math.min(250 * 2 ** attempt, 2_000, Math.max(0, deadline - Date.now())));
     }
   }

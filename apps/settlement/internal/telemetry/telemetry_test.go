@@ -114,6 +114,23 @@ func startHTTPReceiver(t *testing.T, r received) string {
 	return server.URL
 }
 
+// startAndProbe starts telemetry from the environment, makes one span ("probe") and one
+// counter ("gavel.test.probes"), and flushes both to whatever the variables name.
+func startAndProbe(ctx context.Context, t *testing.T) {
+	t.Helper()
+	flush, err := Start(ctx, "settlement", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := otel.Tracer("test").Start(ctx, "probe")
+	span.End()
+	probes, _ := otel.Meter("test").Int64Counter("gavel.test.probes")
+	probes.Add(ctx, 1)
+	if err := flush(ctx); err != nil {
+		t.Fatalf("flushing: %v", err)
+	}
+}
+
 // Spans and metrics reach the endpoint over the protocol OTEL_EXPORTER_OTLP_PROTOCOL
 // names, as the Node SDK sends them (the README offers both).
 func TestStartExportsOverTheProtocolTheEnvironmentNames(t *testing.T) {
@@ -137,17 +154,7 @@ func TestStartExportsOverTheProtocolTheEnvironmentNames(t *testing.T) {
 			t.Setenv("OTEL_METRICS_EXPORTER", "")
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			flush, err := Start(ctx, "settlement", "test")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, span := otel.Tracer("test").Start(ctx, "probe")
-			span.End()
-			probes, _ := otel.Meter("test").Int64Counter("gavel.test.probes")
-			probes.Add(ctx, 1)
-			if err := flush(ctx); err != nil {
-				t.Fatalf("flushing: %v", err)
-			}
+			startAndProbe(ctx, t)
 			for what, want := range map[chan string]string{r.spans: "settlement/probe", r.metrics: "settlement/gavel.test.probes"} {
 				select {
 				case got := <-what:
@@ -169,17 +176,7 @@ func TestStartLeavesOutASignalWhoseExporterIsNone(t *testing.T) {
 	t.Setenv("OTEL_METRICS_EXPORTER", "none")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	flush, err := Start(ctx, "settlement", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, span := otel.Tracer("test").Start(ctx, "probe")
-	span.End()
-	probes, _ := otel.Meter("test").Int64Counter("gavel.test.probes")
-	probes.Add(ctx, 1)
-	if err := flush(ctx); err != nil {
-		t.Fatalf("flushing: %v", err)
-	}
+	startAndProbe(ctx, t)
 	if got := <-r.spans; got != "settlement/probe" {
 		t.Fatalf("received %q, want settlement/probe", got)
 	}
