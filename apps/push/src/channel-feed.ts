@@ -5,6 +5,7 @@ import { deliver } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
 import { ResumingConsumer } from "./resuming-consumer.ts";
 import { lastSequence } from "./stored-events.ts";
+import type { TraceClaims } from "./trace-claims.ts";
 
 /** How long a feed nobody listens to stays open, so a quick re-subscribe does not churn. */
 const LINGER_MS = 5_000;
@@ -24,6 +25,7 @@ export class ChannelFeed implements Feed {
   readonly #listeners = new Set<Listener>();
   readonly #channel: Channel;
   readonly #logger: Logger;
+  readonly #claims: TraceClaims;
   readonly #onClosed: () => void;
   /** Resolves with the sequence the feed started after, once its consumer exists. */
   readonly #started: Promise<number>;
@@ -37,10 +39,12 @@ export class ChannelFeed implements Feed {
     js: JetStreamClient,
     jsm: JetStreamManager,
     logger: Logger,
+    claims: TraceClaims,
     onClosed: () => void,
   ) {
     this.#channel = channel;
     this.#logger = logger;
+    this.#claims = claims;
     this.#onClosed = onClosed;
     this.#started = this.#start(js, jsm);
     this.#started.catch(() => this.close());
@@ -83,7 +87,7 @@ export class ChannelFeed implements Feed {
     const last = await lastSequence(jsm, stream, subject);
     const deliverToListeners = (message: Parameters<typeof deliver>[1]) => {
       this.#lastDelivered = message.seq;
-      deliver(this.#channel, message, this.#listeners);
+      deliver(this.#channel, message, this.#listeners, this.#claims);
     };
     const consumer = new ResumingConsumer(
       js,

@@ -5,9 +5,14 @@ import type { Channel, ChannelEvent } from "./channels.ts";
 import type { Config } from "./config.ts";
 import { SharedFeed } from "./shared-feed.ts";
 import { replayStored } from "./stored-events.ts";
+import type { TraceClaims } from "./trace-claims.ts";
+
+/** How a listener's client is connected, for the delivery's span. */
+export type Transport = "websocket" | "sse";
 
 /** Something that receives a channel's live events, in stream order. */
 export interface Listener {
+  readonly transport: Transport;
   push(event: ChannelEvent): void;
 }
 
@@ -37,21 +42,25 @@ export interface Feed {
 export class FeedHub {
   readonly #feeds = new Map<string, Feed>();
   readonly #jsm: JetStreamManager;
+  readonly #claims: TraceClaims;
   readonly #keyOf: (channel: Channel) => string;
   readonly #open: (channel: Channel, onClosed: () => void) => Feed;
 
+  /** `claims`: where the trace of every event decoded here is marked the server's. */
   constructor(
     js: JetStreamClient,
     jsm: JetStreamManager,
     logger: Logger,
-    mode: FeedMode = "per-channel",
+    mode: FeedMode,
+    claims: TraceClaims,
   ) {
     this.#jsm = jsm;
+    this.#claims = claims;
     const shared = mode === "shared";
     this.#keyOf = shared ? (channel) => channel.kind : (channel) => channel.name;
     this.#open = shared
-      ? (channel, onClosed) => new SharedFeed(channel, js, jsm, logger, onClosed)
-      : (channel, onClosed) => new ChannelFeed(channel, js, jsm, logger, onClosed);
+      ? (channel, onClosed) => new SharedFeed(channel, js, jsm, logger, claims, onClosed)
+      : (channel, onClosed) => new ChannelFeed(channel, js, jsm, logger, claims, onClosed);
   }
 
   /** Live consumers on this replica. */
@@ -81,7 +90,7 @@ export class FeedHub {
 
   /** The channel's stored events after `after`, up to and including `upTo`, in order. */
   replay(channel: Channel, after: number, upTo: number): AsyncGenerator<ChannelEvent> {
-    return replayStored(this.#jsm, channel, after, upTo);
+    return replayStored(this.#jsm, channel, after, upTo, this.#claims);
   }
 
   async stop(): Promise<void> {

@@ -15,6 +15,7 @@ import { Presence } from "./presence.ts";
 import { observeConnections } from "./push-metrics.ts";
 import { createPushServer } from "./push-server.ts";
 import { TicketBook } from "./tickets.ts";
+import { TraceClaims } from "./trace-claims.ts";
 
 const config = readConfig();
 const { logger, nc, verifier, natsUp } = await startRuntime("push", config);
@@ -25,7 +26,9 @@ const jsm = await manageJetStream(nc);
 // The streams the channels read, whichever service comes up first in a new cluster.
 await new LotStream(nc).ensureStream(config.GAVEL_STREAM_REPLICAS);
 await ensureNotificationsStream(jsm, config.GAVEL_STREAM_REPLICAS);
-const hub = new FeedHub(jetstream(nc), jsm, logger, config.GAVEL_PUSH_FEEDS);
+// Who may continue which trace: one table for every feed and session of the replica.
+const claims = new TraceClaims();
+const hub = new FeedHub(jetstream(nc), jsm, logger, config.GAVEL_PUSH_FEEDS, claims);
 const presenceBucket = await openBucket(nc, PUSH_PRESENCE_BUCKET, {
   replicas: config.GAVEL_KV_REPLICAS,
   ttl: 3 * config.GAVEL_PUSH_PRESENCE_RENEW_MS,
@@ -49,6 +52,7 @@ const push = createPushServer({
     sseHeartbeatMs: config.GAVEL_PUSH_SSE_HEARTBEAT_MS,
   },
   replica,
+  claims,
   logger,
   isReady: natsUp,
 });

@@ -27,6 +27,11 @@ export const Close = {
 
 const channelName = z.string().min(1).max(200);
 const requestId = z.string().min(1).max(64);
+/**
+ * The client's W3C trace context for the work a message causes (message-tracing.ts).
+ * Any value passes: a malformed one is ignored, never an error (traceparent.ts).
+ */
+const traceparent = z.unknown().optional();
 
 const subscribe = z.object({
   v: z.literal(PROTOCOL_VERSION),
@@ -35,6 +40,7 @@ const subscribe = z.object({
   channel: channelName,
   /** The last sequence the client saw on this channel: it gets everything after it. */
   after: z.number().int().min(0).optional(),
+  traceparent,
 });
 
 const unsubscribe = z.object({
@@ -55,6 +61,7 @@ const bid = z.object({
     currency: z.string().length(3),
     amountMinor: z.string().regex(/^\d{1,18}$/, "a string of up to 18 digits"),
   }),
+  traceparent,
 });
 
 const authenticate = z.object({

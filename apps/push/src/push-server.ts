@@ -1,10 +1,12 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { trace } from "@opentelemetry/api";
 import { WebSocketServer, type WebSocket } from "ws";
 import { InvalidTokenError } from "@gavel/auth";
 import { answerHealth } from "@gavel/service";
 import { endRequestSpanAtStreamStart, setHttpRoute, traceRequests } from "@gavel/telemetry";
 import { parseChannel } from "./channels.ts";
+import { resumeAttributes } from "./message-tracing.ts";
 import { Close, SUBPROTOCOL } from "./protocol.ts";
 import { AuthError, bearer, holderOf, identify } from "./request-identity.ts";
 import { SseStream } from "./sse-stream.ts";
@@ -166,7 +168,6 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       sendBufferBytes: deps.limits.sendBufferBytes,
       expiresAtMs: holder?.sessionExpiresAtMs,
     });
-    endRequestSpanAtStreamStart(); // the stream's events have their own spans
     streams.add(stream);
     heartbeats.add(stream);
     if (channel.kind === "lot") deps.presence.lotWatched(channel.id);
@@ -177,7 +178,10 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       if (channel.kind === "lot") deps.presence.lotUnwatched(channel.id);
       if (userId) deps.presence.userDisconnected(userId);
     });
-    await stream.start(resumeAt !== undefined);
+    const replayed = await stream.start(resumeAt !== undefined);
+    // The request's span ends once the stream is live: its events have their own spans.
+    trace.getActiveSpan()?.setAttributes(resumeAttributes(resumeAt !== undefined, replayed));
+    endRequestSpanAtStreamStart();
   }
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

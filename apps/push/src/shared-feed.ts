@@ -4,6 +4,8 @@ import type { Channel } from "./channels.ts";
 import { deliver } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
 import { ResumingConsumer } from "./resuming-consumer.ts";
+import type { TraceClaims } from "./trace-claims.ts";
+import { parseTraceparent } from "./traceparent.ts";
 
 /** A channel with local listeners, and the channel that decodes its messages. */
 interface Watched {
@@ -43,6 +45,7 @@ export class SharedFeed implements Feed {
   readonly #stream: string;
   readonly #wildcard: string;
   readonly #logger: Logger;
+  readonly #claims: TraceClaims;
   readonly #onClosed: () => void;
   /** Resolves once the position is known and the first consumer exists. */
   readonly #started: Promise<void>;
@@ -55,11 +58,13 @@ export class SharedFeed implements Feed {
     js: JetStreamClient,
     jsm: JetStreamManager,
     logger: Logger,
+    claims: TraceClaims,
     onClosed: () => void,
   ) {
     this.#stream = first.stream;
     this.#wildcard = first.wildcard;
     this.#logger = logger;
+    this.#claims = claims;
     this.#onClosed = onClosed;
     this.#started = this.#start(js, jsm);
     this.#started.catch(() => this.close());
@@ -119,9 +124,14 @@ export class SharedFeed implements Feed {
 
   #dispatch(message: JsMsg): void {
     const watched = this.#watched.get(message.subject);
-    if (!watched) return;
+    if (!watched) {
+      // Undecoded, but its trace is known to be the server's (trace-claims.ts): a header read.
+      const dropped = parseTraceparent(message.headers?.get("traceparent"));
+      if (dropped) this.#claims.markServer(dropped.traceId);
+      return;
+    }
     try {
-      deliver(watched.channel, message, watched.listeners);
+      deliver(watched.channel, message, watched.listeners, this.#claims);
     } catch (err) {
       // One event that cannot be decoded or handed over must not stall every channel.
       const channel = watched.channel.name;

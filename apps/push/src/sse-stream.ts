@@ -32,6 +32,7 @@ const EXPIRED =
  * the client reconnects and replays rather than holding the replica's memory.
  */
 export class SseStream implements EventSink {
+  readonly transport = "sse";
   readonly #res: ServerResponse;
   readonly #options: SseOptions;
   readonly #subscription: Subscription;
@@ -59,12 +60,15 @@ export class SseStream implements EventSink {
     }
   }
 
-  async start(resume: boolean): Promise<void> {
+  /** Follows the channel; resolves with how many stored events it replayed, if it could. */
+  async start(resume: boolean): Promise<number | undefined> {
     try {
-      const liveAfter = await this.#subscription.start(resume);
-      this.#write(`: live after ${liveAfter}\n\n`);
+      const { after, replayed } = await this.#subscription.start(resume);
+      this.#write(`: live after ${after}\n\n`);
+      return replayed;
     } catch (err) {
       this.fail("could not follow the channel", err);
+      return undefined;
     }
   }
 

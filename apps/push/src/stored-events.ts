@@ -10,6 +10,7 @@ import { isNoMessages, readSubject } from "@gavel/nats";
 import { contextOf } from "@gavel/telemetry";
 import { trace } from "@opentelemetry/api";
 import type { Channel, ChannelEvent } from "./channels.ts";
+import type { TraceClaims } from "./trace-claims.ts";
 
 /**
  * The channel's stored events after `after`, up to and including `upTo`, in order.
@@ -20,25 +21,33 @@ import type { Channel, ChannelEvent } from "./channels.ts";
  * the client is live after, pushed. So a batch that ends before `upTo` is confirmed by the
  * stream's leader (one message get, which only the leader answers): the next message of
  * the channel, if the leader has one at or below `upTo`, continues the replay.
+ *
+ * Each event's trace is marked the server's in `claims`, as a live delivery's is.
  */
 export async function* replayStored(
   jsm: JetStreamManager,
   channel: Channel,
   after: number,
   upTo: number,
+  claims: TraceClaims,
 ): AsyncGenerator<ChannelEvent> {
+  const decode = (seq: number, data: Uint8Array, headers: MsgHdrs | undefined) => {
+    const traceId = traceIdOf(headers);
+    if (traceId) claims.markServer(traceId);
+    return channel.decode(seq, data, traceId);
+  };
   let next = after + 1;
   while (next <= upTo) {
     for await (const message of readSubject(jsm, channel.stream, channel.subject, next)) {
       if (message.seq > upTo) return;
       next = message.seq + 1;
-      yield channel.decode(message.seq, message.data, traceIdOf(message.header));
+      yield decode(message.seq, message.data, message.header);
     }
     if (next > upTo) return;
     const missed = await nextFromLeader(jsm, channel.stream, channel.subject, next);
     if (!missed || missed.seq > upTo) return;
     next = missed.seq + 1;
-    yield channel.decode(missed.seq, missed.data, traceIdOf(missed.header));
+    yield decode(missed.seq, missed.data, missed.header);
   }
 }
 

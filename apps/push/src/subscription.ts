@@ -1,11 +1,12 @@
 import type { Channel, ChannelEvent } from "./channels.ts";
-import type { FeedHub, Listener } from "./feed-hub.ts";
+import type { FeedHub, Listener, Transport } from "./feed-hub.ts";
 
 /** Live events held while a subscription replays its gap; more means the client lags. */
 const MAX_HELD_WHILE_REPLAYING = 10_000;
 
 /** Where a subscription's events go: a socket's or a stream's outbox. */
 export interface EventSink {
+  readonly transport: Transport;
   sendEvent(event: ChannelEvent): void;
   /** The subscription cannot keep up or cannot continue; the connection should end. */
   fail(reason: string, err?: unknown): void;
@@ -19,6 +20,7 @@ export interface EventSink {
  */
 export class Subscription implements Listener {
   readonly channel: Channel;
+  readonly transport: Transport;
   readonly #hub: FeedHub;
   readonly #sink: EventSink;
   #last: number;
@@ -30,6 +32,7 @@ export class Subscription implements Listener {
     this.channel = channel;
     this.#last = after;
     this.#sink = sink;
+    this.transport = sink.transport;
   }
 
   /** The last sequence sent to the client (what it would resume after). */
@@ -39,24 +42,25 @@ export class Subscription implements Listener {
 
   /**
    * Joins the channel's feed and replays the gap. Resolves with the sequence the client
-   * is now live after: its own `after`, or when it gave none the feed's (the channel's
+   * is now live after (`after`): its own, or when it gave none the feed's (the channel's
    * newest event, or in shared mode a later stream sequence with none of the channel's
-   * in between).
+   * in between); and how many stored events it replayed to the client (`replayed`).
    */
-  async start(resume: boolean): Promise<number> {
+  async start(resume: boolean): Promise<{ after: number; replayed: number }> {
     const liveAfter = await this.#hub.join(this.channel, this);
     if (!resume) this.#last = Math.max(this.#last, liveAfter);
-    const subscribedAfter = this.#last;
+    const after = this.#last;
+    let replayed = 0;
     if (this.#last < liveAfter) {
       for await (const event of this.#hub.replay(this.channel, this.#last, liveAfter)) {
-        if (!this.#active) return subscribedAfter;
-        this.#deliver(event);
+        if (!this.#active) return { after, replayed };
+        if (this.#deliver(event)) replayed++;
       }
     }
     const held = this.#held ?? [];
     this.#held = undefined;
     for (const event of held) this.#deliver(event);
-    return subscribedAfter;
+    return { after, replayed };
   }
 
   push(event: ChannelEvent): void {
@@ -79,9 +83,11 @@ export class Subscription implements Listener {
     this.#hub.leave(this.channel, this);
   }
 
-  #deliver(event: ChannelEvent): void {
-    if (!this.#active || event.seq <= this.#last) return;
+  /** Sends an event the client has not had; says whether it did. */
+  #deliver(event: ChannelEvent): boolean {
+    if (!this.#active || event.seq <= this.#last) return false;
     this.#last = event.seq;
     this.#sink.sendEvent(event);
+    return true;
   }
 }

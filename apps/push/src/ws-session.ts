@@ -9,12 +9,20 @@ import type { ChannelEvent } from "./channels.ts";
 import { parseChannel } from "./channels.ts";
 import type { ConnectionLimits } from "./connection-limits.ts";
 import type { FeedHub } from "./feed-hub.ts";
+import { traceMessage, type MessageOutcome, type MessageSource } from "./message-tracing.ts";
 import type { Presence } from "./presence.ts";
-import { Close, parseClientMessage, serverMessage, type ClientMessage } from "./protocol.ts";
+import {
+  Close,
+  parseClientMessage,
+  serverMessage,
+  type ClientMessage,
+  type ErrorCode,
+} from "./protocol.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import { holderOf } from "./request-identity.ts";
 import { Subscription, type EventSink } from "./subscription.ts";
 import type { TicketHolder } from "./tickets.ts";
+import type { TraceClaims } from "./trace-claims.ts";
 import { WsOutbox } from "./ws-outbox.ts";
 
 export interface SessionDeps {
@@ -24,6 +32,8 @@ export interface SessionDeps {
   bidding: Client<typeof BiddingService>;
   limits: ConnectionLimits;
   replica: string;
+  /** The replica's one table of who may continue which trace. */
+  claims: TraceClaims;
   logger: Logger;
 }
 
@@ -41,12 +51,14 @@ export type SocketIdentity =
  */
 export class WsSession implements EventSink {
   readonly id = randomUUID();
+  readonly transport = "websocket";
   readonly #ws: WebSocket;
   readonly #deps: SessionDeps;
   readonly #outbox: WsOutbox;
   readonly #bucket: TokenBucket;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #userId: string | undefined;
+  readonly #source: MessageSource;
   #token: string | undefined;
   #cancelExpiry: () => void = () => undefined;
   #alive = true;
@@ -58,6 +70,8 @@ export class WsSession implements EventSink {
     const holder = holderOf(identity);
     this.#userId = holder?.userId;
     this.#token = identity.kind === "token" ? identity.caller.token : undefined;
+    const owner = this.#userId ? `user:${this.#userId}` : `connection:${this.id}`;
+    this.#source = { owner, replica: deps.replica, claims: deps.claims };
     this.#outbox = new WsOutbox(ws, deps.limits.sendBufferBytes, () =>
       this.close(Close.tryAgainLater, "slow consumer: reconnect and resume from your last seq"),
     );
@@ -121,14 +135,16 @@ export class WsSession implements EventSink {
   async #handle(message: ClientMessage): Promise<void> {
     switch (message.type) {
       case "subscribe":
-        return this.#subscribe(message.id, message.channel, message.after);
+        return traceMessage(message, this.#source, () =>
+          this.#subscribe(message.id, message.channel, message.after),
+        );
       case "unsubscribe": {
         this.#unsubscribe(message.channel);
         this.#outbox.send(serverMessage.unsubscribed(message.id, message.channel));
         return;
       }
       case "bid":
-        return this.#bid(message);
+        return traceMessage(message, this.#source, () => this.#bid(message));
       case "authenticate":
         return this.#authenticate(message.id, message.token);
       case "ping":
@@ -137,42 +153,39 @@ export class WsSession implements EventSink {
     }
   }
 
-  async #subscribe(id: string, name: string, after: number | undefined): Promise<void> {
+  async #subscribe(id: string, name: string, after: number | undefined): Promise<MessageOutcome> {
     const channel = parseChannel(name);
     if (!channel) {
       const hint = 'channels are "lot:<lot id>" and "user:<your user id>"';
-      this.#outbox.send(serverMessage.error(id, "unknown_channel", `no channel ${name}; ${hint}`));
-      return;
+      return this.#error(id, "unknown_channel", `no channel ${name}; ${hint}`);
     }
     if (channel.kind === "user" && channel.id !== this.#userId) {
       const [code, text] = this.#userId
         ? (["permission_denied", "you can follow only your own notifications"] as const)
         : (["unauthenticated", "sign in to follow notifications"] as const);
-      this.#outbox.send(serverMessage.error(id, code, text));
-      return;
+      return this.#error(id, code, text);
     }
     const existing = this.#subscriptions.get(name);
     if (!existing && this.#subscriptions.size >= this.#deps.limits.maxSubscriptions) {
       const text = `at most ${this.#deps.limits.maxSubscriptions} channels per connection`;
-      this.#outbox.send(serverMessage.error(id, "too_many_subscriptions", text));
-      return;
+      return this.#error(id, "too_many_subscriptions", text);
     }
     if (existing) this.#unsubscribe(name); // a new `after` replaces the old position
     const subscription = new Subscription(this.#deps.hub, channel, after ?? 0, this);
     this.#subscriptions.set(name, subscription);
     if (channel.kind === "lot") this.#deps.presence.lotWatched(channel.id);
     try {
-      const liveAfter = await subscription.start(after !== undefined);
+      const started = await subscription.start(after !== undefined);
       // The subscription may have been replaced or the socket closed meanwhile.
-      if (this.#subscriptions.get(name) === subscription) {
-        this.#outbox.send(serverMessage.subscribed(id, name, liveAfter));
+      if (this.#subscriptions.get(name) !== subscription) {
+        return { answer: undefined, replayed: started.replayed };
       }
+      this.#outbox.send(serverMessage.subscribed(id, name, started.after));
+      return { answer: "subscribed", replayed: started.replayed };
     } catch (err) {
       this.#unsubscribe(name);
       this.#deps.logger.warn({ err, channel: name }, "subscribing failed");
-      this.#outbox.send(
-        serverMessage.error(id, "unavailable", "could not follow the channel; retry"),
-      );
+      return this.#error(id, "unavailable", "could not follow the channel; retry");
     }
   }
 
@@ -185,28 +198,30 @@ export class WsSession implements EventSink {
       this.#deps.presence.lotUnwatched(subscription.channel.id);
   }
 
-  async #bid(message: Extract<ClientMessage, { type: "bid" }>): Promise<void> {
+  async #bid(message: Extract<ClientMessage, { type: "bid" }>): Promise<MessageOutcome> {
     if (!this.#token) {
       const text = this.#userId
         ? "a ticket only reads; send an authenticate message with your access token to bid"
         : "sign in to bid: connect with your access token";
-      this.#outbox.send(serverMessage.error(message.id, "unauthenticated", text));
-      return;
+      return this.#error(message.id, "unauthenticated", text);
     }
     try {
       await this.#deps.verifier.verify(this.#token);
     } catch (err) {
       if (!(err instanceof InvalidTokenError)) throw err;
       const text = `${err.message}; send an authenticate message with a fresh token`;
-      this.#outbox.send(serverMessage.error(message.id, "unauthenticated", text));
-      return;
+      return this.#error(message.id, "unauthenticated", text);
     }
     const outcome = await forwardBid(this.#deps.bidding, this.#token, message);
-    this.#outbox.send(
-      outcome.ok
-        ? serverMessage.ack(message.id, outcome.result)
-        : serverMessage.error(message.id, outcome.code, outcome.message, outcome.detail),
-    );
+    if (!outcome.ok) return this.#error(message.id, outcome.code, outcome.message, outcome.detail);
+    this.#outbox.send(serverMessage.ack(message.id, outcome.result));
+    return { answer: "ack" };
+  }
+
+  /** Answers a request with an error, and says so for the request's span. */
+  #error(id: string, code: ErrorCode, text: string, detail?: unknown): MessageOutcome {
+    this.#outbox.send(serverMessage.error(id, code, text, detail));
+    return { answer: code };
   }
 
   async #authenticate(id: string, token: string): Promise<void> {

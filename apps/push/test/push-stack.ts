@@ -24,15 +24,18 @@ import {
  */
 export const BOTH_FEED_MODES = ["per-channel", "shared"] as const;
 
-/** catalog, bidding and two push replicas, all real processes on one real NATS. */
+/**
+ * catalog, bidding and two push replicas, all real processes on one real NATS.
+ * `options.env` goes to every one of them (an OTLP receiver's variables, say).
+ */
 export async function startPushStack(
   natsUrl: string,
   pushEnv: Record<string, string> = {},
   feeds: readonly [a: string, b: string] = ["per-channel", "per-channel"],
-  options: { inspectFirst?: boolean } = {},
+  options: { inspectFirst?: boolean; env?: Record<string, string> } = {},
 ) {
   const group = new ServiceGroup();
-  const env = { ...serviceEnv(natsUrl), GAVEL_MIN_LOT_SECONDS: "1" };
+  const env = { ...serviceEnv(natsUrl), ...options.env, GAVEL_MIN_LOT_SECONDS: "1" };
   const [catalog, bidding] = await Promise.all([
     group.start("catalog", env),
     group.start("bidding", env),

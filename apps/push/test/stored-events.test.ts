@@ -9,6 +9,7 @@ import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { syntheticBid } from "@gavel/testing";
 import { parseChannel } from "../src/channels.ts";
 import { nextFromLeader, replayStored } from "../src/stored-events.ts";
+import { TraceClaims } from "../src/trace-claims.ts";
 
 /**
  * Replays read stored events with direct gets, which a lagging follower of a clustered
@@ -44,7 +45,8 @@ afterAll(() => nc?.close());
 const channelA = () => parseChannel(`lot:${lotA}`)!;
 const replayed = async (manager: JetStreamManager, after: number, upTo: number) => {
   const seqs: number[] = [];
-  for await (const event of replayStored(manager, channelA(), after, upTo)) seqs.push(event.seq);
+  for await (const event of replayStored(manager, channelA(), after, upTo, new TraceClaims()))
+    seqs.push(event.seq);
   return seqs;
 };
 

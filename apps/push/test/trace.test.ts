@@ -164,6 +164,13 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
     expect(projected.parentSpanId).toBe(appended.spanId);
     expect(delivered.map((s) => s.parentSpanId)).toEqual([appended.spanId, appended.spanId]);
     expect(new Set(delivered.map((s) => s.instance)).size).toBe(2);
+    for (const span of delivered) {
+      expect(span.attributes).toMatchObject({
+        "gavel.push.receivers": 1,
+        "gavel.push.ws_receivers": 1,
+        "gavel.push.sse_receivers": 0,
+      });
+    }
     onA.close();
     onB.close();
   });
@@ -190,6 +197,8 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
     expect(opened()[0]!.attributes).toMatchObject({
       "http.route": "/sse/lots/{lot_id}",
       "http.response.status_code": 200,
+      "gavel.push.resumed": false,
+      "gavel.push.replayed": 0,
     });
 
     await postJson(
@@ -211,7 +220,11 @@ describe("one trace from a REST bid to the sockets that deliver it", () => {
     await expect.poll(() => delivered().length, { timeout: 10_000 }).toBe(2);
     // Replica B's only receiver of this lot is the SSE stream: its write was in the span.
     const atB = delivered().find((s) => s.instance === opened()[0]!.instance);
-    expect(atB?.attributes).toMatchObject({ "gavel.push.receivers": 1 });
+    expect(atB?.attributes).toMatchObject({
+      "gavel.push.receivers": 1,
+      "gavel.push.ws_receivers": 0,
+      "gavel.push.sse_receivers": 1,
+    });
   });
 
   it("links a GraphQL bid: the BFF's request, operation and root field, then the same path", async () => {
