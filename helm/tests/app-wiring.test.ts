@@ -123,6 +123,20 @@ describe("each app gets what its config schema reads", () => {
     expect(new Set(refs)).toEqual(new Set(['"secretKeyRef":{"name":"gavel-secrets"']));
   });
 
+  test("the edge, alone, reads traces from the chart's Jaeger query port for the page", async () => {
+    const objects = await render();
+    const url = new URL(valueOf(appContainer(objects, "edge"), "GAVEL_TRACE_QUERY_URL")!);
+    expect(url.hostname).toBe(nameOf("jaeger"));
+    const jaeger = named<IService & K8sObject>(objects, "Service", nameOf("jaeger"));
+    expect(jaeger.spec!.ports!.find((p) => p.port === Number(url.port))?.name).toBe("ui");
+    for (const app of apps.filter((a) => a !== "edge"))
+      expect(valueOf(appContainer(objects, app), "GAVEL_TRACE_QUERY_URL"), app).toBeUndefined();
+    // The page's spans are relayed by the edge to where its own go: OTLP/HTTP, no override.
+    expect(valueOf(appContainer(objects, "edge"), "GAVEL_WEB_OTLP_TRACES_URL")).toBeUndefined();
+    const off = await render(["--set", "jaeger.traceView=false"]);
+    expect(valueOf(appContainer(off, "edge"), "GAVEL_TRACE_QUERY_URL")).toBeUndefined();
+  });
+
   test("without Jaeger, traces and metrics go to the configured collector and no Jaeger runs", async () => {
     const endpoint = "http://otel-collector.observability:4318";
     const objects = await render([
@@ -135,6 +149,7 @@ describe("each app gets what its config schema reads", () => {
     for (const app of apps) {
       expect(valueOf(appContainer(objects, app), "OTEL_EXPORTER_OTLP_ENDPOINT")).toBe(endpoint);
       expect(valueOf(appContainer(objects, app), "OTEL_METRICS_EXPORTER")).toBeUndefined();
+      expect(valueOf(appContainer(objects, app), "GAVEL_TRACE_QUERY_URL")).toBeUndefined();
     }
   });
 

@@ -68,7 +68,7 @@ const rpc: Record<string, number> = {
 };
 
 /** The architecture's arrows, and only those. */
-function expectedArrows(jaeger: boolean): Set<string> {
+function expectedArrows(jaeger: boolean, traceView = jaeger): Set<string> {
   const arrows = [
     ...["edge", "bff"].flatMap((a) =>
       Object.entries(rpc).map(([b, port]) => `${a} -> ${b}:${port}`),
@@ -80,6 +80,8 @@ function expectedArrows(jaeger: boolean): Set<string> {
     "smoke-test -> bff:4000",
     "smoke-test -> push:8090",
     ...(jaeger ? apps.flatMap((a) => [`${a} -> jaeger:4317`, `${a} -> jaeger:4318`]) : []),
+    // The page's waterfall, read through the edge.
+    ...(traceView ? ["edge -> jaeger:16686"] : []),
   ];
   return new Set(arrows);
 }
@@ -106,6 +108,11 @@ describe("network policies: deny by default, allow exactly the architecture's ar
 
   test("between the release's pods, with Jaeger", async () => {
     expect([...allowedArrows(await render())].sort()).toEqual([...expectedArrows(true)].sort());
+  });
+
+  test("between the release's pods, with Jaeger but no trace view", async () => {
+    const objects = await render(["--set", "jaeger.traceView=false"]);
+    expect([...allowedArrows(objects)].sort()).toEqual([...expectedArrows(true, false)].sort());
   });
 
   test("between the release's pods, without Jaeger", async () => {

@@ -7,7 +7,10 @@ import { untilHttpOk } from "@gavel/testing";
 export const localJaeger = {
   /** OTLP/HTTP, the SDK's default protocol: what the services export to. */
   otlpHttp: "http://127.0.0.1:4318",
-  /** The query API (`/api/traces?service=edge`); the UI is a placeholder in this build. */
+  /**
+   * The query API (`/api/traces?service=edge`), which the edge's GET /traces/<id> reads
+   * (GAVEL_TRACE_QUERY_URL); the UI is a placeholder in this build.
+   */
   query: "http://127.0.0.1:16686",
 };
 

@@ -10,7 +10,9 @@
  *
  * The edge serves the web page (apps/web, built here first) at http://localhost:8080/ and
  * tells it, in /config.json, where the BFF and the push gateway listen (their own ports;
- * their CORS defaults allow the page's origin).
+ * their CORS defaults allow the page's origin). With --jaeger the page's spans go through
+ * the edge (POST /otlp/v1/traces) to Jaeger, and its waterfall reads traces back through
+ * the edge (GET /traces/<id>); without, both are off.
  *
  * Every OTEL_* variable set here reaches every service, so a collector or Jaeger that
  * already runs is used with OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4318 instead; so does
@@ -131,6 +133,9 @@ try {
     GAVEL_WEB_BFF_URL: `http://127.0.0.1:${defaultPorts.bff.http}`,
     GAVEL_WEB_PUSH_URL: `http://127.0.0.1:${defaultPorts.push.http}`,
     GAVEL_WEB_JAEGER_URL: process.env.GAVEL_WEB_JAEGER_URL ?? (jaeger ? localJaeger.query : ""),
+    // The page's waterfall reads traces through the edge; its spans reach Jaeger through
+    // the edge's relay, which follows the OTEL_* variables above.
+    ...(jaeger ? { GAVEL_TRACE_QUERY_URL: localJaeger.query } : {}),
   };
   const edge = await startService("edge", edgeEnv, { echo: "all" });
   running.push(edge);

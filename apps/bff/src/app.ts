@@ -39,12 +39,15 @@ export function createBffApp(options: BffOptions): Express {
     cors({
       origin: (origin, callback) =>
         callback(null, origin === undefined || options.corsOrigins.includes(origin)),
-      // What Apollo Client sends: the last two satisfy CSRF prevention on GET.
+      // What Apollo Client sends: the last two satisfy CSRF prevention on GET. The page
+      // also sends its trace context, so its spans and the BFF's make one trace.
       allowedHeaders: [
         "Authorization",
         "Content-Type",
         "Apollo-Require-Preflight",
         "X-Apollo-Operation-Name",
+        "traceparent",
+        "tracestate",
       ],
       methods: ["GET", "POST"],
       maxAge: 600,

@@ -17,6 +17,8 @@ import { invoiceRoutes } from "./routes/invoices.ts";
 import { lotRoutes } from "./routes/lots.ts";
 import { rootRoutes } from "./routes/root.ts";
 import { userRoutes } from "./routes/users.ts";
+import { TRACE_RELAY_PATH, traceRelay } from "./trace-relay.ts";
+import { TRACE_VIEW_PATH, traceView } from "./trace-view.ts";
 import type { Upstream } from "./upstream.ts";
 import { webApp, type WebAppOptions } from "./web-app.ts";
 
@@ -38,6 +40,11 @@ export interface EdgeOptions {
   idempotencyRecords: KV;
   /** The web page to serve at /, if any. */
   web?: WebAppOptions | undefined;
+  /**
+   * The page's trace routes: where POST /otlp/v1/traces relays its spans, and the Jaeger
+   * GET /traces/{id} reads from. Either undefined answers its route with a 404 problem.
+   */
+  traces?: { relayTarget: string | undefined; queryUrl: string | undefined } | undefined;
 }
 
 export const EXPOSED_HEADERS = [
@@ -70,9 +77,16 @@ export function createEdgeApp(options: EdgeOptions): Express {
     }),
   );
   app.use(compression({ threshold: 1024 }));
+  const limits = rateLimits({ ...options.rateLimits, logger: options.logger });
+  // Before the JSON parser: the relay takes larger bodies, and passes them on as sent.
+  app.use(
+    TRACE_RELAY_PATH,
+    limits.perIp,
+    traceRelay({ target: options.traces?.relayTarget, logger: options.logger }),
+  );
+  app.use(TRACE_VIEW_PATH, limits.perIp, traceView({ queryUrl: options.traces?.queryUrl }));
   app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: "application/json" }));
 
-  const limits = rateLimits({ ...options.rateLimits, logger: options.logger });
   app.use(
     "/v1",
     limits.perIp,
@@ -94,6 +108,16 @@ export function createEdgeApp(options: EdgeOptions): Express {
   app.use(notFound);
   app.use(problemHandler(options.logger));
   return app;
+}
+
+/**
+ * Whether a request is the page's telemetry (its spans relayed, a trace read for its
+ * waterfall): the server traces no such request, as each would be a trace of its own,
+ * burying the ones people look for.
+ */
+export function isPageTelemetry(url = ""): boolean {
+  const path = url.split("?", 1)[0]!;
+  return [TRACE_RELAY_PATH, TRACE_VIEW_PATH].some((p) => path === p || path.startsWith(`${p}/`));
 }
 
 const notFound: RequestHandler = (req) => {

@@ -56,6 +56,26 @@ export const configSchema = z.object({
   GAVEL_WEB_PUSH_URL: z.union([z.literal(""), z.url()]).default(""),
   /** A Jaeger UI the page links bids' traces to. */
   GAVEL_WEB_JAEGER_URL: z.union([z.literal(""), z.url()]).default(""),
+  /**
+   * Where the web page's spans, POSTed to /otlp/v1/traces as OTLP/HTTP JSON, are relayed
+   * (a collector's or Jaeger's OTLP/HTTP traces URL, ending in /v1/traces). Unset: the
+   * edge's own exporter settings below decide (relayTarget in src/trace-relay.ts).
+   */
+  GAVEL_WEB_OTLP_TRACES_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * A Jaeger query API (e.g. http://127.0.0.1:16686) that GET /traces/{trace id} reads a
+   * trace from, for the page's waterfall. Unset: traces cannot be viewed through the edge.
+   */
+  GAVEL_TRACE_QUERY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The standard OTLP exporter settings the telemetry SDK reads; the edge reads them too,
+   * to relay the page's spans to where its own go. Not checked here: the SDK owns them.
+   */
+  OTEL_TRACES_EXPORTER: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.string().optional(),
   /** Length of the fixed window both limits count in. */
   GAVEL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });

@@ -4,11 +4,13 @@ import type { AddressInfo } from "node:net";
 import { EDGE_IDEMPOTENCY_BUCKET, openBucket } from "@gavel/nats";
 import { createUpstream, onShutdownSignal, startRuntime } from "@gavel/service";
 import { traceRequests } from "@gavel/telemetry";
-import { createEdgeApp } from "./app.ts";
+import { createEdgeApp, isPageTelemetry } from "./app.ts";
 import { startHttp2Front } from "./http2-front.ts";
 import { upstreamUrlsOf } from "@gavel/config";
 import { readConfig } from "./config.ts";
 import { ensureRateLimitStream } from "./rate-limit.ts";
+import { relayTarget, TRACE_RELAY_PATH } from "./trace-relay.ts";
+import { TRACE_VIEW_PATH } from "./trace-view.ts";
 
 const config = readConfig();
 const { logger, nc, verifier, natsUp } = await startRuntime("edge", config);
@@ -19,6 +21,7 @@ const idempotencyRecords = await openBucket(nc, EDGE_IDEMPOTENCY_BUCKET, {
   replicas: config.GAVEL_KV_REPLICAS,
 });
 
+const relay = relayTarget(config);
 let stopping = false;
 const app = createEdgeApp({
   upstream: createUpstream(upstreamUrlsOf(config)),
@@ -42,10 +45,17 @@ const app = createEdgeApp({
           bffUrl: config.GAVEL_WEB_BFF_URL,
           pushUrl: config.GAVEL_WEB_PUSH_URL,
           jaegerUrl: config.GAVEL_WEB_JAEGER_URL,
+          otlpTracesUrl: relay ? TRACE_RELAY_PATH : "",
+          traceViewUrl: config.GAVEL_TRACE_QUERY_URL ? TRACE_VIEW_PATH : "",
         },
       }
     : undefined,
+  traces: { relayTarget: relay, queryUrl: config.GAVEL_TRACE_QUERY_URL },
 });
+
+const traced = traceRequests(app);
+const listener: http.RequestListener = (req, res) =>
+  isPageTelemetry(req.url) ? app(req, res) : traced(req, res);
 
 // A client that sends its request slowly (slowloris) is cut off with 408: headers within
 // 10 s, the whole request within GAVEL_REQUEST_TIMEOUT_MS, checked every second.
@@ -55,11 +65,18 @@ const server = http.createServer(
     headersTimeout: Math.min(10_000, config.GAVEL_REQUEST_TIMEOUT_MS),
     connectionsCheckingInterval: 1_000,
   },
-  traceRequests(app),
+  listener,
 );
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
-logger.info({ url: `http://${config.HOST}:${config.PORT}/v1` }, "serving");
+logger.info(
+  {
+    url: `http://${config.HOST}:${config.PORT}/v1`,
+    pageSpansTo: relay ?? "nowhere",
+    tracesFrom: config.GAVEL_TRACE_QUERY_URL ?? "nowhere",
+  },
+  "serving",
+);
 const tls =
   config.GAVEL_TLS_CERT_FILE && config.GAVEL_TLS_KEY_FILE
     ? await startHttp2Front({

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Problem } from "./problem.ts";
 import { contentSecurityPolicy, webApp } from "./web-app.ts";
 
-const client = { bffUrl: "http://127.0.0.1:4000", pushUrl: "http://127.0.0.1:8090", jaegerUrl: "" };
+const client = {
+  bffUrl: "http://127.0.0.1:4000",
+  pushUrl: "http://127.0.0.1:8090",
+  jaegerUrl: "",
+  otlpTracesUrl: "/otlp/v1/traces",
+  traceViewUrl: "/traces",
+};
 let dir: string;
 let server: Server;
 let base: string;
@@ -57,7 +63,14 @@ describe("the web page at /", () => {
   });
 
   it("leaves API paths and non-HTML requests to the routes after it", async () => {
-    for (const path of ["/v1/nope", "/graphql", "/sse/lots/x", "/tickets"]) {
+    for (const path of [
+      "/v1/nope",
+      "/graphql",
+      "/sse/lots/x",
+      "/tickets",
+      "/otlp/v1/traces",
+      "/traces/0af7651916cd43dd8448eb211c80319c",
+    ]) {
       expect((await page(path)).status, path).toBe(404);
     }
     const json = await fetch(`${base}/somewhere`, { headers: { accept: "application/json" } });
@@ -75,7 +88,7 @@ describe("the web page at /", () => {
     expect(csp).toContain(
       "connect-src 'self' http://127.0.0.1:4000 http://127.0.0.1:8090 ws://127.0.0.1:4000 ws://127.0.0.1:8090",
     );
-    expect(contentSecurityPolicy({ bffUrl: "", pushUrl: "", jaegerUrl: "" })).toMatch(
+    expect(contentSecurityPolicy({ ...client, bffUrl: "", pushUrl: "" })).toMatch(
       /connect-src 'self'$/,
     );
   });

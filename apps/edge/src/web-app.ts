@@ -12,6 +12,10 @@ export interface WebClientConfig {
   pushUrl: string;
   /** A Jaeger UI to link bids' traces to; empty for none. */
   jaegerUrl: string;
+  /** Where the page POSTs its spans (OTLP/HTTP JSON, relayed by the edge); empty for nowhere. */
+  otlpTracesUrl: string;
+  /** Where the page reads a trace's waterfall, `${traceViewUrl}/<trace id>`; empty for nowhere. */
+  traceViewUrl: string;
 }
 
 export interface WebAppOptions {
@@ -20,8 +24,11 @@ export interface WebAppOptions {
   client: WebClientConfig;
 }
 
-/** Paths that belong to an API, never to the page, so they keep their own 404s. */
-const API_PATHS = /^\/(v1|graphql|ws|sse|tickets|presence)(\/|$)/;
+/**
+ * Paths that belong to an API, never to the page, so they keep their own 404s: the
+ * fronts' own, and the edge's trace routes for the page (src/trace-relay.ts, trace-view.ts).
+ */
+const API_PATHS = /^\/(v1|graphql|ws|sse|tickets|presence|otlp|traces)(\/|$)/;
 
 const NO_CACHE = "no-cache";
 const IMMUTABLE = "public, max-age=31536000, immutable";

@@ -41,6 +41,12 @@ plain settings sorted by name (the app's own `env` wins over the chart's), then 
 {{- /* Jaeger stores traces only: metrics stay in rather than fail every export. */}}
 {{- $_ := set $plain "OTEL_METRICS_EXPORTER" "none" }}
 {{- end }}
+{{- /* The edge serves the page's trace routes; its relay follows OTEL_EXPORTER_OTLP_*. */}}
+{{- if eq .name "edge" }}
+{{- with include "gavel.traceQueryUrl" $root }}
+{{- $_ := set $plain "GAVEL_TRACE_QUERY_URL" . }}
+{{- end }}
+{{- end }}
 {{- if $app.public }}
 {{- with include "gavel.corsOrigins" $root }}
 {{- $_ := set $plain "GAVEL_CORS_ORIGINS" . }}

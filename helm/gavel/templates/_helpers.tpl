@@ -95,6 +95,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
+{{/*
+The chart's Jaeger query API (its ui port), which the edge reads traces from for the web
+page's waterfall (GET /traces/<id>); empty without Jaeger or with jaeger.traceView off.
+*/}}
+{{- define "gavel.traceQueryUrl" -}}
+{{- if and .Values.jaeger.enabled .Values.jaeger.traceView }}
+{{- printf "http://%s:16686" (include "gavel.componentName" (dict "root" . "component" "jaeger")) }}
+{{- end }}
+{{- end }}
+
 {{- define "gavel.corsOrigins" -}}
 {{- if .Values.corsOrigins }}
 {{- join "," .Values.corsOrigins }}
