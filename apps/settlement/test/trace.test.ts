@@ -8,11 +8,11 @@ import {
   mintToken,
   serviceEnv,
   ServiceGroup,
+  spansOf,
   SseText,
   startJaeger,
   startNatsServer,
   type JaegerHandle,
-  type JaegerSpan,
   type JaegerTrace,
   type NatsServerHandle,
   type ServiceProcess,
@@ -72,31 +72,6 @@ async function post(path: string, body: unknown, token: string): Promise<{ id: s
   });
   if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string };
-}
-
-/** The spans of a trace, each with its service's name and its parent (CHILD_OF) span. */
-function spansOf(trace: JaegerTrace) {
-  const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
-  const service = (s: JaegerSpan) => trace.processes[s.processID]!.serviceName;
-  const parent = (s: JaegerSpan) =>
-    byId.get(s.references.find((r) => r.refType === "CHILD_OF")?.spanID ?? "");
-  const find = (svc: string, name: string) =>
-    trace.spans.filter((s) => service(s) === svc && s.operationName === name);
-  const one = (svc: string, name: string, where: (s: JaegerSpan) => boolean = () => true) => {
-    const found = find(svc, name).filter(where);
-    expect(
-      found.map((s) => `${svc} ${s.operationName}`),
-      `${svc} ${name}`,
-    ).toHaveLength(1);
-    return found[0]!;
-  };
-  /** True when `ancestor` is on the path from `span` up to the root. */
-  const descends = (span: JaegerSpan, ancestor: JaegerSpan): boolean => {
-    for (let s = parent(span); s; s = parent(s)) if (s.spanID === ancestor.spanID) return true;
-    return false;
-  };
-  const tag = (s: JaegerSpan, key: string) => s.tags.find((t) => t.key === key)?.value;
-  return { service, parent, find, one, descends, tag };
 }
 
 describe("tracing across languages into Jaeger", () => {

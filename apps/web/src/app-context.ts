@@ -1,4 +1,5 @@
 import type { GraphQLClient } from "./graphql-client.ts";
+import type { PageTracing } from "./page-tracing.ts";
 import type { PushSocket } from "./push-socket.ts";
 import type { RuntimeConfig } from "./runtime-config.ts";
 
@@ -7,6 +8,8 @@ export interface AppContext {
   config: RuntimeConfig;
   graphql: GraphQLClient;
   push: PushSocket;
+  /** Spans for what a person does, for work the clients above do not carry. */
+  tracing: PageTracing;
   navigate: (path: string) => void;
   toast: (message: string, options?: { href?: string; kind?: "info" | "alert" }) => void;
 }

@@ -3,6 +3,7 @@ import { h } from "./element.ts";
 import { GraphQLClient } from "./graphql-client.ts";
 import { NotificationStream, type NotificationEvent } from "./notification-stream.ts";
 import { notificationText } from "./notification-text.ts";
+import { startPageTracing } from "./page-tracing.ts";
 import { logDelivery } from "./protocol-log.ts";
 import { PushSocket } from "./push-socket.ts";
 import { route } from "./router.ts";
@@ -13,13 +14,15 @@ import { toastRegion } from "./views/toasts.ts";
 
 const config = await loadRuntimeConfig();
 const token = () => currentSession()?.token;
-const push = new PushSocket(config.websocketUrl, token);
+const tracing = startPageTracing(config.otlpTracesUrl);
+const push = new PushSocket(config.websocketUrl, token, tracing);
 const toasts = toastRegion();
 const main = h("main", { id: "main", tabindex: -1 });
 const context: AppContext = {
   config,
-  graphql: new GraphQLClient(config.graphqlUrl, token),
+  graphql: new GraphQLClient(config.graphqlUrl, token, tracing),
   push,
+  tracing,
   navigate,
   toast: toasts.toast,
 };

@@ -8,7 +8,7 @@ export interface Delivery {
   protocol: Protocol;
   what: string;
   at: Date;
-  /** The trace of the bid behind it, when the event carried one. */
+  /** The trace behind it (a bid's; a close continues the winning bid's), when known. */
   traceId?: string | undefined;
 }
 

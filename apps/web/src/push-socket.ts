@@ -1,11 +1,13 @@
 import type { Money } from "./money.ts";
+import { noTracing, type PageSpan, type PageTracing } from "./page-tracing.ts";
 
 /**
  * The page's one WebSocket to the push gateway (protocol `gavel.v1`, docs/push-protocol.md).
  * It follows channels and remembers the last sequence of each, so after any drop it
  * reconnects (with backoff) and resubscribes `after` that sequence: the gap comes from
  * storage and nothing is missed or seen twice. Bids waiting for an answer are sent again
- * after a reconnect; their bidId makes that safe.
+ * after a reconnect; their bidId makes that safe. A bid and each subscribe are spans of
+ * the page, their context sent in the message's `traceparent`.
  */
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
@@ -33,6 +35,8 @@ interface Follower {
   onEvent: (frame: EventFrame) => void;
   lastSeq: number | undefined;
   catchingUp: boolean;
+  /** The span of the subscribe waiting for its answer. */
+  span: PageSpan | undefined;
 }
 
 interface ServerMessage {
@@ -58,7 +62,11 @@ export class PushSocket {
   readonly #url: string;
   readonly #token: () => string | undefined;
   readonly #followers = new Map<string, Follower>();
-  readonly #pendingBids = new Map<string, { message: string; resolve: (a: BidAnswer) => void }>();
+  readonly #pendingBids = new Map<
+    string,
+    { message: string; span: PageSpan; resolve: (a: BidAnswer) => void }
+  >();
+  readonly #tracing: PageTracing;
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
   #socket: WebSocket | undefined;
   #state: ConnectionState = "connecting";
@@ -67,9 +75,10 @@ export class PushSocket {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(url: string, token: () => string | undefined) {
+  constructor(url: string, token: () => string | undefined, tracing: PageTracing = noTracing) {
     this.#url = url;
     this.#token = token;
+    this.#tracing = tracing;
   }
 
   get state(): ConnectionState {
@@ -91,23 +100,42 @@ export class PushSocket {
     this.#socket?.close(1000, "restarting");
   }
 
-  /** Follows a channel from now on; returns what stops following it. */
-  follow(channel: string, onEvent: (frame: EventFrame) => void): () => void {
-    const follower: Follower = { onEvent, lastSeq: undefined, catchingUp: false };
+  /**
+   * Follows a channel from now on, or with `fromStart` from its first stored event (a
+   * closed lot's history); returns what stops following it.
+   */
+  follow(
+    channel: string,
+    onEvent: (frame: EventFrame) => void,
+    options: { fromStart?: boolean } = {},
+  ): () => void {
+    const lastSeq = options.fromStart ? 0 : undefined;
+    const follower: Follower = { onEvent, lastSeq, catchingUp: false, span: undefined };
     this.#followers.set(channel, follower);
     if (this.#state === "live") this.#subscribe(channel, follower);
     return () => {
       if (this.#followers.get(channel) !== follower) return;
       this.#followers.delete(channel);
+      follower.span?.end({ attributes: { "gavel.ws.answer": "unfollowed" } });
       this.#send({ type: "unsubscribe", id: this.#id(), channel });
     };
   }
 
-  bid(lotId: string, bidId: string, amount: Money): Promise<BidAnswer> {
+  /** Places a bid; `traceId` is the trace the page started for it, when tracing is on. */
+  bid(lotId: string, bidId: string, amount: Money): Promise<BidAnswer & { traceId?: string }> {
     const id = this.#id();
-    const message = JSON.stringify({ v: 1, type: "bid", id, lotId, bidId, amount });
+    const span = this.#tracing.start("bid", {
+      "network.protocol.name": "websocket",
+      "gavel.lot.id": lotId,
+    });
+    const traceparent = span.traceparent ? { traceparent: span.traceparent } : {};
+    const message = JSON.stringify({ v: 1, type: "bid", id, lotId, bidId, amount, ...traceparent });
     return new Promise((resolve) => {
-      this.#pendingBids.set(id, { message, resolve });
+      this.#pendingBids.set(id, {
+        message,
+        span,
+        resolve: (answer) => resolve(span.traceId ? { ...answer, traceId: span.traceId } : answer),
+      });
       if (this.#state === "live") this.#socket?.send(message);
     });
   }
@@ -139,6 +167,8 @@ export class PushSocket {
       case "subscribed": {
         const follower = this.#followers.get(message.channel ?? "");
         if (!follower) return;
+        follower.span?.end({ attributes: { "gavel.ws.answer": "subscribed" } });
+        follower.span = undefined;
         follower.catchingUp = false;
         follower.lastSeq = Math.max(follower.lastSeq ?? 0, message.after ?? 0);
         return;
@@ -163,7 +193,20 @@ export class PushSocket {
   #subscribe(channel: string, follower: Follower): void {
     follower.catchingUp = follower.lastSeq !== undefined;
     const after = follower.lastSeq === undefined ? {} : { after: follower.lastSeq };
-    this.#send({ type: "subscribe", id: `sub:${channel}`, channel, ...after });
+    follower.span?.end({ error: "not answered before the next subscribe" });
+    follower.span = this.#tracing.start("subscribe", {
+      "network.protocol.name": "websocket",
+      "gavel.channel": channel,
+      "gavel.push.resumed": follower.lastSeq !== undefined,
+    });
+    const traceparent = follower.span.traceparent;
+    this.#send({
+      type: "subscribe",
+      id: `sub:${channel}`,
+      channel,
+      ...after,
+      ...(traceparent ? { traceparent } : {}),
+    });
   }
 
   #deliver(message: ServerMessage): void {
@@ -184,10 +227,13 @@ export class PushSocket {
   #answer(message: ServerMessage): void {
     const id = message.id ?? "";
     if (id.startsWith("sub:") && message.type === "error") {
+      const channel = id.slice(4);
+      const refused = this.#followers.get(channel);
+      refused?.span?.end({ error: message.code ?? "error" });
+      if (refused) refused.span = undefined;
       // A replica could not follow the channel just now: try again shortly. Other refusals
       // (no such channel, not yours) would only repeat.
       if (message.code !== "unavailable") return;
-      const channel = id.slice(4);
       setTimeout(() => {
         const follower = this.#followers.get(channel);
         if (follower && this.#state === "live") this.#subscribe(channel, follower);
@@ -197,6 +243,17 @@ export class PushSocket {
     const pending = this.#pendingBids.get(id);
     if (!pending) return;
     this.#pendingBids.delete(id);
+    pending.span.end(
+      message.type === "ack"
+        ? { attributes: { "gavel.ws.answer": "ack" } }
+        : {
+            attributes: { "gavel.ws.answer": message.code ?? "error" },
+            // A refused bid is an answer, not a failure; only the system's own are.
+            ...(message.code === "internal" || message.code === "unavailable"
+              ? { error: message.message ?? message.code }
+              : {}),
+          },
+    );
     pending.resolve(
       message.type === "ack"
         ? { ok: true, result: message.result as Extract<BidAnswer, { ok: true }>["result"] }

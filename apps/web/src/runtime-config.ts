@@ -13,12 +13,18 @@ export interface RuntimeConfig {
   restUrl: string;
   /** A Jaeger UI, or undefined. */
   jaegerUrl: string | undefined;
+  /** Where the page's spans go (the edge's OTLP/HTTP relay); undefined: no spans. */
+  otlpTracesUrl: string | undefined;
+  /** Where a trace is read as the waterfall draws it (`<url>/<trace id>`), or undefined. */
+  traceViewUrl: string | undefined;
 }
 
 interface ServedConfig {
   bffUrl?: string;
   pushUrl?: string;
   jaegerUrl?: string;
+  otlpTracesUrl?: string;
+  traceViewUrl?: string;
 }
 
 export async function loadRuntimeConfig(origin = location.origin): Promise<RuntimeConfig> {
@@ -35,11 +41,15 @@ export async function loadRuntimeConfig(origin = location.origin): Promise<Runti
 export function resolveConfig(served: ServedConfig, origin: string): RuntimeConfig {
   const base = (url: string | undefined) => (url ? url.replace(/\/+$/, "") : origin);
   const push = base(served.pushUrl);
+  // The edge names its own routes by path: they are on this origin.
+  const own = (path: string | undefined) => (path ? new URL(path, origin).href : undefined);
   return {
     graphqlUrl: `${base(served.bffUrl)}/graphql`,
     pushUrl: push,
     websocketUrl: `${push.replace(/^http/, "ws")}/ws`,
     restUrl: origin,
     jaegerUrl: served.jaegerUrl ? served.jaegerUrl.replace(/\/+$/, "") : undefined,
+    otlpTracesUrl: own(served.otlpTracesUrl),
+    traceViewUrl: own(served.traceViewUrl)?.replace(/\/+$/, ""),
   };
 }

@@ -3,12 +3,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { mintShortToken } from "@gavel/testing";
 import { wcagViolations } from "./accessibility.ts";
-import { launchChromium, screenshot } from "./browser.ts";
+import { bidFromPage, DESKTOP, launchChromium, PHONE, screenshot, signInPage } from "./browser.ts";
 import { JAEGER_UI, signUp, startWebStack, type WebStack } from "./web-stack.ts";
 
 const PASSWORD = "correct horse battery";
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 
 let stack: WebStack;
 let browser: Browser;
@@ -39,29 +37,11 @@ afterAll(async () => {
   expect(await stack?.stop()).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
 });
 
-/** A fresh browser context (its own storage: its own user) signed in through the page. */
-async function signedIn(
-  who: keyof typeof users,
-  viewport = DESKTOP,
-  origin = stack.origin,
-): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${origin}/sign-in`);
-  await page.getByLabel("Email").fill(users[who].email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("signed-in-as").waitFor();
-  return page;
-}
+const signedIn = (who: keyof typeof users, viewport = DESKTOP, origin = stack.origin) =>
+  signInPage(browser, origin, { email: users[who].email, password: PASSWORD }, viewport);
 
 const text = (page: Page, testId: string) => page.getByTestId(testId).textContent();
 const connection = (page: Page) => text(page, "connection");
-
-async function bidFromPage(page: Page, amount: string) {
-  await page.getByLabel(/Your bid/).fill(amount);
-  await page.getByRole("button", { name: "Place bid" }).click();
-}
 
 async function bidOverRest(who: keyof typeof users, amountMinor: number) {
   const res = await fetch(`${stack.origin}/v1/lots/${lotId}/bids`, {
@@ -202,7 +182,14 @@ describe("the auction floor in a real browser", () => {
 
   it("works on one origin with relative URLs, as behind the chart's Ingress", async () => {
     const config = await (await fetch(`${stack.ingressOrigin}/config.json`)).json();
-    expect(config).toEqual({ bffUrl: "", pushUrl: "", jaegerUrl: "" });
+    // The page's spans go to the edge, which relays them to the stack's OTLP receiver.
+    expect(config).toEqual({
+      bffUrl: "",
+      pushUrl: "",
+      jaegerUrl: "",
+      otlpTracesUrl: "/otlp/v1/traces",
+      traceViewUrl: "",
+    });
     const cy = await signedIn("cy", PHONE, stack.ingressOrigin);
     await cy.goto(`${stack.ingressOrigin}/lots/${lotId}`);
     await expect.poll(() => connection(cy), { timeout: 10_000 }).toBe("Live");

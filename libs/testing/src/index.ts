@@ -33,7 +33,13 @@ export type { RpcAttack } from "./hostile-rpc.ts";
 export type { RawResponse } from "./raw-h2.ts";
 export { NATS_SERVER_VERSION, natsServerBinary, toolsDir } from "./tools.ts";
 export { startOtlpReceiver } from "./otlp-receiver.ts";
-export { startJaeger, type JaegerHandle, type JaegerSpan, type JaegerTrace } from "./jaeger.ts";
+export {
+  spansOf,
+  startJaeger,
+  type JaegerHandle,
+  type JaegerSpan,
+  type JaegerTrace,
+} from "./jaeger.ts";
 export type { ReceivedSpan } from "./otlp-receiver.ts";
 export { SseText } from "./sse-text.ts";
 export { SseFollower, WsFollower, type Follower } from "./push-followers.ts";

@@ -134,3 +134,35 @@ exporters:
     stop,
   };
 }
+
+/**
+ * A trace's spans as a tree, for tests that assert parent order: each span's service and
+ * parent (its CHILD_OF reference), lookups by service and operation, and an outline to
+ * print when a hop is missing.
+ */
+export function spansOf(trace: JaegerTrace) {
+  const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
+  const service = (s: JaegerSpan) => trace.processes[s.processID]!.serviceName;
+  const parent = (s: JaegerSpan) =>
+    byId.get(s.references.find((r) => r.refType === "CHILD_OF")?.spanID ?? "");
+  const find = (svc: string, name: string) =>
+    trace.spans.filter((s) => service(s) === svc && s.operationName === name);
+  /** The one span of that service and operation (and condition); throws unless exactly one. */
+  const one = (svc: string, name: string, where: (s: JaegerSpan) => boolean = () => true) => {
+    const found = find(svc, name).filter(where);
+    if (found.length !== 1) throw new Error(`${found.length} spans "${svc} ${name}", want 1`);
+    return found[0]!;
+  };
+  /** True when `ancestor` is on the path from `span` up to the root. */
+  const descends = (span: JaegerSpan, ancestor: JaegerSpan): boolean => {
+    for (let s = parent(span); s; s = parent(s)) if (s.spanID === ancestor.spanID) return true;
+    return false;
+  };
+  const tag = (s: JaegerSpan, key: string) => s.tags.find((t) => t.key === key)?.value;
+  /** One line per span: service, operation, its id and its parent's. */
+  const outline = () =>
+    trace.spans
+      .map((s) => `${service(s)} ${s.operationName} ${s.spanID} <- ${parent(s)?.spanID ?? "root"}`)
+      .join("\n");
+  return { service, parent, find, one, descends, tag, outline };
+}

@@ -60,6 +60,7 @@ export function bidForm(context: AppContext, lot: () => LotView) {
       logDelivery(current.id, {
         protocol: "WebSocket",
         what: `ack: your bid of ${formatMoney(amount)}`,
+        traceId: answer.traceId,
       });
       return;
     }

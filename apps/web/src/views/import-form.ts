@@ -1,6 +1,7 @@
 import type { View } from "../app-context.ts";
 import { fill, h } from "../element.ts";
 import { readEventStream } from "../event-stream.ts";
+import { traceHeaders } from "../page-tracing.ts";
 import { currentSession } from "../session.ts";
 
 interface Progress {
@@ -117,6 +118,11 @@ export const importForm: View = (root, context) => {
     bar.max = total;
     bar.value = 0;
     status.textContent = `Sending ${total} lines…`;
+    const span = context.tracing.start("import lots", {
+      "http.request.method": "POST",
+      "gavel.import.lines": total,
+    });
+    let failure: string | undefined;
     try {
       const res = await fetch(`${context.config.restUrl}/v1/lots/import`, {
         method: "POST",
@@ -125,6 +131,7 @@ export const importForm: View = (root, context) => {
           accept: "text/event-stream",
           authorization: `Bearer ${session.token}`,
           "idempotency-key": crypto.randomUUID(),
+          ...traceHeaders(span),
         },
         body: text,
         signal: abort.signal,
@@ -135,6 +142,7 @@ export const importForm: View = (root, context) => {
         !res.headers.get("content-type")?.startsWith("text/event-stream")
       ) {
         problem.textContent = await problemText(res);
+        failure = `status ${res.status}`;
         return;
       }
       for await (const { event, data } of readEventStream(res.body)) {
@@ -145,9 +153,10 @@ export const importForm: View = (root, context) => {
             (JSON.parse(data) as { detail?: string }).detail ?? "The import failed.";
       }
     } catch (err) {
-      if (!abort.signal.aborted)
-        problem.textContent = err instanceof Error ? err.message : String(err);
+      failure = err instanceof Error ? err.message : String(err);
+      if (!abort.signal.aborted) problem.textContent = failure;
     } finally {
+      span.end(failure ? { error: failure } : {});
       submit.disabled = false;
     }
   }

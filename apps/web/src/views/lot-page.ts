@@ -30,12 +30,11 @@ export function lotPage(lotId: string): View {
     const names = new Map<string, string>();
     const stops: Array<() => void> = [];
 
-    stops.push(
-      context.push.follow(`lot:${lotId}`, (frame) => {
-        if (lot) onEvent(frame);
-        else held.push(frame);
-      }),
-    );
+    let unfollow = context.push.follow(`lot:${lotId}`, (frame) => {
+      if (lot) onEvent(frame);
+      else held.push(frame);
+    });
+    stops.push(() => unfollow());
 
     const title = h("h1", { id: "lot-title", tabindex: -1 }, "Loading…");
     const seller = h("p", { class: "seller" });
@@ -112,6 +111,12 @@ export function lotPage(lotId: string): View {
         description.textContent = lot.description;
         renderBidArea();
         for (const frame of held.splice(0)) onEvent(frame);
+        if (lot.status !== "OPEN") {
+          // A lot that no longer changes: its stored events bring the traces of its bids
+          // and of its close, for the panel.
+          unfollow();
+          unfollow = context.push.follow(`lot:${lotId}`, onEvent, { fromStart: true });
+        }
         update();
         stops.push(everySecond(tick));
       } catch (err) {
@@ -167,7 +172,7 @@ export function lotPage(lotId: string): View {
         : `${frame.event} #${frame.seq}`;
       logDelivery(lotId, {
         protocol: "WebSocket",
-        what: frame.replayed ? `${what} (caught up after reconnecting)` : what,
+        what: frame.replayed ? `${what} (${replayedWhy(before)})` : what,
         traceId: frame.traceId,
       });
       if (accepted?.extended && lot !== before) {
@@ -222,6 +227,10 @@ export function lotPage(lotId: string): View {
     }
   };
 }
+
+/** Why an event came from storage: a reconnect caught up, or a closed lot's history. */
+const replayedWhy = (lot: LotView) =>
+  lot.status === "OPEN" ? "caught up after reconnecting" : "from the lot's stored events";
 
 const persistedText = (p: "hit" | "registered" | "off") =>
   p === "hit"

@@ -1,14 +1,20 @@
 import { fill, h } from "../element.ts";
 import { deliveriesOf, lastTraced, onDelivery } from "../protocol-log.ts";
 import type { RuntimeConfig } from "../runtime-config.ts";
+import { traceWaterfall } from "./trace-waterfall.ts";
 
 /**
  * "How this got here": every delivery about the lot with its protocol, the REST links
- * for the same lot, and the last bid's trace in Jaeger when one is configured.
+ * for the same lot, and the last bid's trace, drawn as a waterfall when the edge can read
+ * traces (else a link to Jaeger, or the bare trace id). A lot's close continues its
+ * winning bid's trace, so a sold lot's waterfall runs on through settlement to the invoice.
  */
 export function protocolPanel(lotId: string, config: RuntimeConfig) {
   const list = h("ol", { class: "deliveries", "data-testid": "deliveries" });
-  const trace = h("p", { class: "trace" });
+  const trace = h("div", { class: "trace" });
+  const waterfall = config.traceViewUrl
+    ? traceWaterfall(config.traceViewUrl, "The last bid's trace, hop by hop")
+    : undefined;
   const raw = `${config.restUrl}/v1/lots/${encodeURIComponent(lotId)}`;
   const element = h(
     "section",
@@ -52,6 +58,11 @@ export function protocolPanel(lotId: string, config: RuntimeConfig) {
       ),
     );
     const traced = lastTraced(lotId);
+    if (waterfall) {
+      if (traced) waterfall.show(traced.traceId!);
+      fill(trace, traced && waterfall.element);
+      return;
+    }
     fill(
       trace,
       traced && config.jaegerUrl
@@ -71,6 +82,10 @@ export function protocolPanel(lotId: string, config: RuntimeConfig) {
     );
   };
   render();
-  const stop = onDelivery((id) => id === lotId && render());
+  const stopListening = onDelivery((id) => id === lotId && render());
+  const stop = () => {
+    stopListening();
+    waterfall?.stop();
+  };
   return { element, stop };
 }
