@@ -114,13 +114,17 @@ export async function cpuPercent(pids: number[], ms: number): Promise<number> {
 }
 
 /**
- * CPU that processes other than this one and its children used over `ms`, in % of one
- * core: what the rest of a shared machine is doing to a benchmark.
+ * CPU seconds the machine has spent, since boot, outside this process and its children:
+ * what the rest of a shared machine did to a benchmark, between two readings taken while
+ * the same children run.
  */
+export function outsideCpuSeconds(): number {
+  return machineCpuSeconds().busy - totalCpuSeconds([process.pid, ...childrenOf(process.pid)]);
+}
+
+/** CPU that the rest of the machine (outsideCpuSeconds) used over `ms`, in % of one core. */
 export async function outsideCpuPercent(ms: number): Promise<number> {
-  const own = () => totalCpuSeconds([process.pid, ...childrenOf(process.pid)]);
-  const [machine0, own0] = [machineCpuSeconds().busy, own()];
+  const before = outsideCpuSeconds();
   await new Promise((r) => setTimeout(r, ms));
-  const [machine1, own1] = [machineCpuSeconds().busy, own()];
-  return Math.max(0, ((machine1 - machine0 - (own1 - own0)) / (ms / 1000)) * 100);
+  return Math.max(0, ((outsideCpuSeconds() - before) / (ms / 1000)) * 100);
 }

@@ -1,55 +1,46 @@
 /**
- * What tracing costs on the bid path (issue 6): the same stack twice, catalog, bidding
- * and the REST edge as real processes, each stack on its own NATS (the catalog's
- * projector is one durable consumer per NATS, which two stacks would share). One stack
- * samples no trace (OTEL_TRACES_SAMPLER=always_off) but records and exports its RED
+ * What tracing costs on the bid path: the same stack twice, catalog and bidding as real
+ * processes behind the path's front, each stack on its own NATS (bid-stack.ts). One
+ * stack samples no trace (OTEL_TRACES_SAMPLER=always_off) but records and exports its RED
  * metrics; the other also samples every trace (always_on). Both export over OTLP/HTTP
  * protobuf, the SDK's default, to otlp-sink.ts, a real receiver that counts and discards.
  * --baseline sdk-off runs the first stack with no telemetry at all (OTEL_SDK_DISABLED).
  *
- * Workers bid through POST /v1/lots/{id}/bids over fresh lots with the load generator's
- * market and closed loop (@gavel/loadgen); refused bids (409) are a normal outcome and
- * counted apart. Runs alternate off, on, off, on... so drift on the
- * shared machine hits both alike; the table shows the medians and the overhead.
+ * --path says which front the bids go through: `rest` (default), the REST edge
+ * (rest-bid-path.ts); `ws`, the push gateway's WebSocket, as the page bids, each bid
+ * message with a fresh traceparent when tracing is on (ws-bid-path.ts). Workers bid on
+ * fresh lots with the load generator's market and closed loop (@gavel/loadgen); refused
+ * bids are a normal outcome, counted apart. Runs go in pairs, off then on, then on then
+ * off, so drift on the shared machine hits both alike; the tables show the medians and
+ * the overhead.
  *
- *   npm run bench:tracing -- [--seconds 20] [--concurrency 32] [--runs 3] [--lots 100]
- *     [--cpu-prof DIR]          # CPU profiles of both stacks' edge and bidding, and
- *                               # the share of their CPU spent in telemetry code
+ *   npm run bench:tracing -- [--path rest|ws] [--seconds 20] [--concurrency 32] [--runs 3]
+ *     [--lots 100]
+ *     [--cpu-prof DIR]          # CPU profiles of both stacks' processes but the catalog,
+ *                               # and the share of their CPU spent in telemetry code
  *     [--on-env NAME=VALUE]...  # more settings for the "on" stack, to find where the
  *                               # cost goes, e.g. OTEL_METRICS_EXPORTER=none
  *     [--baseline traces-off|sdk-off]
  */
 import { randomUUID } from "node:crypto";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  closedLoop,
-  EdgeHttp,
-  Market,
-  median,
-  percentile,
-  printTable,
-  UserClient,
-  type RestLot,
-} from "@gavel/loadgen";
-import {
-  freePort,
-  mintToken,
-  serviceEnv,
-  startService,
-  type NatsServerHandle,
-  type ServiceProcess,
-} from "@gavel/testing";
-import { processCpuSeconds } from "./cpu-time.ts";
+import { closedLoop, printTable, type RestLot } from "@gavel/loadgen";
+import { freePort, mintToken } from "@gavel/testing";
+import { startBidStack, type BidPath, type BidStack, type StackOptions } from "./bid-stack.ts";
+import { startScript } from "./child-servers.ts";
+import { outsideCpuSeconds } from "./cpu-time.ts";
+import { requireProc, runBench } from "./missing-prerequisite.ts";
 import type { CpuProfile } from "./node-inspector.ts";
+import { restBidPath } from "./rest-bid-path.ts";
 import { telemetryShare } from "./telemetry-profile.ts";
-import { startBenchNats } from "./bench-nats.ts";
+import { report, runLine, type RunResult } from "./tracing-report.ts";
+import { wsBidPath } from "./ws-bid-path.ts";
 
 const { values: args } = parseArgs({
   options: {
+    path: { type: "string", default: "rest" },
     seconds: { type: "string", default: "20" },
     concurrency: { type: "string", default: "32" },
     runs: { type: "string", default: "3" },
@@ -59,6 +50,9 @@ const { values: args } = parseArgs({
     baseline: { type: "string", default: "traces-off" },
   },
 });
+const PATHS: Record<string, BidPath> = { rest: restBidPath, ws: wsBidPath };
+const PATH = PATHS[args.path];
+if (!PATH) throw new Error("--path must be rest or ws");
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const RUNS = Number(args.runs);
@@ -82,138 +76,59 @@ const ON_ENV: Record<string, string> = {
     }),
   ),
 };
+const describe = (env: Record<string, string>) =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
 
-interface Stack {
-  tracing: "off" | "on";
-  nats: NatsServerHandle;
-  services: ServiceProcess[];
-  /** Keep-alive connections to the stack's edge, and the users acting through them. */
-  http?: EdgeHttp;
-  seller?: UserClient;
-  bidders: UserClient[];
-}
+await runBench("bench:tracing", main);
+if (PROFILE_DIR && process.exitCode === undefined) printProfiles(PROFILE_DIR);
 
-interface RunResult {
-  requests: number;
-  accepted: number;
-  refused: number;
-  failed: number;
-  latenciesMs: number[];
-  /** CPU seconds of the stack's catalog, bidding and edge during the run. */
-  cpuSeconds: number;
-  spansExported: number;
-  /** How long the stack kept working after the run (see settle). */
-  settleSeconds: number;
-}
+async function main(): Promise<void> {
+  requireProc();
+  const sinkPort = await freePort();
+  const sink = await startScript("otlp-sink.ts", [String(sinkPort)]);
+  const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+  const spansAtSink = async () =>
+    ((await (await fetch(`${sinkUrl}/stats`)).json()) as { spans: number }).spans;
+  /** Tokens minted with the test keys, which services started by @gavel/testing trust; more
+   * bidders than workers, so a worker is rarely refused only for leading the lot already. */
+  const userIds = Array.from({ length: Math.max(64, CONCURRENCY * 2) + 1 }, () => randomUUID());
+  const users = await Promise.all(userIds.map(async (id) => ({ id, token: await mintToken(id) })));
+  const options = { users, concurrency: CONCURRENCY, profileDir: PROFILE_DIR };
+  const stacks: BidStack[] = [];
+  try {
+    const offEnv: StackOptions["otel"] =
+      BASELINE === "sdk-off"
+        ? { OTEL_SDK_DISABLED: "true" }
+        : { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: "always_off" };
+    const onEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, ...ON_ENV };
+    stacks.push(await startBidStack(PATH!, { ...options, tracing: "off", otel: offEnv }));
+    stacks.push(await startBidStack(PATH!, { ...options, tracing: "on", otel: onEnv }));
+    for (const stack of stacks) await measure(stack, await stack.newLots(LOTS), 5, spansAtSink);
 
-/** What each run is judged by; the overhead table compares these. */
-const measures: Record<string, (r: RunResult) => number> = {
-  "requests/s": (r) => r.requests / SECONDS,
-  "p50 ms": (r) => percentile(r.latenciesMs, 50),
-  "p99 ms": (r) => percentile(r.latenciesMs, 99),
-  "CPU ms/request": (r) => (r.cpuSeconds * 1000) / r.requests,
-};
-
-const sinkPort = await freePort();
-const sink = spawn(process.execPath, ["otlp-sink.ts", String(sinkPort)], {
-  cwd: import.meta.dirname,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-process.once("exit", () => sink.kill());
-const sinkUrl = `http://127.0.0.1:${sinkPort}`;
-const stacks: Stack[] = [];
-/** Tokens minted with the test keys, which services started by @gavel/testing trust; more
- * bidders than workers, so a worker is rarely refused only for leading the lot already. */
-const userIds = Array.from({ length: Math.max(64, CONCURRENCY * 2) + 1 }, () => randomUUID());
-const tokens = await Promise.all(userIds.map((id) => mintToken(id)));
-try {
-  await once(sink.stdout!, "data");
-  await startStack(
-    "off",
-    BASELINE === "sdk-off"
-      ? { OTEL_SDK_DISABLED: "true" }
-      : { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: "always_off" },
-  );
-  await startStack("on", { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, ...ON_ENV });
-  for (const stack of stacks) await measure(stack, await newLots(stack), 5);
-
-  const results = new Map<Stack, RunResult[]>(stacks.map((s) => [s, []]));
-  for (let r = 1; r <= RUNS; r++) {
-    for (const stack of stacks) {
-      const lots = await newLots(stack);
-      await measure(stack, lots, 2); // warm the new lots' caches
-      const result = await measure(
-        stack,
-        lots,
-        SECONDS,
-        `tracing ${stack.tracing}, run ${r}/${RUNS}`,
-      );
-      results.get(stack)!.push(result);
-      process.stderr.write(
-        `tracing ${stack.tracing}, run ${r}/${RUNS}: ${result.requests} requests, ${result.accepted} accepted, ${result.refused} refused, ${result.failed} failed, ${((result.cpuSeconds * 1000) / result.requests).toFixed(2)} CPU ms/request, ${result.spansExported} spans exported, idle ${result.settleSeconds.toFixed(1)} s after\n`,
-      );
+    const results = new Map<BidStack, RunResult[]>(stacks.map((s) => [s, []]));
+    for (let r = 1; r <= RUNS; r++) {
+      // Off first in odd pairs, on first in even ones, so what the order favours cancels.
+      for (const stack of r % 2 ? stacks : [...stacks].reverse()) {
+        const lots = await stack.newLots(LOTS);
+        await measure(stack, lots, 2, spansAtSink); // warm the new lots' caches
+        const label = `tracing ${stack.tracing}, run ${r}/${RUNS}`;
+        const result = await measure(stack, lots, SECONDS, spansAtSink, label);
+        results.get(stack)!.push(result);
+        process.stderr.write(`${runLine(label, result)}\n`);
+      }
     }
+    const settings = { description: PATH!.description, seconds: SECONDS, lots: LOTS, runs: RUNS };
+    report(
+      { ...settings, workers: CONCURRENCY, off: BASELINE, on: describe(ON_ENV) },
+      results.get(stacks[0]!)!,
+      results.get(stacks[1]!)!,
+    );
+  } finally {
+    await Promise.all(stacks.map((s) => s.stop()));
+    await sink.stop();
   }
-  report(results.get(stacks[0]!)!, results.get(stacks[1]!)!);
-} finally {
-  stacks.forEach((s) => s.http?.close());
-  await Promise.all(stacks.flatMap((s) => s.services.map((p) => p.stop())));
-  await Promise.all(stacks.map((s) => s.nats.stop()));
-  sink.kill();
-}
-if (PROFILE_DIR) printProfiles(PROFILE_DIR);
-
-/** Starts a stack and adds it to `stacks` first, so a failed start still stops it all. */
-async function startStack(tracing: Stack["tracing"], otel: Record<string, string>) {
-  const nats = await startBenchNats();
-  const stack: Stack = { tracing, nats, services: [], bidders: [] };
-  stacks.push(stack);
-  const env = { ...serviceEnv(nats.url), LOG_LEVEL: "warn", ...otel };
-  const [catalog, bidding] = [
-    await startTracked(stack, "catalog", env),
-    await startTracked(stack, "bidding", env),
-  ];
-  const edge = await startTracked(stack, "edge", {
-    ...env,
-    GAVEL_CATALOG_URL: catalog.rpcUrl,
-    GAVEL_BIDDING_URL: bidding.rpcUrl,
-    // One client host and a few dozen users: lift the limits so they never refuse.
-    GAVEL_RATE_LIMIT_PER_IP: "1000000",
-    GAVEL_RATE_LIMIT_PER_USER: "1000000",
-  });
-  const http = new EdgeHttp(edge.rpcUrl, CONCURRENCY);
-  const [seller, ...bidders] = userIds.map((id, i) => new UserClient(http, id, tokens[i]!));
-  Object.assign(stack, { http, seller, bidders });
-}
-
-/** Lists LOTS open lots through the stack's edge, as its seller. */
-async function newLots(stack: Stack): Promise<RestLot[]> {
-  const lots: RestLot[] = [];
-  for (let i = 0; i < LOTS; i++) {
-    const draft = {
-      title: `Bench lot ${i}`,
-      starting_price: { currency: "EUR", amount_minor: 100 },
-      ends_at: new Date(Date.now() + 3600_000).toISOString(),
-    };
-    lots.push(await stack.seller!.createLot(draft, randomUUID()));
-  }
-  return lots;
-}
-
-async function startTracked(
-  stack: Stack,
-  app: "catalog" | "bidding" | "edge",
-  env: Record<string, string>,
-): Promise<ServiceProcess> {
-  const profiled = PROFILE_DIR && app !== "catalog";
-  const dir = profiled ? join(PROFILE_DIR, `${stack.tracing}-${app}`) : undefined;
-  if (dir) mkdirSync(dir, { recursive: true });
-  const started = await startService(
-    app,
-    dir ? { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` } : env,
-  );
-  stack.services.push(started);
-  return started;
 }
 
 /**
@@ -221,13 +136,15 @@ async function startTracked(
  * line every 10 s when `label` names the run.
  */
 async function measure(
-  stack: Stack,
+  stack: BidStack,
   lots: RestLot[],
   seconds: number,
+  spansAtSink: () => Promise<number>,
   label?: string,
 ): Promise<RunResult> {
-  const [cpuBefore, spansBefore] = [stackCpuSeconds(stack), await spansAtSink()];
-  const market = new Market(stack.bidders, lots);
+  const [cpuBefore, spansBefore] = [stack.cpuSeconds(), await spansAtSink()];
+  const othersBefore = outsideCpuSeconds();
+  const market = stack.market(lots);
   const loop = await closedLoop({
     workers: CONCURRENCY,
     seconds,
@@ -235,79 +152,49 @@ async function measure(
     label,
     onProgress: label ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
-  const settleSeconds = await settle(stack);
+  // Counters tick in hundredths: a quiet machine can read a hair below zero.
+  const othersCpuPercent = Math.max(0, ((outsideCpuSeconds() - othersBefore) / seconds) * 100);
+  const settleSeconds = await settle(stack, spansAtSink);
+  const cpuAfter = stack.cpuSeconds();
   return {
     ...loop,
     settleSeconds,
-    cpuSeconds: stackCpuSeconds(stack) - cpuBefore,
+    othersCpuPercent,
+    cpuSeconds: Object.fromEntries(
+      Object.entries(cpuAfter).map(([app, seconds]) => [app, seconds - cpuBefore[app]!]),
+    ),
     spansExported: (await spansAtSink()) - spansBefore,
   };
 }
 
 /**
- * Waits until the stack is idle again (under a tenth of a core for half a second): the
- * catalog projects the run's events after the fact, and the "on" stack exports its last
- * spans. That work belongs to the run's CPU per request, and must not land in the next
- * run, which measures the other stack. Returns the seconds it took.
+ * Waits until the stack is done with the run: its last spans have reached the sink (the
+ * SDK sends a batch when it is full, else every OTEL_BSP_SCHEDULE_DELAY, 5 s by default, a
+ * wait too cheap to show as CPU), then it is idle (under a tenth of a core for half a
+ * second; the catalog projects the run's events after the fact). That work belongs to the
+ * run's CPU and spans per bid, and must not land in the next run, which measures the
+ * other stack. The "off" stack waits as long, so that both stacks' runs follow the same
+ * pause. Returns the seconds it took.
  */
-async function settle(stack: Stack): Promise<number> {
+async function settle(stack: BidStack, spansAtSink: () => Promise<number>): Promise<number> {
   const started = performance.now();
-  for (let before = stackCpuSeconds(stack); performance.now() - started < 30_000;) {
-    await new Promise((r) => setTimeout(r, 500));
-    const now = stackCpuSeconds(stack);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const quietMs = Number(ON_ENV.OTEL_BSP_SCHEDULE_DELAY ?? 5000) + 500;
+  const waiting = () => performance.now() - started < 30_000;
+  for (let last = -1, changed = 0; waiting(); await sleep(250)) {
+    const now = await spansAtSink();
+    if (now !== last) [last, changed] = [now, performance.now()];
+    else if (performance.now() - changed > quietMs) break;
+  }
+  const total = () => Object.values(stack.cpuSeconds()).reduce((a, b) => a + b, 0);
+  const idleWaitStarted = performance.now();
+  for (let before = total(); performance.now() - idleWaitStarted < 30_000;) {
+    await sleep(500);
+    const now = total();
     if (now - before < 0.05) break;
     before = now;
   }
   return (performance.now() - started) / 1000;
-}
-
-function stackCpuSeconds(stack: Stack): number {
-  return stack.services.reduce((sum, p) => {
-    const { user, kernel } = processCpuSeconds(p.pid);
-    return sum + user + kernel;
-  }, 0);
-}
-
-async function spansAtSink(): Promise<number> {
-  const stats = (await (await fetch(`${sinkUrl}/stats`)).json()) as { spans: number };
-  return stats.spans;
-}
-
-function report(off: RunResult[], on: RunResult[]): void {
-  const row = (tracing: string, runs: RunResult[]) => ({
-    tracing,
-    "requests/s": median(runs.map(measures["requests/s"]!)),
-    "accepted bids/s": median(runs.map((r) => r.accepted / SECONDS)),
-    "p50 ms": median(runs.map(measures["p50 ms"]!)),
-    "p99 ms": median(runs.map(measures["p99 ms"]!)),
-    failed: runs.reduce((n, r) => n + r.failed, 0),
-    "CPU ms/request": median(runs.map(measures["CPU ms/request"]!)),
-    // Only the "on" stack exports spans; the sink counts what arrived during its runs.
-    "spans/request": tracing === "on" ? median(runs.map((r) => r.spansExported / r.requests)) : "-",
-  });
-  console.log(
-    `\nBids through the REST edge, tracing off (${BASELINE}) vs on (${Object.entries(ON_ENV)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(
-        ", ",
-      )}; OTLP/HTTP protobuf), ${SECONDS} s per run, ${CONCURRENCY} workers over ${LOTS} lots, median of ${RUNS} runs each, alternating\n`,
-  );
-  printTable([row("off", off), row("on", on)]);
-
-  // Run i of "on" ran right after run i of "off": their ratio sees the least drift.
-  const percent = (from: number, to: number) => ((to - from) / from) * 100;
-  const overhead = Object.entries(measures).map(([measure, of]) => ({
-    measure,
-    "change of the medians": percent(median(off.map(of)), median(on.map(of))),
-    "median change per pair": median(off.map((r, i) => percent(of(r), of(on[i]!)))),
-  }));
-  console.log("\nTracing on against off, in % (+ is more):\n");
-  printTable(overhead);
-  const [throughput, , p99] = overhead;
-  const met = -throughput!["change of the medians"] < 10 && p99!["change of the medians"] < 10;
-  console.log(
-    `\nTarget (under 10% on throughput and p99, from the medians): ${met ? "met" : "NOT met"}`,
-  );
 }
 
 /** The telemetry share of each profile written by --cpu-prof (at each process's exit). */

@@ -11,6 +11,6 @@ export {
   type RestMoney,
 } from "./edge-client.ts";
 export { EdgeHttp, type HttpAnswer } from "./edge-http.ts";
-export { Market } from "./market.ts";
+export { Market, type Bidder } from "./market.ts";
 export { Progress, type Attempt } from "./progress.ts";
 export { median, percentile, printTable } from "./stats.ts";

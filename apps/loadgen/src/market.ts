@@ -1,5 +1,8 @@
 import { nextBid, pick } from "./bid-choice.ts";
 import type { RestLot, RestMoney, UserClient } from "./edge-client.ts";
+
+/** What the market needs of a bidder: REST's UserClient, or any client that bids alike. */
+export type Bidder = Pick<UserClient, "id" | "bid">;
 import type { Attempt } from "./progress.ts";
 
 /**
@@ -10,13 +13,13 @@ import type { Attempt } from "./progress.ts";
  */
 export class Market {
   #lots: RestLot[] = [];
-  readonly #bidders: UserClient[];
+  readonly #bidders: Bidder[];
   /** The minimum next bid the API named when it refused one, per lot. */
   readonly #minimums = new Map<string, RestMoney>();
   /** Which of our bidders leads each lot: they would only be told they lead already. */
   readonly #leaders = new Map<string, string>();
 
-  constructor(bidders: UserClient[], lots: RestLot[] = []) {
+  constructor(bidders: Bidder[], lots: RestLot[] = []) {
     this.#bidders = bidders;
     this.#lots = lots;
   }
