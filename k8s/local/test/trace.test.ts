@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { expect, test } from "vitest";
 import type { JaegerSpan, JaegerTrace } from "@gavel/testing";
-import { serviceUrl, signUp } from "./cluster.ts";
+import { ingressUrl, serviceUrl, signUp } from "./cluster.ts";
 
 /** Jaeger's query API (v1 JSON), as a person's script reads it. */
 async function traces(jaeger: string, path: string): Promise<JaegerTrace[]> {
@@ -72,4 +73,56 @@ test("a bid's trace, edge to bidding to NATS to the push gateway, read back from
   const t = trace!;
   const roots = t.spans.filter((s) => !s.references.some((r) => r.refType === "CHILD_OF"));
   expect(roots.map((s) => `${services(t, s)} ${s.operationName}`)).toEqual([`edge ${operation}`]);
+
+  // The page reads the same trace through the Ingress, from the edge, as the waterfall
+  // draws it: the chart wires the edge to Jaeger's query port and lets it through.
+  const viewed = await fetch(`${await ingressUrl()}/traces/${t.traceID}`);
+  expect(viewed.status).toBe(200);
+  const view = (await viewed.json()) as { spans: Array<{ service: string; protocol: string }> };
+  // More of the trace may have arrived since (the catalog's projection, the notifier).
+  expect(view.spans.map((s) => s.service)).toEqual(
+    expect.arrayContaining(["edge", "bidding", "push"]),
+  );
+  expect(view.spans.map((s) => s.protocol)).toEqual(
+    expect.arrayContaining(["HTTP", "Connect", "NATS", "SSE"]),
+  );
 }, 90_000);
+
+test("the page's spans reach the in-cluster Jaeger through the edge's relay, behind the Ingress", async () => {
+  const [ingress, jaeger] = await Promise.all([ingressUrl(), serviceUrl("jaeger", "ui")]);
+  const traceId = randomBytes(16).toString("hex");
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const relayed = await fetch(`${ingress}/otlp/v1/traces`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "web" } }] },
+          scopeSpans: [
+            {
+              scope: { name: "gavel.web" },
+              spans: [
+                {
+                  traceId,
+                  spanId: randomBytes(8).toString("hex"),
+                  name: "bid",
+                  kind: 3,
+                  startTimeUnixNano: String(now),
+                  endTimeUnixNano: String(now + 5_000_000n),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  });
+  expect(relayed.status, await relayed.text()).toBe(200);
+  await expect
+    .poll(async () => (await traces(jaeger, `/api/traces/${traceId}`))[0]?.spans.length ?? 0, {
+      timeout: 15_000,
+      interval: 500,
+    })
+    .toBe(1);
+}, 30_000);
