@@ -13,7 +13,6 @@ import {
   startJaeger,
   startNatsServer,
   type JaegerHandle,
-  type JaegerTrace,
   type NatsServerHandle,
   type ServiceProcess,
 } from "@gavel/testing";
@@ -128,24 +127,12 @@ describe("tracing across languages into Jaeger", () => {
         timeout: 15_000,
       })
       .not.toBe("");
-    // Spans arrive from seven processes in their own time: wait for the last hops.
-    let trace: JaegerTrace | undefined;
-    const has = (svc: string, name: string) =>
-      trace !== undefined && spansOf(trace).find(svc, name).length > 0;
-    await expect
-      .poll(
-        async () => {
-          trace = await jaeger.getTrace(traceId);
-          return (
-            has("edge", "POST /v1/lots/:id/bids") &&
-            has("notifier", "process gavel.invoice.*") &&
-            has("push", "deliver gavel.lot.{lot_id}")
-          );
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(true);
-    const t = spansOf(trace!);
+    const trace = await jaeger.untilTraceHas(traceId, [
+      "edge POST /v1/lots/:id/bids",
+      "notifier process gavel.invoice.*",
+      "push deliver gavel.lot.{lot_id}",
+    ]);
+    const t = spansOf(trace);
 
     const request = t.one("edge", "POST /v1/lots/:id/bids");
     expect(t.parent(request)).toBeUndefined(); // the root
@@ -177,7 +164,7 @@ describe("tracing across languages into Jaeger", () => {
     expect(t.tag(settled, "messaging.destination.name")).toBe(`gavel.lot.${lot.id}`);
     expect(t.tag(settled, "gavel.settlement.outcome")).toBe("issued");
     expect(t.tag(issued, "span.kind")).toBe("producer");
-    const services = new Set(trace!.spans.map(t.service));
+    const services = new Set(trace.spans.map(t.service));
     expect([...services].sort()).toEqual(
       expect.arrayContaining(["bidding", "edge", "notifier", "push", "settlement"]),
     );

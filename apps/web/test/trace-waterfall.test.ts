@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spansOf, type JaegerTrace } from "@gavel/testing";
+import { spansOf } from "@gavel/testing";
 import { wcagViolations } from "./accessibility.ts";
 import {
   bidFromPage,
@@ -87,30 +87,19 @@ describe("a bid's trace, from the click to every screen, drawn on the page", () 
     const caption = await waterfall(bobPage).locator("caption").textContent();
     const traceId = /trace ([0-9a-f]{32})/.exec(caption!)![1]!;
 
-    let trace: JaegerTrace | undefined;
-    const has = (svc: string, name: string) =>
-      trace !== undefined && spansOf(trace).find(svc, name).length > 0;
-    await expect
-      .poll(
-        async () => {
-          trace = await stack.jaeger.getTrace(traceId);
-          return (
-            has("web", "bid") &&
-            has("notifier", "process gavel.lot.*") &&
-            trace !== undefined &&
-            spansOf(trace).find("push", "deliver gavel.notify.{user_id}").length > 0 &&
-            spansOf(trace).find("push", "deliver gavel.lot.{lot_id}").length >= 2
-          );
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(true)
-      .catch((err: unknown) => {
-        // What arrived, to tell a missing hop from a broken parent.
-        if (trace) console.log(spansOf(trace).outline());
-        throw err;
-      });
-    const t = spansOf(trace!);
+    const t = spansOf(
+      await stack.jaeger.untilTraceHas(
+        traceId,
+        [
+          "web bid",
+          "push deliver gavel.lot.{lot_id}",
+          "push deliver gavel.lot.{lot_id}",
+          "notifier process gavel.lot.*",
+          "push deliver gavel.notify.{user_id}",
+        ],
+        20_000,
+      ),
+    );
 
     // In parent order: the browser's click, push's message, bidding, the append...
     const click = t.one("web", "bid");

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "./free-port.ts";
 import { jaegerBinary } from "./tools.ts";
 import { untilHttpOk } from "./until-http-ok.ts";
@@ -34,6 +35,12 @@ export interface JaegerHandle {
   /** GET /api/traces with these query parameters; the traces found. */
   findTraces(params: Record<string, string>): Promise<JaegerTrace[]>;
   getTrace(traceId: string): Promise<JaegerTrace | undefined>;
+  /**
+   * The trace once it holds every span named "service operation" in `wanted` (a name
+   * given twice needs two spans): spans arrive from each process in its own time. Throws
+   * with an outline of what arrived when they are not all there within `timeoutMs`.
+   */
+  untilTraceHas(traceId: string, wanted: string[], timeoutMs?: number): Promise<JaegerTrace>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +119,7 @@ exporters:
         : `jaeger never answered on ${query}:\n${log}`,
     );
   }
+  const getTrace = async (traceId: string) => (await read(`/api/traces/${traceId}`))[0];
   const read = async (path: string) => {
     const res = await fetch(`${query}${path}`);
     if (res.status === 404) return [];
@@ -130,9 +138,32 @@ exporters:
       OTEL_METRICS_EXPORTER: "none",
     },
     findTraces: (params) => read(`/api/traces?${new URLSearchParams(params)}`),
-    getTrace: async (traceId) => (await read(`/api/traces/${traceId}`))[0],
+    getTrace,
+    async untilTraceHas(traceId, wanted, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const trace = await getTrace(traceId);
+        const missing = trace ? missingSpans(trace, wanted) : wanted;
+        if (trace && missing.length === 0) return trace;
+        if (Date.now() >= deadline) {
+          const arrived = trace ? spansOf(trace).outline() : "no span";
+          throw new Error(`trace ${traceId} lacks ${missing.join(", ")}; it holds:\n${arrived}`);
+        }
+        await sleep(250);
+      }
+    },
     stop,
   };
+}
+
+/** The names in `wanted` ("service operation", repeated for more than one) not yet there. */
+function missingSpans(trace: JaegerTrace, wanted: string[]): string[] {
+  const t = spansOf(trace);
+  const held = trace.spans.map((s) => `${t.service(s)} ${s.operationName}`);
+  return wanted.filter((name, i) => {
+    const needed = wanted.slice(0, i + 1).filter((w) => w === name).length;
+    return held.filter((h) => h === name).length < needed;
+  });
 }
 
 /**
