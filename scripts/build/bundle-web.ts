@@ -14,6 +14,9 @@ const result = await build({
   entryPoints: ["src/main.ts", "src/styles.css"],
   outdir: "dist/assets",
   entryNames: "[name]-[hash]",
+  // What the page loads only when needed (the tracing SDK) goes in chunks of its own.
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   bundle: true,
   format: "esm",
   platform: "browser",

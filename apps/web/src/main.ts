@@ -14,7 +14,7 @@ import { toastRegion } from "./views/toasts.ts";
 
 const config = await loadRuntimeConfig();
 const token = () => currentSession()?.token;
-const tracing = startPageTracing(config.otlpTracesUrl);
+const tracing = await startPageTracing(config.otlpTracesUrl);
 const push = new PushSocket(config.websocketUrl, token, tracing);
 const toasts = toastRegion();
 const main = h("main", { id: "main", tabindex: -1 });
