@@ -4,8 +4,8 @@ import { traceDeliver } from "@gavel/telemetry";
 import type { Channel } from "./channels.ts";
 import type { Listener } from "./feed-hub.ts";
 import { deliveries, fanoutLag } from "./push-metrics.ts";
-import { traceIdOf } from "./stored-events.ts";
 import type { TraceClaims } from "./trace-claims.ts";
+import { traceIdOf } from "./traceparent.ts";
 
 /**
  * Hands one live message to a channel's local listeners, whichever feed received it: it

@@ -5,7 +5,7 @@ import { deliver } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
 import { ResumingConsumer } from "./resuming-consumer.ts";
 import type { TraceClaims } from "./trace-claims.ts";
-import { parseTraceparent } from "./traceparent.ts";
+import { traceIdOf } from "./traceparent.ts";
 
 /** A channel with local listeners, and the channel that decodes its messages. */
 interface Watched {
@@ -126,8 +126,8 @@ export class SharedFeed implements Feed {
     const watched = this.#watched.get(message.subject);
     if (!watched) {
       // Undecoded, but its trace is known to be the server's (trace-claims.ts): a header read.
-      const dropped = parseTraceparent(message.headers?.get("traceparent"));
-      if (dropped) this.#claims.markServer(dropped.traceId);
+      const dropped = traceIdOf(message.headers);
+      if (dropped) this.#claims.markServer(dropped);
       return;
     }
     try {

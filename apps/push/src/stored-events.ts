@@ -7,10 +7,9 @@ import {
 } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/nats-core";
 import { isNoMessages, readSubject } from "@gavel/nats";
-import { contextOf } from "@gavel/telemetry";
-import { trace } from "@opentelemetry/api";
 import type { Channel, ChannelEvent } from "./channels.ts";
 import type { TraceClaims } from "./trace-claims.ts";
+import { traceIdOf } from "./traceparent.ts";
 
 /**
  * The channel's stored events after `after`, up to and including `upTo`, in order.
@@ -77,9 +76,4 @@ export async function lastSequence(jsm: JetStreamManager, stream: string, subjec
     if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return 0;
     throw err;
   }
-}
-
-/** The trace id of the request that published a message, when it carries one. */
-export function traceIdOf(headers: MsgHdrs | undefined): string | undefined {
-  return trace.getSpanContext(contextOf(headers))?.traceId;
 }

@@ -1,3 +1,4 @@
+import type { MsgHdrs } from "@nats-io/nats-core";
 import { TraceFlags, type SpanContext } from "@opentelemetry/api";
 
 /** Version 00 of W3C trace context: trace id, parent span id and flags, lowercase hex. */
@@ -19,4 +20,12 @@ export function parseTraceparent(value: unknown): SpanContext | undefined {
   if (traceId === INVALID_TRACE_ID || spanId === INVALID_SPAN_ID) return undefined;
   const traceFlags = Number.parseInt(value.slice(53), 16) & TraceFlags.SAMPLED;
   return { traceId, spanId, traceFlags, isRemote: true };
+}
+
+/**
+ * The trace id of the request that published a stored message, from its `traceparent`
+ * header (written by tracePublish); undefined when it carries none.
+ */
+export function traceIdOf(headers: MsgHdrs | undefined): string | undefined {
+  return parseTraceparent(headers?.get("traceparent"))?.traceId;
 }
