@@ -48,6 +48,11 @@ export const configSchema = z.object({
   /** Requests per window from one client IP, signed in or not. */
   GAVEL_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /**
+   * The per-IP limit counts an IPv6 client by this many leading bits of its address:
+   * one subscriber usually holds a whole /56 (or /64) and can rotate through it.
+   */
+  GAVEL_RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(32).max(128).default(56),
+  /**
    * The built web page (apps/web/dist), served at / when set. The page reads the next
    * three from /config.json; empty means the edge's own origin (the chart's Ingress).
    */

@@ -35,6 +35,7 @@ const app = createEdgeApp({
     nc,
     perUser: config.GAVEL_RATE_LIMIT_PER_USER,
     perIp: config.GAVEL_RATE_LIMIT_PER_IP,
+    ipv6PrefixBits: config.GAVEL_RATE_LIMIT_IPV6_PREFIX,
     windowSeconds,
   },
   idempotencyRecords,

@@ -5,6 +5,7 @@ import { Empty, headers, nanos, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "@gavel/logging";
 import { addOrUpdateStream, edgeRateLimits, isSafeToken, manageJetStream } from "@gavel/nats";
 import { callerOf } from "./authentication.ts";
+import { clientNetwork } from "./client-network.ts";
 import { Problem } from "./problem.ts";
 
 /** A quota of requests per fixed window, named as in the RateLimit-Policy field. */
@@ -20,6 +21,8 @@ export interface RateLimitSettings {
   logger: Logger;
   perUser: number;
   perIp: number;
+  /** IPv6 clients are counted by this prefix of their address (IPv4 ones per address). */
+  ipv6PrefixBits: number;
   windowSeconds: number;
 }
 
@@ -130,7 +133,9 @@ export function rateLimits(settings: RateLimitSettings): {
     windowSeconds: settings.windowSeconds,
   });
   return {
-    perIp: limit(policy("per-ip", settings.perIp), (req) => req.ip),
+    perIp: limit(policy("per-ip", settings.perIp), (req) =>
+      req.ip === undefined ? undefined : clientNetwork(req.ip, settings.ipv6PrefixBits),
+    ),
     perUser: limit(policy("per-user", settings.perUser), (_req, res) => callerOf(res)?.userId),
   };
 }

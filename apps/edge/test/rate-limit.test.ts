@@ -93,4 +93,20 @@ describe("rate limits across edge replicas", () => {
     const [signedIn] = await alternate(1, "/v1", user);
     expect(signedIn!.status).toBe(429);
   });
+
+  it("counts every IPv6 address of one /56 as one client, and the next /56 apart", async () => {
+    // The edge trusts the loopback proxy (the default), so X-Forwarded-For is the client.
+    const from = (address: string) => ({ "x-forwarded-for": address });
+    await nextWindow();
+    const rotated = Array.from({ length: 9 }, (_, i) =>
+      fetch(`${replicas[i % 2]}/v1`, { headers: from(`2001:db8:7:ab${i}0::${i + 1}`) }),
+    );
+    const statuses = [];
+    for (const res of rotated) statuses.push((await res).status);
+    expect(statuses.sort()).toEqual([...Array(8).fill(200), 429]);
+
+    const neighbour = await fetch(`${stack.base}/v1`, { headers: from("2001:db8:7:ac00::1") });
+    expect(neighbour.status).toBe(200);
+    expect(neighbour.headers.get("ratelimit")).toMatch(/^"per-ip";r=7;t=\d+$/);
+  });
 });
