@@ -1,6 +1,6 @@
 // `generate:check` of libs/proto (run there as `node ../../scripts/check-generated.ts`):
-// regenerates the code from proto/ and fails if that changed anything, so committed
-// generated code can never drift from the contracts.
+// regenerates the code from proto/ (and the Go NATS names from libs/nats) and fails if
+// that changed anything, so committed generated code can never drift from its sources.
 // Plain Node 24 (type stripping), no dependencies.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -26,7 +26,7 @@ const changed = status
 
 if (changed.length > 0) {
   console.error(
-    `Generated code in ${gen} is out of date with proto/:\n` +
+    `Generated code in ${gen} is out of date with proto/ or libs/nats/src/names.ts:\n` +
       changed.map((file) => `  ${file}`).join("\n") +
       "\nrun npm run generate and commit",
   );

@@ -21,6 +21,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/gavel-auction/gavel/apps/settlement/gen/names"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/natstest"
 )
 
@@ -106,7 +107,7 @@ func TestStartsReadyOnceTheLotStreamExistsAndStopsGracefully(t *testing.T) {
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
-	if _, err := js.CreateStream(context.Background(), jetstream.StreamConfig{Name: "LOT_EVENTS", Subjects: []string{"gavel.lot.*"}}); err != nil {
+	if _, err := js.CreateStream(context.Background(), jetstream.StreamConfig{Name: names.LotEventsStream, Subjects: []string{names.LotSubjectWildcard}}); err != nil {
 		t.Fatal(err)
 	}
 	wait("ready", func() bool { return readyz() == http.StatusOK })

@@ -1,6 +1,8 @@
 /**
  * The one table of NATS names Gavel uses: streams, subjects, KV buckets, consumers.
  * Ids that become subject tokens are validated before they get here (see isSafeToken).
+ * Its string constants are generated into Go (apps/settlement/gen/names) by
+ * `npm run generate`.
  */
 
 /** Every lot's events; one subject per lot. */
@@ -113,8 +115,8 @@ export function notifySubject(userId: string): string {
 }
 
 /**
- * Invoices, issued by the settlement service (apps/settlement, Go, which has its own copy
- * of these names in internal/names): one subject per sold lot, gavel.invoice.<lot id>,
+ * Invoices, issued by the settlement service (apps/settlement, Go, which reads these names
+ * from gen/names, generated from this file): one subject per sold lot, gavel.invoice.<lot id>,
  * whose one message is the InvoiceReady event, appended only while the subject is empty.
  */
 export const INVOICES_STREAM = "INVOICES";

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	settlementv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/settlement/v1"
+	"github.com/gavel-auction/gavel/apps/settlement/gen/names"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/consume"
 )
 
@@ -41,7 +42,7 @@ type Index struct {
 // StartIndex reads the stream from its start and follows it until Stop.
 func StartIndex(ctx context.Context, js jetstream.JetStream, logger *slog.Logger) (*Index, error) {
 	ix := &Index{byBuyer: map[string][]entry{}, bySeller: map[string][]entry{}}
-	stream, err := js.Stream(ctx, Stream)
+	stream, err := js.Stream(ctx, names.InvoicesStream)
 	if err != nil {
 		return nil, err
 	}
@@ -49,11 +50,11 @@ func StartIndex(ctx context.Context, js jetstream.JetStream, logger *slog.Logger
 	if caughtUpAt == 0 {
 		ix.ready.Store(true)
 	}
-	consumer, err := js.OrderedConsumer(ctx, Stream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{SubjectPrefix + ".*"},
+	consumer, err := js.OrderedConsumer(ctx, names.InvoicesStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{names.InvoiceSubjectWildcard},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("following %s: %w", Stream, err)
+		return nil, fmt.Errorf("following %s: %w", names.InvoicesStream, err)
 	}
 	ix.consume, err = consumer.Consume(func(msg jetstream.Msg) {
 		meta, err := msg.Metadata()

@@ -1,6 +1,6 @@
 // Package invoices keeps the invoices in the INVOICES stream: one subject per sold lot,
 // gavel.invoice.<lot id>, whose one and only message is the InvoiceReady event. The names
-// match libs/nats/src/names.ts, where the TypeScript services find them.
+// come from gen/names, generated from libs/nats/src/names.ts.
 package invoices
 
 import (
@@ -15,15 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	settlementv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/settlement/v1"
-)
-
-const (
-	// Stream holds every invoice.
-	Stream = "INVOICES"
-	// SubjectPrefix: an invoice's subject is SubjectPrefix + "." + its lot id.
-	SubjectPrefix = "gavel.invoice"
-	// SubjectTemplate names the subjects in span names, which must not be unique.
-	SubjectTemplate = SubjectPrefix + ".{lot_id}"
+	"github.com/gavel-auction/gavel/apps/settlement/gen/names"
 )
 
 // ErrNotFound: no invoice for that lot (unknown lot, not closed, or closed unsold).
@@ -36,7 +28,7 @@ var safeToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 func ValidLotID(id string) bool { return safeToken.MatchString(id) }
 
 // Subject is the subject of one lot's invoice.
-func Subject(lotID string) string { return SubjectPrefix + "." + lotID }
+func Subject(lotID string) string { return names.InvoiceSubjectPrefix + "." + lotID }
 
 // Store issues and reads invoices.
 type Store struct {
@@ -47,9 +39,9 @@ type Store struct {
 // Open creates the INVOICES stream, or brings its settings up to date.
 func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Store, error) {
 	stream, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        Stream,
+		Name:        names.InvoicesStream,
 		Description: "Invoices of sold lots, one subject per lot (apps/settlement)",
-		Subjects:    []string{SubjectPrefix + ".*"},
+		Subjects:    []string{names.InvoiceSubjectWildcard},
 		Storage:     jetstream.FileStorage,
 		Replicas:    replicas,
 		// Reads go straight to any replica: an invoice never changes once written.
@@ -57,7 +49,7 @@ func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Store, er
 		Duplicates:  2 * time.Minute,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", Stream, err)
+		return nil, fmt.Errorf("stream %s: %w", names.InvoicesStream, err)
 	}
 	return &Store{js: js, stream: stream}, nil
 }

@@ -25,19 +25,14 @@ import (
 	commonv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/common/v1"
 	lotv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/lot/v1"
 	settlementv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/settlement/v1"
+	"github.com/gavel-auction/gavel/apps/settlement/gen/names"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/consume"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/fees"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/invoices"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/telemetry"
 )
 
-// Names shared with libs/nats/src/names.ts.
 const (
-	LotEventsStream  = "LOT_EVENTS"
-	LotSubjectPrefix = "gavel.lot"
-	lotTemplate      = LotSubjectPrefix + ".{lot_id}"
-	// Consumer is the durable consumer every replica pulls from.
-	Consumer = "settlement"
 	// retryDelay: how long a message waits before it is tried again after a failure
 	// that time may cure (NATS unavailable for a moment, a publish timeout).
 	retryDelay = 2 * time.Second
@@ -68,17 +63,17 @@ func Start(ctx context.Context, js jetstream.JetStream, store *invoices.Store, l
 	if err != nil {
 		return nil, err
 	}
-	consumer, err := js.CreateOrUpdateConsumer(ctx, LotEventsStream, jetstream.ConsumerConfig{
-		Durable:       Consumer,
+	consumer, err := js.CreateOrUpdateConsumer(ctx, names.LotEventsStream, jetstream.ConsumerConfig{
+		Durable:       names.SettlementConsumer,
 		Description:   "Issues an invoice for every lot closed sold (apps/settlement)",
-		FilterSubject: LotSubjectPrefix + ".*",
+		FilterSubject: names.LotSubjectWildcard,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       30 * time.Second,
 		MaxAckPending: 256,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("consumer %s: %w", Consumer, err)
+		return nil, fmt.Errorf("consumer %s: %w", names.SettlementConsumer, err)
 	}
 	s := &Settler{store: store, lots: lots, logger: logger, now: time.Now, consumer: consumer}
 	s.consume, err = consumer.Consume(s.handle, jetstream.PullMaxMessages(64), jetstream.PullExpiry(consume.Expiry),
@@ -95,15 +90,15 @@ func Start(ctx context.Context, js jetstream.JetStream, store *invoices.Store, l
 // create it, and settlement may start first (a fresh install starts everything at once).
 func waitForStream(ctx context.Context, js jetstream.JetStream, logger *slog.Logger) (jetstream.Stream, error) {
 	for told := false; ; told = true {
-		lots, err := js.Stream(ctx, LotEventsStream)
+		lots, err := js.Stream(ctx, names.LotEventsStream)
 		if !errors.Is(err, jetstream.ErrStreamNotFound) {
 			if err != nil {
-				return nil, fmt.Errorf("stream %s: %w", LotEventsStream, err)
+				return nil, fmt.Errorf("stream %s: %w", names.LotEventsStream, err)
 			}
 			return lots, nil
 		}
 		if !told {
-			logger.Info("waiting for the lot events stream, which the bidding and catalog services create", "stream", LotEventsStream)
+			logger.Info("waiting for the lot events stream, which the bidding and catalog services create", "stream", names.LotEventsStream)
 		}
 		select {
 		case <-ctx.Done():
@@ -154,9 +149,9 @@ func (s *Settler) handle(msg jetstream.Msg) {
 	}
 	meta, _ := msg.Metadata()
 	ctx, span := tracer.Start(telemetry.Extract(context.Background(), msg.Headers()),
-		"process "+lotTemplate, trace.WithSpanKind(trace.SpanKindConsumer),
-		trace.WithAttributes(messagingAttributes(msg.Subject(), lotTemplate, "process")...),
-		trace.WithAttributes(attribute.String("messaging.consumer.group.name", Consumer), attribute.String("gavel.lot.id", event.GetLotId())))
+		"process "+names.LotSubjectTemplate, trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(messagingAttributes(msg.Subject(), names.LotSubjectTemplate, "process")...),
+		trace.WithAttributes(attribute.String("messaging.consumer.group.name", names.SettlementConsumer), attribute.String("gavel.lot.id", event.GetLotId())))
 	if meta != nil {
 		span.SetAttributes(attribute.String("messaging.message.id", strconv.FormatUint(meta.Sequence.Stream, 10)))
 	}
@@ -237,8 +232,8 @@ func (s *Settler) settle(ctx context.Context, lotID string, closedAt *timestampp
 // so the notifier's work continues this trace.
 func (s *Settler) publish(ctx context.Context, invoice *settlementv1.Invoice) (bool, error) {
 	subject := invoices.Subject(invoice.GetLotId())
-	ctx, span := tracer.Start(ctx, "send "+invoices.SubjectTemplate, trace.WithSpanKind(trace.SpanKindProducer),
-		trace.WithAttributes(messagingAttributes(subject, invoices.SubjectTemplate, "send")...))
+	ctx, span := tracer.Start(ctx, "send "+names.InvoiceSubjectTemplate, trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(messagingAttributes(subject, names.InvoiceSubjectTemplate, "send")...))
 	defer span.End()
 	header := nats.Header{}
 	telemetry.Inject(ctx, header)
@@ -253,7 +248,7 @@ func (s *Settler) publish(ctx context.Context, invoice *settlementv1.Invoice) (b
 
 // opening reads the lot's first event, its listing: the seller and the title.
 func (s *Settler) opening(ctx context.Context, lotID string) (*lotv1.LotOpened, error) {
-	msg, err := s.lots.GetMsg(ctx, 1, jetstream.WithGetMsgSubject(LotSubjectPrefix+"."+lotID))
+	msg, err := s.lots.GetMsg(ctx, 1, jetstream.WithGetMsgSubject(names.LotSubjectPrefix+"."+lotID))
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return nil, permanentError{fmt.Errorf("lot %s has no events", lotID)}
 	}

@@ -15,6 +15,7 @@ import (
 
 	commonv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/common/v1"
 	lotv1 "github.com/gavel-auction/gavel/apps/settlement/gen/gavel/lot/v1"
+	"github.com/gavel-auction/gavel/apps/settlement/gen/names"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/invoices"
 	"github.com/gavel-auction/gavel/apps/settlement/internal/natstest"
 )
@@ -73,7 +74,7 @@ func newMarket(t *testing.T, url string) *market {
 	t.Cleanup(nc.Close)
 	js, _ := jetstream.New(nc)
 	_, err = js.CreateStream(context.Background(), jetstream.StreamConfig{
-		Name: LotEventsStream, Subjects: []string{LotSubjectPrefix + ".*"}, AllowDirect: true,
+		Name: names.LotEventsStream, Subjects: []string{names.LotSubjectWildcard}, AllowDirect: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +92,7 @@ func (m *market) append(event *lotv1.LotEvent) {
 	if err != nil {
 		m.t.Fatal(err)
 	}
-	if _, err := m.js.Publish(context.Background(), LotSubjectPrefix+"."+event.GetLotId(), data); err != nil {
+	if _, err := m.js.Publish(context.Background(), names.LotSubjectPrefix+"."+event.GetLotId(), data); err != nil {
 		m.t.Fatal(err)
 	}
 }
@@ -126,17 +127,17 @@ func invoicesOf(t *testing.T, url string) map[string]uint64 {
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
-	stream, err := js.Stream(context.Background(), invoices.Stream)
+	stream, err := js.Stream(context.Background(), names.InvoicesStream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := stream.Info(context.Background(), jetstream.WithSubjectFilter(invoices.SubjectPrefix+".*"))
+	info, err := stream.Info(context.Background(), jetstream.WithSubjectFilter(names.InvoiceSubjectWildcard))
 	if err != nil {
 		t.Fatal(err)
 	}
 	counts := map[string]uint64{}
 	for subject, n := range info.State.Subjects {
-		counts[subject[len(invoices.SubjectPrefix)+1:]] = n
+		counts[subject[len(names.InvoiceSubjectPrefix)+1:]] = n
 	}
 	return counts
 }
@@ -192,7 +193,7 @@ func TestExactlyOneInvoicePerSoldLot(t *testing.T) {
 	// restarted meanwhile, and a duplicate close message arrives too.
 	a.stop()
 	js, _ := jetstream.New(b.nc)
-	if err := js.DeleteConsumer(context.Background(), LotEventsStream, Consumer); err != nil {
+	if err := js.DeleteConsumer(context.Background(), names.LotEventsStream, names.SettlementConsumer); err != nil {
 		t.Fatal(err)
 	}
 	b.stop()
@@ -256,7 +257,7 @@ func TestBadMessagesAreTerminatedAndTheNextLotIsSettled(t *testing.T) {
 	m := newMarket(t, server.URL)
 	r := startReplica(t, server.URL)
 
-	if _, err := m.js.Publish(context.Background(), LotSubjectPrefix+".garbage", []byte{0xff, 0x01, 0x02}); err != nil {
+	if _, err := m.js.Publish(context.Background(), names.LotSubjectPrefix+".garbage", []byte{0xff, 0x01, 0x02}); err != nil {
 		t.Fatal(err)
 	}
 	// Closed sold in a currency the fee schedule does not cover: no retry can settle it.
