@@ -1,5 +1,5 @@
 import { LotStateStore, LotStream, LotWriter } from "@gavel/lot-events";
-import { CATALOG_REQUESTS_BUCKET, openBucket } from "@gavel/nats";
+import { CATALOG_REQUESTS_BUCKET, DurableWorker, openBucket } from "@gavel/nats";
 import { onShutdownSignal, serveConnect, startRuntime } from "@gavel/service";
 import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
 import { catalogService } from "./catalog-service.ts";
@@ -9,7 +9,7 @@ import { BidderReadModel } from "./bidder-read-model.ts";
 import { KvMirror } from "./kv-mirror.ts";
 import { LotIndex } from "./lot-index.ts";
 import { LotReadModel } from "./lot-read-model.ts";
-import { Projector } from "./projector.ts";
+import { projectorWork } from "./projector.ts";
 import { WatchIndex } from "./watch-index.ts";
 import { WatchStore } from "./watch-store.ts";
 
@@ -39,7 +39,7 @@ const mirrors = await Promise.all([
   KvMirror.start(watchStore.kv, watches, logger),
   KvMirror.start(bidderModel.kv, bidders, logger),
 ]);
-const projector = new Projector(nc, model, bidderModel, logger);
+const projector = new DurableWorker(nc, projectorWork(model, bidderModel), logger);
 await projector.start();
 
 const service = catalogService({

@@ -2,14 +2,16 @@ import { DeliverPolicy } from "@nats-io/jetstream";
 import type { LotStateStore } from "@gavel/lot-events";
 import {
   CLOSING_SOON_DUE_WILDCARD,
+  CLOSING_SOON_DUE_TEMPLATE,
   isSafeToken,
   lotIdFromDueSubject,
   NOTIFIER_CLOSING_SOON_CONSUMER,
   NOTIFIER_SCHEDULES_STREAM,
+  Unprocessable,
+  type DurableWork,
 } from "@gavel/nats";
 import { closingSoonNotifications, decideClosingSoon } from "./closing-soon-rules.ts";
 import type { ClosingSoonTimers } from "./closing-soon-timers.ts";
-import { Unprocessable, type DurableWork } from "./durable-worker.ts";
 import type { LotWatchers } from "./lot-watchers.ts";
 import type { NotificationPublisher } from "./notification-publisher.ts";
 
@@ -38,6 +40,7 @@ export function closingSoonWork(deps: ClosingSoonDeps): DurableWork {
     stream: NOTIFIER_SCHEDULES_STREAM,
     consumer: NOTIFIER_CLOSING_SOON_CONSUMER,
     filterSubject: CLOSING_SOON_DUE_WILDCARD,
+    subjectTemplate: CLOSING_SOON_DUE_TEMPLATE,
     deliverPolicy: DeliverPolicy.All,
     async handle(message) {
       const lotId = lotIdFromDueSubject(message.subject);

@@ -3,12 +3,14 @@ import { DeliverPolicy } from "@nats-io/jetstream";
 import {
   INVOICES_STREAM,
   INVOICE_SUBJECT_WILDCARD,
+  INVOICE_SUBJECT_TEMPLATE,
   NOTIFIER_INVOICES_CONSUMER,
   invoiceSubject,
   isSafeToken,
+  Unprocessable,
+  type DurableWork,
 } from "@gavel/nats";
 import { InvoiceReadySchema, type Invoice } from "@gavel/proto/settlement/v1/settlement";
-import { Unprocessable, type DurableWork } from "./durable-worker.ts";
 import { invoiceNotifications } from "./invoice-rules.ts";
 import type { NotificationPublisher } from "./notification-publisher.ts";
 
@@ -28,6 +30,7 @@ export function invoiceWork(deps: InvoiceDeps): DurableWork {
     stream: INVOICES_STREAM,
     consumer: NOTIFIER_INVOICES_CONSUMER,
     filterSubject: INVOICE_SUBJECT_WILDCARD,
+    subjectTemplate: INVOICE_SUBJECT_TEMPLATE,
     deliverPolicy: DeliverPolicy.All,
     async handle(message) {
       await deps.publisher.publish(invoiceNotifications(decode(message.subject, message.data)));

@@ -4,13 +4,15 @@ import type { LotStateStore } from "@gavel/lot-events";
 import {
   LOT_EVENTS_STREAM,
   LOT_SUBJECT_WILDCARD,
+  LOT_SUBJECT_TEMPLATE,
   NOTIFIER_CONSUMER,
   lotIdFromSubject,
+  Unprocessable,
+  type DurableWork,
 } from "@gavel/nats";
 import { LotEventSchema, type LotEvent } from "@gavel/proto/lot/v1/lot_events";
 import type { ClosingSoonTimers } from "./closing-soon-timers.ts";
 import { timerAfter } from "./closing-soon-rules.ts";
-import { Unprocessable, type DurableWork } from "./durable-worker.ts";
 import type { NotificationPublisher } from "./notification-publisher.ts";
 import { notificationsFor } from "./notification-rules.ts";
 
@@ -33,6 +35,7 @@ export function lotEventWork(deps: LotEventDeps): DurableWork {
     stream: LOT_EVENTS_STREAM,
     consumer: NOTIFIER_CONSUMER,
     filterSubject: LOT_SUBJECT_WILDCARD,
+    subjectTemplate: LOT_SUBJECT_TEMPLATE,
     deliverPolicy: DeliverPolicy.New,
     async handle(message) {
       const event = decode(message.data);

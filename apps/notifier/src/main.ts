@@ -1,9 +1,9 @@
 import { LotStateStore, LotStream } from "@gavel/lot-events";
+import { DurableWorker } from "@gavel/nats";
 import { onShutdownSignal, startRuntime } from "@gavel/service";
 import { ClosingSoonTimers } from "./closing-soon-timers.ts";
 import { closingSoonWork } from "./closing-soon-work.ts";
 import { readConfig } from "./config.ts";
-import { DurableWorker } from "./durable-worker.ts";
 import { serveHealth } from "./health-server.ts";
 import { invoiceWork } from "./invoice-work.ts";
 import { ensureInvoicesStream } from "./invoices-stream.ts";

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { createLogger } from "@gavel/logging";
 import type { Notification } from "@gavel/proto/notification/v1/notifications";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DurableWorker } from "../src/durable-worker.ts";
+import { DurableWorker } from "@gavel/nats";
 import { invoiceWork } from "../src/invoice-work.ts";
 import { ensureInvoicesStream } from "../src/invoices-stream.ts";
 import { NotificationPublisher } from "../src/notification-publisher.ts";

@@ -94,7 +94,7 @@ describe("a bid's trace, from the click to every screen, drawn on the page", () 
           "web bid",
           "push deliver gavel.lot.{lot_id}",
           "push deliver gavel.lot.{lot_id}",
-          "notifier process gavel.lot.*",
+          "notifier process gavel.lot.{lot_id}",
           "push deliver gavel.notify.{user_id}",
         ],
         20_000,
@@ -117,7 +117,7 @@ describe("a bid's trace, from the click to every screen, drawn on the page", () 
     expect(new Set(deliveries.map((d) => d.processID)).size).toBe(2);
     // ...and the notifier's outbid notice, delivered to Ann's SSE stream.
     const noticed = t
-      .find("notifier", "process gavel.lot.*")
+      .find("notifier", "process gavel.lot.{lot_id}")
       .find((s) => t.parent(s)?.spanID === append!.spanID);
     expect(noticed).toBeDefined();
     const sseDelivery = t.find("push", "deliver gavel.notify.{user_id}");

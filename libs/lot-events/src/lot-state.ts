@@ -1,4 +1,5 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { Unprocessable } from "@gavel/nats";
 import type { LotClosed, LotEvent } from "@gavel/proto/lot/v1/lot_events";
 import type { Amount } from "./money.ts";
 
@@ -153,8 +154,11 @@ export class LotState {
   }
 }
 
-/** The stream holds something the fold cannot accept; never expected in practice. */
-export class CorruptStreamError extends Error {
+/**
+ * The stream holds something the fold cannot accept; never expected in practice. No
+ * retry can fix it, so a durable worker terminates the message (Unprocessable).
+ */
+export class CorruptStreamError extends Unprocessable {
   override name = "CorruptStreamError";
   constructor(lotId: string, sequence: number, what: string) {
     super(`lot ${lotId} event ${sequence}: ${what}`);

@@ -7,3 +7,5 @@ export { isNatsUnavailable, untilAvailable } from "./unavailable.ts";
 export * from "./names.ts";
 export { CONSUME_EXPIRES_MS } from "./consume.ts";
 export { readSubject, isNoMessages } from "./subject-reads.ts";
+export { DurableWorker, Unprocessable } from "./durable-worker.ts";
+export type { DurableWork } from "./durable-worker.ts";

@@ -146,6 +146,7 @@ export const CLOSING_SOON_AT_PREFIX = "gavel.notifier.closing-soon.at";
 export const CLOSING_SOON_AT_WILDCARD = `${CLOSING_SOON_AT_PREFIX}.*`;
 export const CLOSING_SOON_DUE_PREFIX = "gavel.notifier.closing-soon.due";
 export const CLOSING_SOON_DUE_WILDCARD = `${CLOSING_SOON_DUE_PREFIX}.*`;
+export const CLOSING_SOON_DUE_TEMPLATE = `${CLOSING_SOON_DUE_PREFIX}.{lot_id}`;
 /** The notifier's durable consumer of due closing-soon timers, shared by its replicas. */
 export const NOTIFIER_CLOSING_SOON_CONSUMER = "notifier-closing-soon";
 

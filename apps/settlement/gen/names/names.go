@@ -14,6 +14,7 @@ const (
 	ClosingSoonAtPrefix         = "gavel.notifier.closing-soon.at"
 	ClosingSoonAtWildcard       = "gavel.notifier.closing-soon.at.*"
 	ClosingSoonDuePrefix        = "gavel.notifier.closing-soon.due"
+	ClosingSoonDueTemplate      = "gavel.notifier.closing-soon.due.{lot_id}"
 	ClosingSoonDueWildcard      = "gavel.notifier.closing-soon.due.*"
 	EdgeIdempotencyBucket       = "edge_idempotency"
 	EdgeRateLimitSubjectPrefix  = "gavel.ratelimit"

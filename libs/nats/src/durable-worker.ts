@@ -7,13 +7,11 @@ import {
   type JsMsg,
 } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/nats-core";
-import { CorruptStreamError } from "@gavel/lot-events";
 import type { Logger } from "@gavel/logging";
 import { traceProcess } from "@gavel/telemetry";
-import { CONSUME_EXPIRES_MS, manageJetStream } from "@gavel/nats";
+import { manageJetStream } from "./connect.ts";
+import { CONSUME_EXPIRES_MS } from "./consume.ts";
 
-/** How long a delivered message may go unacknowledged before another replica gets it. */
-const ACK_WAIT_MS = 10_000;
 /** How long a failed message waits before it is delivered again. */
 const RETRY_MS = 1_000;
 
@@ -22,8 +20,14 @@ export interface DurableWork {
   stream: string;
   consumer: string;
   filterSubject: string;
+  /** The subjects without their id, for span names: `gavel.lot.{lot_id}`. */
+  subjectTemplate: string;
   /** Where a consumer created for the first time starts; an existing one keeps its place. */
   deliverPolicy: DeliverPolicy;
+  /** How long a message may go unacknowledged before another replica gets it (10 s). */
+  ackWaitMs?: number;
+  /** How many messages one pull asks for (64). */
+  batch?: number;
   /**
    * Resolves once everything the message causes is stored. Throwing has the message
    * delivered again later, so the work must be idempotent.
@@ -31,16 +35,19 @@ export interface DurableWork {
   handle(message: JsMsg): Promise<void>;
 }
 
-/** A message no retry can help (it does not decode): dropped with an error log. */
+/**
+ * A message no retry can help (it does not decode, or the stream it folds into is
+ * corrupt): terminated with an error log instead of redelivered forever.
+ */
 export class Unprocessable extends Error {
   override name = "Unprocessable";
 }
 
 /**
- * Runs a DurableWork on a durable consumer shared by every notifier replica, with
+ * Runs a DurableWork on a durable consumer shared by every replica of a service, with
  * explicit acks: JetStream gives each message to one replica, and a message is
  * acknowledged only after its work is stored, so a crash or a failure means a
- * redelivery (after a second on failure, after ACK_WAIT_MS on a crash), never a loss.
+ * redelivery (after a second on failure, after ackWaitMs on a crash), never a loss.
  * Messages are handled one at a time per replica, so stopping finishes the one in hand.
  */
 export class DurableWorker {
@@ -70,7 +77,7 @@ export class DurableWorker {
       filter_subject: this.#work.filterSubject,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: this.#work.deliverPolicy,
-      ack_wait: nanos(ACK_WAIT_MS),
+      ack_wait: nanos(this.#work.ackWaitMs ?? 10_000),
       max_ack_pending: 1_000,
     };
     try {
@@ -80,7 +87,10 @@ export class DurableWorker {
       await jsm.consumers.update(stream, name, config);
     }
     const consumer = await jetstream(this.#nc).consumers.get(stream, name);
-    const messages = await consumer.consume({ max_messages: 64, expires: CONSUME_EXPIRES_MS });
+    const messages = await consumer.consume({
+      max_messages: this.#work.batch ?? 64,
+      expires: CONSUME_EXPIRES_MS,
+    });
     this.#abort.signal.addEventListener("abort", () => messages.stop(), { once: true });
     this.#running = true;
     this.#done = (async () => {
@@ -98,7 +108,7 @@ export class DurableWorker {
 
   async #handle(message: JsMsg): Promise<void> {
     try {
-      const destination = { subject: message.subject, template: this.#work.filterSubject };
+      const destination = { subject: message.subject, template: this.#work.subjectTemplate };
       await traceProcess(destination, message.headers, () => this.#work.handle(message), {
         consumer: this.#work.consumer,
         sequence: message.seq,
@@ -106,7 +116,7 @@ export class DurableWorker {
       message.ack();
     } catch (err) {
       const where = { subject: message.subject, seq: message.seq };
-      if (err instanceof Unprocessable || err instanceof CorruptStreamError) {
+      if (err instanceof Unprocessable) {
         this.#logger.error({ err, ...where }, "dropping a message that cannot be handled");
         message.term(err.message);
       } else {
