@@ -2,16 +2,16 @@ import { LotStateStore, LotStream, LotWriter } from "@gavel/lot-events";
 import { CATALOG_REQUESTS_BUCKET, DurableWorker, openBucket } from "@gavel/nats";
 import { onShutdownSignal, serveConnect, startRuntime } from "@gavel/service";
 import { CatalogService } from "@gavel/proto/catalog/v1/catalog";
-import { catalogService } from "./catalog-service.ts";
+import { catalogService } from "./api/catalog-service.ts";
 import { readConfig } from "./config.ts";
-import { BidderIndex } from "./bidder-index.ts";
-import { BidderReadModel } from "./bidder-read-model.ts";
-import { KvMirror } from "./kv-mirror.ts";
-import { LotIndex } from "./lot-index.ts";
-import { LotReadModel } from "./lot-read-model.ts";
-import { projectorWork } from "./projector.ts";
-import { WatchIndex } from "./watch-index.ts";
-import { WatchStore } from "./watch-store.ts";
+import { BidderIndex } from "./bidders/bidder-index.ts";
+import { BidderReadModel } from "./bidders/bidder-read-model.ts";
+import { KvMirror } from "./projection/kv-mirror.ts";
+import { LotIndex } from "./lots/lot-index.ts";
+import { LotReadModel } from "./lots/lot-read-model.ts";
+import { projectorWork } from "./projection/projector.ts";
+import { WatchIndex } from "./watches/watch-index.ts";
+import { WatchStore } from "./watches/watch-store.ts";
 
 /** How long a CreateLot request id is remembered. */
 const REQUEST_ID_TTL_MS = 24 * 3600_000;

@@ -4,8 +4,8 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { createLogger } from "@gavel/logging";
 import { connectNats, openBucket } from "@gavel/nats";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { KvMirror, type MirrorTarget } from "../src/kv-mirror.ts";
-import { writeIfNewer, type VersionedCodec } from "../src/write-if-newer.ts";
+import { KvMirror, type MirrorTarget } from "../src/projection/kv-mirror.ts";
+import { writeIfNewer, type VersionedCodec } from "../src/projection/write-if-newer.ts";
 
 const logger = createLogger({ service: "catalog-test", level: "silent" });
 let nc: NatsConnection;

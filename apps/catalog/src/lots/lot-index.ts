@@ -2,8 +2,8 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { KvEntry } from "@nats-io/kv";
 import { LotOrder, LotSchema, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
-import type { MirrorTarget } from "./kv-mirror.ts";
-import { latestFirst, soonestFirst, type Listing } from "./page-token.ts";
+import type { MirrorTarget } from "../projection/kv-mirror.ts";
+import { latestFirst, soonestFirst, type Listing } from "../api/page-token.ts";
 
 export interface LotQuery {
   status: LotStatus;

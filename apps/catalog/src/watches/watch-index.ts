@@ -1,7 +1,7 @@
 import type { KvEntry } from "@nats-io/kv";
 import { keyPair } from "@gavel/nats";
-import type { MirrorTarget } from "./kv-mirror.ts";
-import { NestedMap } from "./nested-map.ts";
+import type { MirrorTarget } from "../projection/kv-mirror.ts";
+import { NestedMap } from "../projection/nested-map.ts";
 
 export interface Watch {
   lotId: string;

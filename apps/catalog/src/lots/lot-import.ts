@@ -9,7 +9,7 @@ import {
   type ImportResult,
 } from "@gavel/proto/catalog/v1/catalog";
 import { createLot, type LotCreationDeps } from "./lot-creation.ts";
-import { toConnectError } from "./catalog-errors.ts";
+import { toConnectError } from "../api/catalog-errors.ts";
 
 export const IMPORT_MAX_ITEMS = 1000;
 /** Past this many items the call fails: a client streaming forever is not an import. */

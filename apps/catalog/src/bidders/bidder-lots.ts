@@ -6,10 +6,10 @@ import {
 } from "@gavel/proto/catalog/v1/catalog";
 import type { BidderEntry, BidderIndex } from "./bidder-index.ts";
 import { isLeading } from "./bidder-record.ts";
-import type { LotIndex } from "./lot-index.ts";
-import { visibleTo } from "./lot-view.ts";
-import { latestFirst, pageOrRefuse, type Listing, type PageRequest } from "./page-token.ts";
-import type { WatchIndex } from "./watch-index.ts";
+import type { LotIndex } from "../lots/lot-index.ts";
+import { visibleTo } from "../lots/lot-view.ts";
+import { latestFirst, pageOrRefuse, type Listing, type PageRequest } from "../api/page-token.ts";
+import type { WatchIndex } from "../watches/watch-index.ts";
 
 export interface BidderLotsDeps {
   index: LotIndex;

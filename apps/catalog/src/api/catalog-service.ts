@@ -7,18 +7,18 @@ import { isSafeToken } from "@gavel/nats";
 import { FieldViolations, mapHandlerErrors } from "@gavel/service";
 import { CatalogService, LotOrder, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import type { BidderIndex } from "./bidder-index.ts";
-import { listBidderLots } from "./bidder-lots.ts";
+import type { BidderIndex } from "../bidders/bidder-index.ts";
+import { listBidderLots } from "../bidders/bidder-lots.ts";
 import { RuleRefused, toConnectError } from "./catalog-errors.ts";
-import { importLots } from "./lot-import.ts";
-import { createLot, type LotCreationDeps } from "./lot-creation.ts";
-import { lotListing, type LotIndex } from "./lot-index.ts";
+import { importLots } from "../lots/lot-import.ts";
+import { createLot, type LotCreationDeps } from "../lots/lot-creation.ts";
+import { lotListing, type LotIndex } from "../lots/lot-index.ts";
 import { checkPageSize, pageOrRefuse } from "./page-token.ts";
-import { decideCancel } from "./lot-rules.ts";
-import { visibleTo } from "./lot-view.ts";
-import type { WatchIndex } from "./watch-index.ts";
-import type { WatchStore } from "./watch-store.ts";
-import { addToWatchlist, listWatchlist, removeFromWatchlist } from "./watchlist.ts";
+import { decideCancel } from "../lots/lot-rules.ts";
+import { visibleTo } from "../lots/lot-view.ts";
+import type { WatchIndex } from "../watches/watch-index.ts";
+import type { WatchStore } from "../watches/watch-store.ts";
+import { addToWatchlist, listWatchlist, removeFromWatchlist } from "../watches/watchlist.ts";
 
 const BATCH_MAX = 100;
 

@@ -2,8 +2,8 @@ import { fromBinary } from "@bufbuild/protobuf";
 import type { KvEntry } from "@nats-io/kv";
 import { keyPair } from "@gavel/nats";
 import { BidderRecordSchema, type BidderRecord } from "@gavel/proto/catalog/v1/catalog";
-import type { MirrorTarget } from "./kv-mirror.ts";
-import { NestedMap } from "./nested-map.ts";
+import type { MirrorTarget } from "../projection/kv-mirror.ts";
+import { NestedMap } from "../projection/nested-map.ts";
 
 export interface BidderEntry {
   lotId: string;

@@ -3,7 +3,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { LotOrder, LotSchema, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import { describe, expect, it } from "vitest";
 import { LotIndex, lotListing, type LotQuery } from "./lot-index.ts";
-import { pageAt } from "./page-token.ts";
+import { pageAt } from "../api/page-token.ts";
 
 /** The plain-object form of a lot (not a message), so tests can spread overrides. */
 type LotInit = Exclude<MessageInitShape<typeof LotSchema>, Lot>;

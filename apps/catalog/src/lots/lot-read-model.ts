@@ -5,7 +5,7 @@ import { LotNotFoundError, type LotState, type LotStateStore } from "@gavel/lot-
 import { CATALOG_LOTS_BUCKET, openBucket } from "@gavel/nats";
 import { LotSchema, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import { lotView } from "./lot-view.ts";
-import { writeIfNewer, type VersionedCodec } from "./write-if-newer.ts";
+import { writeIfNewer, type VersionedCodec } from "../projection/write-if-newer.ts";
 
 const LOT_RECORD: VersionedCodec<Lot> = {
   encode: (lot) => toBinary(LotSchema, lot),

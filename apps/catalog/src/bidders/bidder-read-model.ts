@@ -5,7 +5,7 @@ import type { LotState } from "@gavel/lot-events";
 import { bidderKey, CATALOG_BIDDERS_BUCKET, openBucket } from "@gavel/nats";
 import { BidderRecordSchema, type BidderRecord } from "@gavel/proto/catalog/v1/catalog";
 import { bidderRecord } from "./bidder-record.ts";
-import { writeIfNewer, type VersionedCodec } from "./write-if-newer.ts";
+import { writeIfNewer, type VersionedCodec } from "../projection/write-if-newer.ts";
 
 const BIDDER_RECORD: VersionedCodec<BidderRecord> = {
   encode: (record) => toBinary(BidderRecordSchema, record),

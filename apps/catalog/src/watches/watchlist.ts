@@ -5,12 +5,12 @@ import {
   type ListWatchlistResponseSchema,
   type Lot,
 } from "@gavel/proto/catalog/v1/catalog";
-import { RuleRefused } from "./catalog-errors.ts";
-import type { LotIndex } from "./lot-index.ts";
-import type { LotReadModel } from "./lot-read-model.ts";
-import { decideWatch } from "./lot-rules.ts";
-import { visibleTo } from "./lot-view.ts";
-import { latestFirst, pageOrRefuse, type Listing, type PageRequest } from "./page-token.ts";
+import { RuleRefused } from "../api/catalog-errors.ts";
+import type { LotIndex } from "../lots/lot-index.ts";
+import type { LotReadModel } from "../lots/lot-read-model.ts";
+import { decideWatch } from "../lots/lot-rules.ts";
+import { visibleTo } from "../lots/lot-view.ts";
+import { latestFirst, pageOrRefuse, type Listing, type PageRequest } from "../api/page-token.ts";
 import type { Watch, WatchIndex } from "./watch-index.ts";
 import type { WatchStore } from "./watch-store.ts";
 

@@ -10,8 +10,8 @@ import {
   type DurableWork,
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import type { BidderReadModel } from "./bidder-read-model.ts";
-import type { LotReadModel } from "./lot-read-model.ts";
+import type { BidderReadModel } from "../bidders/bidder-read-model.ts";
+import type { LotReadModel } from "../lots/lot-read-model.ts";
 
 /**
  * Keeps the read models current with every lot event, whoever appended it (bids and

@@ -1,7 +1,7 @@
 import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { CATALOG_WATCHES_BUCKET, openBucket, watchKey } from "@gavel/nats";
-import { isRevisionConflict } from "./write-if-newer.ts";
+import { isRevisionConflict } from "../projection/write-if-newer.ts";
 
 /**
  * Watches in NATS KV (catalog_watches): one key per lot and user, holding when the

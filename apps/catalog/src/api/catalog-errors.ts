@@ -1,7 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { LotContentionError, LotNotFoundError, LotRefusal } from "@gavel/lot-events";
 import { isNatsUnavailable } from "@gavel/nats";
-import type { Refusal } from "./lot-rules.ts";
+import type { Refusal } from "../lots/lot-rules.ts";
 
 /** A lot rule said no: to cancelling a lot, or to watching it. */
 export class RuleRefused extends LotRefusal {
