@@ -1,7 +1,7 @@
 /**
  * What the push gateway's live feeds cost NATS: the figure a capacity plan needs next to
  * the gateway's own. A push replica opens one ordered JetStream consumer per lot its
- * clients watch (apps/push/src/feed-hub.ts), so at scale the server holds
+ * clients watch (apps/push/src/feeds/feed-hub.ts), so at scale the server holds
  * replicas x watched lots consumers. This bench opens that many feeds, the way the
  * gateway does, on one real nats-server with the real LOT_EVENTS stream, and measures:
  *

@@ -32,7 +32,7 @@ import {
   syntheticBid,
   type ServiceProcess,
 } from "@gavel/testing";
-import { parseChannel } from "../apps/push/src/channels.ts";
+import { parseChannel } from "../apps/push/src/feeds/channels.ts";
 import { startScript } from "./child-servers.ts";
 import { processCpuSeconds } from "./cpu-time.ts";
 import { InspectorSession, selfTimeByArea, topSelfTime } from "./node-inspector.ts";

@@ -10,12 +10,12 @@ import {
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { createServiceClient, onShutdownSignal, startRuntime } from "@gavel/service";
 import { readConfig } from "./config.ts";
-import { FeedHub } from "./feed-hub.ts";
+import { FeedHub } from "./feeds/feed-hub.ts";
 import { Presence } from "./presence.ts";
 import { observeConnections } from "./push-metrics.ts";
 import { createPushServer } from "./push-server.ts";
-import { TicketBook } from "./tickets.ts";
-import { TraceClaims } from "./trace-claims.ts";
+import { TicketBook } from "./access/tickets.ts";
+import { TraceClaims } from "./tracing/trace-claims.ts";
 
 const config = readConfig();
 const { logger, nc, verifier, natsUp } = await startRuntime("push", config);

@@ -5,14 +5,14 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { InvalidTokenError } from "@gavel/auth";
 import { answerHealth } from "@gavel/service";
 import { endRequestSpanAtStreamStart, setHttpRoute, traceRequests } from "@gavel/telemetry";
-import { parseChannel } from "./channels.ts";
-import { resumeAttributes } from "./message-tracing.ts";
-import { Close, SUBPROTOCOL } from "./protocol.ts";
-import { AuthError, bearer, holderOf, identify } from "./request-identity.ts";
-import { SseStream } from "./sse-stream.ts";
+import { parseChannel } from "./feeds/channels.ts";
+import { resumeAttributes } from "./tracing/message-tracing.ts";
+import { Close, SUBPROTOCOL } from "./ws/protocol.ts";
+import { AuthError, bearer, holderOf, identify } from "./access/request-identity.ts";
+import { SseStream } from "./sse/sse-stream.ts";
 import { Ticker } from "./ticker.ts";
-import type { TicketBook } from "./tickets.ts";
-import { WsSession, type SessionDeps, type SocketIdentity } from "./ws-session.ts";
+import type { TicketBook } from "./access/tickets.ts";
+import { WsSession, type SessionDeps, type SocketIdentity } from "./ws/ws-session.ts";
 
 export interface PushServerDeps extends SessionDeps {
   tickets: TicketBook;

@@ -5,7 +5,7 @@ import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@gavel/logging";
 import { startNatsServer, type NatsServerHandle } from "@gavel/testing";
-import { ResumingConsumer } from "../src/resuming-consumer.ts";
+import { ResumingConsumer } from "../src/feeds/resuming-consumer.ts";
 
 let nats: NatsServerHandle;
 let nc: NatsConnection;

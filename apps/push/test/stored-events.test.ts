@@ -7,9 +7,9 @@ import { LotStream } from "@gavel/lot-events";
 import { LOT_EVENTS_STREAM, lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { syntheticBid } from "@gavel/testing";
-import { parseChannel } from "../src/channels.ts";
-import { nextFromLeader, replayStored } from "../src/stored-events.ts";
-import { TraceClaims } from "../src/trace-claims.ts";
+import { parseChannel } from "../src/feeds/channels.ts";
+import { nextFromLeader, replayStored } from "../src/feeds/stored-events.ts";
+import { TraceClaims } from "../src/tracing/trace-claims.ts";
 
 /**
  * Replays read stored events with direct gets, which a lagging follower of a clustered

@@ -8,8 +8,8 @@ import {
 import type { MsgHdrs } from "@nats-io/nats-core";
 import { isNoMessages, readSubject } from "@gavel/nats";
 import type { Channel, ChannelEvent } from "./channels.ts";
-import type { TraceClaims } from "./trace-claims.ts";
-import { traceIdOf } from "./traceparent.ts";
+import type { TraceClaims } from "../tracing/trace-claims.ts";
+import { traceIdOf } from "../tracing/traceparent.ts";
 
 /**
  * The channel's stored events after `after`, up to and including `upTo`, in order.

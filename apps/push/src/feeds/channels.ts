@@ -12,7 +12,7 @@ import {
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { NotificationSchema } from "@gavel/proto/notification/v1/notifications";
-import { PROTOCOL_VERSION } from "./protocol.ts";
+import { PROTOCOL_VERSION } from "../ws/protocol.ts";
 
 /**
  * What a client can follow: a lot's live feed (`lot:<lot id>`, public: the bids on a lot

@@ -3,9 +3,9 @@ import { trace } from "@opentelemetry/api";
 import { traceDeliver } from "@gavel/telemetry";
 import type { Channel } from "./channels.ts";
 import type { Listener } from "./feed-hub.ts";
-import { deliveries, fanoutLag } from "./push-metrics.ts";
-import type { TraceClaims } from "./trace-claims.ts";
-import { traceIdOf } from "./traceparent.ts";
+import { deliveries, fanoutLag } from "../push-metrics.ts";
+import type { TraceClaims } from "../tracing/trace-claims.ts";
+import { traceIdOf } from "../tracing/traceparent.ts";
 
 /**
  * Hands one live message to a channel's local listeners, whichever feed received it: it

@@ -5,7 +5,7 @@ import { deliver } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
 import { ResumingConsumer } from "./resuming-consumer.ts";
 import { lastSequence } from "./stored-events.ts";
-import type { TraceClaims } from "./trace-claims.ts";
+import type { TraceClaims } from "../tracing/trace-claims.ts";
 
 /** How long a feed nobody listens to stays open, so a quick re-subscribe does not churn. */
 const LINGER_MS = 5_000;

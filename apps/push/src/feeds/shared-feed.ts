@@ -4,8 +4,8 @@ import type { Channel } from "./channels.ts";
 import { deliver } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
 import { ResumingConsumer } from "./resuming-consumer.ts";
-import type { TraceClaims } from "./trace-claims.ts";
-import { traceIdOf } from "./traceparent.ts";
+import type { TraceClaims } from "../tracing/trace-claims.ts";
+import { traceIdOf } from "../tracing/traceparent.ts";
 
 /** A channel with local listeners, and the channel that decodes its messages. */
 interface Watched {

@@ -2,10 +2,10 @@ import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { Logger } from "@gavel/logging";
 import { ChannelFeed } from "./channel-feed.ts";
 import type { Channel, ChannelEvent } from "./channels.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "../config.ts";
 import { SharedFeed } from "./shared-feed.ts";
 import { replayStored } from "./stored-events.ts";
-import type { TraceClaims } from "./trace-claims.ts";
+import type { TraceClaims } from "../tracing/trace-claims.ts";
 
 /** How a listener's client is connected, for the delivery's span. */
 export type Transport = "websocket" | "sse";

@@ -8,7 +8,7 @@ import {
   type Context,
   type Link,
 } from "@opentelemetry/api";
-import type { ClientMessage } from "./protocol.ts";
+import type { ClientMessage } from "../ws/protocol.ts";
 import type { TraceClaims } from "./trace-claims.ts";
 import { parseTraceparent } from "./traceparent.ts";
 

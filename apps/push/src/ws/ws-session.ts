@@ -5,12 +5,12 @@ import { InvalidTokenError, onExpiry, type Caller, type TokenVerifier } from "@g
 import type { Logger } from "@gavel/logging";
 import type { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { forwardBid } from "./bid-forwarding.ts";
-import type { ChannelEvent } from "./channels.ts";
-import { parseChannel } from "./channels.ts";
-import type { ConnectionLimits } from "./connection-limits.ts";
-import type { FeedHub } from "./feed-hub.ts";
-import { traceMessage, type MessageOutcome, type MessageSource } from "./message-tracing.ts";
-import type { Presence } from "./presence.ts";
+import type { ChannelEvent } from "../feeds/channels.ts";
+import { parseChannel } from "../feeds/channels.ts";
+import type { ConnectionLimits } from "../access/connection-limits.ts";
+import type { FeedHub } from "../feeds/feed-hub.ts";
+import { traceMessage, type MessageOutcome, type MessageSource } from "../tracing/message-tracing.ts";
+import type { Presence } from "../presence.ts";
 import {
   Close,
   parseClientMessage,
@@ -18,11 +18,11 @@ import {
   type ClientMessage,
   type ErrorCode,
 } from "./protocol.ts";
-import { TokenBucket } from "./rate-limit.ts";
-import { holderOf } from "./request-identity.ts";
-import { Subscription, type EventSink } from "./subscription.ts";
-import type { TicketHolder } from "./tickets.ts";
-import type { TraceClaims } from "./trace-claims.ts";
+import { TokenBucket } from "../access/rate-limit.ts";
+import { holderOf } from "../access/request-identity.ts";
+import { Subscription, type EventSink } from "../feeds/subscription.ts";
+import type { TicketHolder } from "../access/tickets.ts";
+import type { TraceClaims } from "../tracing/trace-claims.ts";
 import { WsOutbox } from "./ws-outbox.ts";
 
 export interface SessionDeps {

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import { InvalidTokenError, type TokenVerifier } from "@gavel/auth";
 import { isSafeToken } from "@gavel/nats";
-import { SUBPROTOCOL } from "./protocol.ts";
+import { SUBPROTOCOL } from "../ws/protocol.ts";
 import type { TicketBook, TicketHolder } from "./tickets.ts";
-import type { SocketIdentity } from "./ws-session.ts";
+import type { SocketIdentity } from "../ws/ws-session.ts";
 
 /** The subprotocol prefix that carries a token from a browser's WebSocket constructor. */
 const BEARER_PROTOCOL = "bearer.";

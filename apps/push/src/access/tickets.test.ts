@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TicketBook } from "../src/tickets.ts";
+import { TicketBook } from "./tickets.ts";
 
 const book = new TicketBook("a-secret-of-the-replicas", 30);
 const holder = { userId: "u-1", sessionExpiresAtMs: 1_000_000 };

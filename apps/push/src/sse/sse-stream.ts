@@ -1,9 +1,9 @@
 import type { ServerResponse } from "node:http";
 import { onExpiry } from "@gavel/auth";
 import type { Logger } from "@gavel/logging";
-import type { Channel, ChannelEvent } from "./channels.ts";
-import type { FeedHub } from "./feed-hub.ts";
-import { Subscription, type EventSink } from "./subscription.ts";
+import type { Channel, ChannelEvent } from "../feeds/channels.ts";
+import type { FeedHub } from "../feeds/feed-hub.ts";
+import { Subscription, type EventSink } from "../feeds/subscription.ts";
 
 /** How long a browser's EventSource waits before it reconnects after a stream ends. */
 const RETRY_MS = 2_000;
