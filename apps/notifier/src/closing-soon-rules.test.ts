@@ -6,7 +6,7 @@ import {
   decideClosingSoon,
   timerAfter,
 } from "./closing-soon-rules.ts";
-import { TestLot } from "./test-lots.ts";
+import { TestLot } from "../test/fixtures/test-lots.ts";
 
 const T0 = new Date("2026-01-01T12:00:00Z");
 const at = (s: number) => new Date(T0.getTime() + s * 1000);

@@ -2,7 +2,7 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Notification } from "@gavel/proto/notification/v1/notifications";
 import { describe, expect, it } from "vitest";
 import { notificationsFor } from "./notification-rules.ts";
-import { TestLot } from "./test-lots.ts";
+import { TestLot } from "../test/fixtures/test-lots.ts";
 
 const T0 = new Date("2026-01-01T12:00:00Z");
 const END = new Date(T0.getTime() + 3600_000);
