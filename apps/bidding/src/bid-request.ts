@@ -8,7 +8,7 @@ import {
   type PlaceBidResponse,
 } from "@gavel/proto/bidding/v1/bidding";
 import { placeBid } from "./bid-placement.ts";
-import { bidView, lotStateView } from "./lot-view.ts";
+import { bidView, lotStateView } from "./bidding-messages.ts";
 
 /** 10 billion in a two-decimal currency: far above any real bid, far below overflow. */
 const MAX_AMOUNT_MINOR = 1_000_000_000_000n;

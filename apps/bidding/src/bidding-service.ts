@@ -7,8 +7,8 @@ import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { toConnectError } from "./bid-error-codes.ts";
 import { placeRequestedBid } from "./bid-request.ts";
 import { bidSession, type BidSessionDeps } from "./bid-session.ts";
-import { bidView, lotStateView } from "./lot-view.ts";
-import { decodeBidPageToken, encodeBidPageToken } from "./page-token.ts";
+import { bidView, lotStateView } from "./bidding-messages.ts";
+import { decodeBidPageToken, encodeBidPageToken } from "./bid-page-token.ts";
 
 export type BiddingDeps = BidSessionDeps;
 

@@ -7,7 +7,7 @@ import {
   FollowEnded_Reason,
   type BidSessionResponse,
 } from "@gavel/proto/bidding/v1/bidding";
-import { lotStateView } from "./lot-view.ts";
+import { lotStateView } from "./bidding-messages.ts";
 import { followEnded } from "./session-replies.ts";
 
 export interface LotFollowsDeps {
