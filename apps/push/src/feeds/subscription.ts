@@ -47,7 +47,13 @@ export class Subscription implements Listener {
    * in between); and how many stored events it replayed to the client (`replayed`).
    */
   async start(resume: boolean): Promise<{ after: number; replayed: number }> {
+    // Stopped before or while joining: leave again, or the feed keeps a dead listener.
+    if (!this.#active) return { after: this.#last, replayed: 0 };
     const liveAfter = await this.#hub.join(this.channel, this);
+    if (!this.#active) {
+      this.#hub.leave(this.channel, this);
+      return { after: this.#last, replayed: 0 };
+    }
     if (!resume) this.#last = Math.max(this.#last, liveAfter);
     const after = this.#last;
     let replayed = 0;

@@ -9,7 +9,11 @@ import type { ChannelEvent } from "../feeds/channels.ts";
 import { parseChannel } from "../feeds/channels.ts";
 import type { ConnectionLimits } from "../access/connection-limits.ts";
 import type { FeedHub } from "../feeds/feed-hub.ts";
-import { traceMessage, type MessageOutcome, type MessageSource } from "../tracing/message-tracing.ts";
+import {
+  traceMessage,
+  type MessageOutcome,
+  type MessageSource,
+} from "../tracing/message-tracing.ts";
 import type { Presence } from "../presence.ts";
 import {
   Close,
@@ -18,7 +22,7 @@ import {
   type ClientMessage,
   type ErrorCode,
 } from "./protocol.ts";
-import { TokenBucket } from "../access/rate-limit.ts";
+import { TokenBucket } from "../access/token-bucket.ts";
 import { holderOf } from "../access/request-identity.ts";
 import { Subscription, type EventSink } from "../feeds/subscription.ts";
 import type { TicketHolder } from "../access/tickets.ts";

@@ -16,7 +16,9 @@ export class TokenBucket {
   }
 
   take(now = Date.now()): boolean {
-    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#at) * this.#rate);
+    // A wall clock stepped back (NTP) gives nothing back, and takes nothing either.
+    const elapsed = Math.max(0, now - this.#at);
+    this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#rate);
     this.#at = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;

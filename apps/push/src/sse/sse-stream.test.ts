@@ -1,0 +1,133 @@
+import {
+  createServer,
+  get,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLogger } from "@gavel/logging";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { bidEvent, lotChannel, MemoryHub } from "../../test/fixtures/memory-hub.ts";
+import { SseStream, type SseOptions } from "./sse-stream.ts";
+
+const logger = createLogger({ service: "test", level: "silent" });
+let server: Server;
+let memory: MemoryHub;
+let serve: (res: ServerResponse) => void = () => undefined;
+const responses: IncomingMessage[] = [];
+
+beforeAll(async () => {
+  server = createServer((_req, res) => serve(res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  memory = new MemoryHub();
+  memory.storeUpTo(3);
+});
+afterEach(() => responses.splice(0).forEach((response) => response.destroy()));
+
+/** A stream served by a real HTTP server to a real client, and what the client read. */
+async function open(after: number, resume: boolean, options: Partial<SseOptions> = {}) {
+  const started = new Promise<SseStream>((resolve) => {
+    serve = (res) => {
+      const all = { hub: memory.hub, logger, sendBufferBytes: 1 << 20, ...options };
+      const stream = new SseStream(res, lotChannel, after, all);
+      void stream.start(resume).then(() => resolve(stream));
+    };
+  });
+  const { port } = server.address() as AddressInfo;
+  const response = await new Promise<IncomingMessage>((resolve) =>
+    get(`http://127.0.0.1:${port}/`, resolve),
+  );
+  responses.push(response);
+  const client = { response, stream: await started, body: "", ended: false };
+  response.setEncoding("utf8");
+  response.on("data", (chunk: string) => (client.body += chunk));
+  response.on("end", () => (client.ended = true));
+  return client;
+}
+
+/** The records of a body (each ends with a blank line), as their lines. */
+const records = (body: string) =>
+  body
+    .split("\n\n")
+    .slice(0, -1)
+    .map((record) => record.split("\n"));
+
+describe("an SSE stream", () => {
+  it("opens with the headers that keep proxies from buffering it, then a retry", async () => {
+    const client = await open(0, false);
+    expect(client.response.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
+    expect(client.response.headers["cache-control"]).toBe("no-cache, no-transform");
+    expect(client.response.headers["x-accel-buffering"]).toBe("no");
+    await vi.waitFor(() => expect(records(client.body)[0]).toEqual(["retry: 2000"]));
+  });
+
+  it("frames each event as its sequence's id, its type and one data line: replay, then live", async () => {
+    const client = await open(1, true);
+    memory.publish(bidEvent(4));
+    await vi.waitFor(() => expect(records(client.body)).toHaveLength(5));
+    const [retry, second, third, live, fourth] = records(client.body);
+    expect(retry).toEqual(["retry: 2000"]);
+    expect(live).toEqual([": live after 1"]);
+    for (const [record, seq] of [
+      [second, 2],
+      [third, 3],
+      [fourth, 4],
+    ] as const) {
+      const [id, event, data, ...more] = record!;
+      expect([id, event, more]).toEqual([`id: ${seq}`, "event: bid_accepted", []]);
+      expect(JSON.parse(data!.replace(/^data: /, ""))).toMatchObject({ lotId: "lot-1" });
+    }
+  });
+
+  it("sends a comment, which EventSource ignores, on each heartbeat", async () => {
+    const client = await open(0, false);
+    client.stream.tick();
+    client.stream.tick();
+    await vi.waitFor(() =>
+      expect(records(client.body).slice(-2)).toEqual([[": ping"], [": ping"]]),
+    );
+  });
+
+  it("ends with an expired event when its credential expires, and leaves the feed", async () => {
+    const client = await open(0, false, { expiresAtMs: Date.now() + 100 });
+    await vi.waitFor(() => expect(client.ended).toBe(true));
+    const [event, data] = records(client.body).at(-1)!;
+    expect(event).toBe("event: expired");
+    expect(JSON.parse(data!.replace(/^data: /, ""))).toEqual({
+      reason: expect.stringContaining("?after="),
+    });
+    expect(memory.listeners.size).toBe(0);
+  });
+
+  it("leaves the feed when its client goes away", async () => {
+    const client = await open(0, false);
+    expect(memory.listeners.size).toBe(1);
+    client.response.destroy();
+    await vi.waitFor(() => expect(memory.listeners.size).toBe(0));
+    expect(() => client.stream.sendEvent(bidEvent(4))).not.toThrow();
+  });
+
+  it("ends when it cannot follow the channel", async () => {
+    memory.joinError = new Error("no feed");
+    const client = await open(0, false);
+    await vi.waitFor(() => expect(client.ended).toBe(true));
+    expect(records(client.body)).toEqual([["retry: 2000"]]);
+  });
+
+  it("ends a stream whose client stops reading once its unsent bytes pass the buffer", async () => {
+    const client = await open(0, false, { sendBufferBytes: 1 << 20 });
+    client.response.pause();
+    const big = { ...bidEvent(4), sse: Buffer.alloc(64 << 10, "a") };
+    let sent = 0;
+    // 64 MiB in all: far more than the loopback socket's buffers hold.
+    while (memory.listeners.size > 0 && sent < 1024) memory.publish({ ...big, seq: 4 + sent++ });
+    expect(memory.listeners.size).toBe(0);
+    expect(sent).toBeLessThan(1024);
+    client.response.resume();
+    await vi.waitFor(() => expect(client.ended).toBe(true));
+  });
+});
