@@ -1,7 +1,7 @@
 import { createContextValues, type CallOptions } from "@connectrpc/connect";
 import {
   createUpstream as createClients,
-  UPSTREAM_TIMEOUT_MS,
+  onBehalfOf as callOptions,
   type Upstream,
   type UpstreamUrls,
 } from "@gavel/service";
@@ -27,13 +27,13 @@ export interface RequestScope {
   trace: OperationTrace;
 }
 
+/** A call for this request: the caller's token, its cancellation, its trace and count. */
 export function onBehalfOf(scope: RequestScope): CallOptions {
-  return {
-    timeoutMs: UPSTREAM_TIMEOUT_MS,
+  return callOptions({
+    authorization: scope.authorization,
     signal: scope.signal,
     contextValues: createContextValues()
       .set(upstreamCallsKey, scope.calls)
       .set(traceParentKey, callParent(scope.trace)),
-    ...(scope.authorization ? { headers: { authorization: scope.authorization } } : {}),
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import type { CallOptions } from "@connectrpc/connect";
 import type { Request, Response } from "express";
-import { UPSTREAM_TIMEOUT_MS } from "@gavel/service";
+import { onBehalfOf as callOptions } from "@gavel/service";
 
 export type { Upstream } from "@gavel/service";
 
@@ -9,12 +9,7 @@ export type { Upstream } from "@gavel/service";
  * service verifies it itself), and the call is cancelled if the client goes away.
  */
 export function onBehalfOf(req: Request, res: Response): CallOptions {
-  const authorization = req.get("authorization");
-  return {
-    timeoutMs: UPSTREAM_TIMEOUT_MS,
-    signal: clientGone(res),
-    ...(authorization ? { headers: { authorization } } : {}),
-  };
+  return callOptions({ authorization: req.get("authorization"), signal: clientGone(res) });
 }
 
 /** Aborts when the connection closes before the response was sent. */

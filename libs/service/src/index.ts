@@ -2,6 +2,8 @@ export { startConnectServer } from "./connect-server.ts";
 export { answerHealth } from "./health.ts";
 export { createServiceClient, createUpstream, UPSTREAM_TIMEOUT_MS } from "./service-clients.ts";
 export { upstreamGone } from "./upstream-gone.ts";
+export { onBehalfOf } from "./on-behalf-of.ts";
+export type { CallerRequest } from "./on-behalf-of.ts";
 export type { Upstream, UpstreamUrls } from "./service-clients.ts";
 export type { ConnectServer, ConnectServerOptions } from "./connect-server.ts";
 export { onShutdownSignal, exitOnFatal } from "./shutdown.ts";
