@@ -5,13 +5,10 @@ import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheContr
 const STALE_WHILE_REVALIDATE_SECONDS = 30;
 
 /**
- * `Cache-Control` from the schema's @cacheControl hints: Apollo folds the hints of every
- * field a response holds into one policy (the smallest max-age, PRIVATE if any field is
- * private); this turns it into the header the edge uses for the same data. Public catalog
- * data may sit in a CDN for seconds (with GET and persisted queries it has a URL to be
- * cached by); an answer holding anything private (the viewer, a seller's reserve, an
- * email) is `private` and varies by Authorization; errors, mutations and fields without a
- * hint are `no-store`.
+ * `Cache-Control` from the schema's @cacheControl hints, as the edge sets it for the same
+ * data: Apollo folds a response's hints into one policy, and this makes it `public` (with
+ * stale-while-revalidate), `private` varying by Authorization, or `no-store`.
+ * docs/architecture.md#the-graphql-bff-appsbff
  */
 export function cacheControlPlugins(): ApolloServerPlugin[] {
   return [

@@ -6,15 +6,10 @@ import type { Logger } from "@gavel/logging";
 const LOCAL_BYTES = 16 * 1024 * 1024;
 
 /**
- * Where Apollo keeps automatic persisted queries (APQ): a NATS KV bucket every BFF replica
- * shares, behind a small in-memory LRU. A client registers a query's hash at whichever
- * replica it reaches, and a GET with only the hash works at any other, which is what lets
- * a CDN in front cache by URL. Entries are content-addressed (Apollo checks the hash
- * against the text before storing), so a local copy is never stale; the bucket's TTL, not
- * Apollo's per-entry ttl, ages them out.
- *
- * A NATS outage makes reads misses, not errors: the client then sends the full query
- * (PERSISTED_QUERY_NOT_FOUND is the APQ protocol's "send it again with the text").
+ * Apollo's automatic persisted queries in a NATS KV bucket every BFF replica shares, behind
+ * a small in-memory LRU, so a GET with only the hash works at any replica (and a CDN can
+ * cache it by URL). A NATS outage makes reads misses, not errors.
+ * docs/architecture.md#the-graphql-bff-appsbff
  */
 export class PersistedQueryStore implements KeyValueCache<string> {
   readonly #kv: KV;

@@ -20,16 +20,10 @@ const MAX_TIMER_MS = 1_000;
 const RETRY_MS = 1_000;
 
 /**
- * Closes lots at their end. Every bidding replica runs one: it follows the last event
- * of every lot (an ordered consumer with "last per subject", then live), keeps each
- * open lot's end, and when one is due appends LotClosed through the lot's write loop.
- * Replicas race for the same lot, and the expected-version append lets exactly one
- * win; the others re-read, find the lot closed and stop. A lot whose end passed while
- * no replica ran is closed as soon as one starts.
- *
- * The close continues the trace of the lot's last accepted bid (its message carries the
- * context), so one trace runs from the winning bid's request through the close to what
- * follows from it: settlement's invoice, the notifications, their delivery.
+ * Closes lots at their end. Every bidding replica runs one, following each lot's last event;
+ * replicas race to append LotClosed through the lot's write loop, and the expected-version
+ * append lets exactly one win. The close continues the trace of the lot's last accepted bid.
+ * docs/architecture.md#the-lot-stream
  */
 
 const tracer = trace.getTracer("gavel.bidding");

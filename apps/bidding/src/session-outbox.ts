@@ -1,11 +1,8 @@
 /**
- * A session's bounded queue of messages for its client. Producers (request handlers,
- * follows) wait for room with send(); the call's response stream takes from the queue
- * as fast as the client reads, and HTTP/2 flow control holds it back when the client
- * does not. So a follow replaying a long history is paced by its reader, and a session's
- * memory stays bounded by `limit` messages whatever its lots do. A client that takes
- * nothing for `stallMs` while the queue is full ends the session with `stalledError`:
- * it is not reading, and it resumes later from the sequences it saw.
+ * A session's bounded queue of messages for its client: producers wait for room, so a long
+ * replay goes at the reader's pace and memory stays bounded; a client that takes nothing for
+ * `stallMs` while it is full ends the session with `stalledError`, to resume later.
+ * docs/architecture.md#services-and-their-state
  */
 export class SessionOutbox<T> {
   readonly #limit: number;

@@ -5,12 +5,10 @@ import type { Notification } from "@gavel/proto/notification/v1/notifications";
 import { notificationOf } from "./notification-rules.ts";
 
 /**
- * The first moment the lot was within `leadMs` of its end, from the history of its end
- * (the listed end, then each bid's): the lot's one closing-soon moment. Anti-sniping
- * extensions after it do not move it, so the lot's watchers and bidders hear "closing
- * soon" once however often the end moves; an extension before it (a snipe window longer
- * than the lead) does. Undefined for a lot listed with less than the lead left: it was
- * closing soon from the start, and its listing says so.
+ * The lot's one closing-soon moment: the first time it was within `leadMs` of its end, from
+ * the history of its end, so later anti-sniping extensions do not repeat it. Undefined for a
+ * lot listed with less than the lead left.
+ * docs/architecture.md#closing-soon-timers-held-by-jetstream
  */
 export function closingSoonAt(state: LotState, leadMs: number): Date | undefined {
   let end = state.listedEndsAt.getTime();

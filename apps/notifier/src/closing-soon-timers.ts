@@ -17,26 +17,10 @@ import {
 const DUE_TTL = "24h";
 
 /**
- * Each lot's closing-soon timer, held by JetStream rather than by a notifier process.
- *
- * The durable consumer gives each lot event to one replica only, so a timer kept in that
- * replica's memory would die with it, and a replica started later would know nothing of
- * it. Keeping one in every replica instead (each following every lot) would lean on
- * duplicate detection, which forgets after its window, to send once. A JetStream message
- * schedule (nats-server 2.12+; the pinned server is 2.14) is stored, replicated and fired
- * by the server: a message on `gavel.notifier.closing-soon.at.<lot>` carrying
- * `Nats-Schedule: @at <time>` makes the server publish
- * `gavel.notifier.closing-soon.due.<lot>` at that time. A schedule's subject is its
- * identity, so setting a lot's timer again replaces it: a lot has at most one. The due
- * messages feed a second durable consumer shared by the replicas (closingSoonWork), so
- * each is handled by one replica, acknowledged once its notifications are stored, and
- * redelivered if that replica dies; restarts lose nothing, since nothing lives in memory.
- *
- * The lot's listing sets the timer to the lot's closing-soon moment (closingSoonAt), and
- * a bid that extends the end before that moment moves it. When it fires, the handler
- * decides again from the lot's state (a moved end sets it again, a closed lot gets
- * nothing), so a timer that fires early, late or twice is harmless, and the
- * notifications' ids (`closing-<lot>-<user>`) make a second send one JetStream drops.
+ * Each lot's closing-soon timer, held by JetStream (a message schedule on the lot's
+ * `closing-soon.at` subject, fired to its `closing-soon.due` subject) rather than by a
+ * notifier process, so restarts and replica counts neither lose nor repeat one:
+ * docs/architecture.md#closing-soon-timers-held-by-jetstream
  */
 export class ClosingSoonTimers {
   readonly #js: JetStreamClient;

@@ -8,16 +8,10 @@ import {
 } from "@gavel/nats";
 
 /**
- * Creates the INVOICES stream when it does not exist yet, so the notifier can start
- * (and have its consumer in place) before the settlement service, which owns the stream;
- * an existing stream is left as it is. Unlike the streams the TypeScript services share
- * through libs/nats, this one's configuration lives in Go (apps/settlement), so updating
- * it to a copy here would have the two services rewrite each other's settings whenever
- * the copies drift. What is set here is the stream's contract (name, subjects, file
- * storage, which no update can change, limits retention, replicas); when the settlement
- * service brings the stream to its configuration at start, as Gavel's services do with
- * their streams, whatever else it sets (a duplicate window, say) is added to one created
- * here.
+ * Creates the INVOICES stream when it does not exist yet, so the notifier may start before
+ * the settlement service, which owns it and configures it in Go. An existing stream is left
+ * as it is, so the two never rewrite each other's settings:
+ * docs/architecture.md#who-configures-the-invoices-stream
  */
 export async function ensureInvoicesStream(nc: NatsConnection, replicas: number): Promise<void> {
   await addStreamUnlessExists(await manageJetStream(nc), {

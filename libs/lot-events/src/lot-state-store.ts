@@ -23,12 +23,10 @@ export class LotStateStore {
   }
 
   /**
-   * The lot as of its latest stored event; undefined when it has none. With `atLeast`,
-   * as of that sequence at least: reads are direct gets, which any replica of a clustered
-   * stream may answer, including one that has not applied the newest appends yet (the
-   * fault suite, faults/, caught the notifier folding a lot without the very bid it was
-   * handling, on an R3 stream). Such a read is made again, briefly, until it reaches that
-   * sequence; a replica still behind after that is an error the caller retries later.
+   * The lot as of its latest stored event; undefined when it has none. With `atLeast`, read
+   * again briefly until the state reaches that sequence (a direct get may come from a replica
+   * behind the leader), then an error the caller retries later.
+   * docs/reliability.md#what-the-fault-suite-found
    */
   async load(lotId: string, atLeast = 0): Promise<LotState | undefined> {
     for (let attempt = 1; ; attempt++) {

@@ -35,13 +35,10 @@ export class LotContentionError extends Error {
 }
 
 /**
- * The optimistic-concurrency loop every write to a lot goes through: decide on the
- * state, append with that state's version as the expected last sequence, and on a
- * conflict re-read and decide again. Writes of one replica to one lot queue behind
- * each other (KeyedMutex), so conflicts only come from other replicas.
- *
- * The first decision may use the cached state, which saves a read per bid; an append
- * decided on a stale state cannot land, and a "no" is only given on a fresh read.
+ * The optimistic-concurrency loop every write to a lot goes through: decide on the state
+ * (the cached one first), append with its version as the expected last sequence, and on a
+ * conflict re-read and decide again; a "no" is only given on a fresh read.
+ * docs/architecture.md#the-lot-stream
  */
 export class LotWriter {
   readonly #store: LotStateStore;

@@ -13,12 +13,10 @@ import {
 const NO_RESPONDERS = 503;
 
 /**
- * Whether an error means NATS could not be reached or answer in time: a state that
- * passes, which services report as UNAVAILABLE (retryable) rather than INTERNAL. Besides
- * the connection's own errors: a JetStream request nobody answered (status 503, which a
- * direct get reports as a JetStream status error while a restarted server has not brought
- * JetStream back yet, as the fault suite saw), and an API answer of 503 ("JetStream system
- * temporarily unavailable", while a cluster elects a leader).
+ * Whether an error means NATS could not be reached or answer in time, a state that passes,
+ * which services report as UNAVAILABLE (retryable) rather than INTERNAL: the connection's
+ * own errors, and 503s while JetStream restarts or a cluster elects a leader.
+ * docs/reliability.md#what-the-fault-suite-found
  */
 export function isNatsUnavailable(err: unknown): boolean {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {

@@ -4,20 +4,10 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 const REFUSED_RETRIES = 2;
 
 /**
- * A service going away, as an internal client sees it, becomes what it is: `unavailable`,
- * which callers retry and the fronts answer with 503 and Retry-After.
- *
- * - A replica shutting down sends GOAWAY and refuses the streams that crossed it
- *   (REFUSED_STREAM: not processed, RFC 9113 §8.7, so safe to send again whatever the
- *   call). connect-node reports it as `internal`. A unary call is sent again, on a new
- *   connection, which the Service gives to another replica: a rolling update costs the
- *   callers nothing (apps/identity/test/rolling-restart.test.ts). A stream, or a call
- *   refused every time, fails as `unavailable`.
- * - A call whose HTTP/2 stream the connection dropped (the process died, the pod went
- *   away: RST_STREAM CANCEL) is reported as `canceled`, the code for a caller that gave
- *   up. When this caller did not give up (its signal is not aborted), it is the service
- *   that went away. The fault suite (faults/) caught the 499s this passed on while it
- *   killed a bidding replica under load.
+ * A service going away, as an internal client sees it, becomes `unavailable`, which callers
+ * retry: a stream a shutting-down replica refused (REFUSED_STREAM; a unary call is first sent
+ * again), or a call its dropped connection reports as `canceled` though this caller did not
+ * cancel. See docs/architecture.md#errors and docs/reliability.md#what-the-fault-suite-found
  */
 export function upstreamGone(): Interceptor {
   return (next) => async (req) => {

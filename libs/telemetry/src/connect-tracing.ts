@@ -50,12 +50,10 @@ export const traceParentKey = createContextKey<Context | undefined>(undefined, {
 });
 
 /**
- * Client spans for Connect calls, with the W3C trace context in the request headers
- * (traceparent, tracestate), in the names the current RPC conventions give and
- * otelconnect writes in the Go service (docs/architecture.md, "Telemetry"), so one query
- * finds a call in either language. The stock http instrumentation cannot do this: Connect
- * runs over Node's http2 module, which it does not see. A streaming response's span ends
- * with the stream.
+ * Client spans for Connect calls, with the W3C trace context in the request headers, named
+ * as otelconnect names them in the Go service so one query finds a call in either language;
+ * the stock http instrumentation does not see Node's http2, which Connect runs on.
+ * docs/architecture.md#telemetry-libstelemetry
  */
 export function connectClientTracing(): Interceptor {
   return (next) => async (req) => {
@@ -114,11 +112,9 @@ function spanName(req: Request): string {
 
 /**
  * A call's attributes, made once per side, protocol, procedure and URL and shared by its
- * spans and duration records: a client calls a handful of URLs, and parsing one per call
- * costs more than the span. Bounded, as a server's request URLs carry the caller's Host.
- * As otelconnect: `rpc.system.name` is the wire protocol (`connectrpc`, or `grpc` for
- * gRPC and gRPC-Web), `rpc.method` the full procedure, and only a client records the
- * server's address.
+ * spans and duration records (a client calls a handful of URLs, and parsing one per call
+ * costs more than the span); bounded, as a server's request URLs carry the caller's Host.
+ * Named as otelconnect names them: docs/architecture.md#telemetry-libstelemetry
  */
 const attributeCache = new Map<string, Readonly<Attributes>>();
 const ATTRIBUTE_CACHE_SIZE = 512;

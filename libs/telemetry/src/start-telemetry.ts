@@ -21,19 +21,10 @@ export interface Telemetry {
 }
 
 /**
- * Starts the OpenTelemetry Node SDK from the standard variables: OTEL_EXPORTER_OTLP_ENDPOINT
- * (and _PROTOCOL, _HEADERS), OTEL_TRACES_SAMPLER (default parentbased_always_on; e.g.
- * parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG=0.1), OTEL_RESOURCE_ATTRIBUTES.
- * Call it first in main, before anything makes a span.
- *
- * Without an endpoint nothing is exported and nothing tries to connect (no errors, no
- * retries), but spans still exist: trace context still crosses every hop and every log
- * line still carries its trace id.
- *
- * No auto-instrumentation: the apps run as ES modules straight from TypeScript, where
- * monkey-patching needs loader hooks; instead each protocol boundary makes its spans
- * itself (http-server-tracing, connect-tracing, nats-tracing, and the BFF's GraphQL
- * plugin), which also shows a reader exactly where context crosses a hop.
+ * Starts the OpenTelemetry Node SDK from the standard OTEL_* variables; call it first in
+ * main, before anything makes a span. Without an endpoint it exports nothing and connects
+ * nowhere, but spans still exist; there is no auto-instrumentation, each protocol boundary
+ * makes its own spans. docs/architecture.md#telemetry-libstelemetry
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   const env = options.env ?? process.env;

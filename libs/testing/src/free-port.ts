@@ -2,13 +2,9 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 /**
- * Ports for services a test starts are handed out from below the kernel's ephemeral range.
- *
- * Asking the kernel for port 0 gives a port from that range, the same range every outgoing
- * connection's local port comes from: between closing the probe and the service binding the
- * port, a connection (to NATS, to another service) can take it, and the service then fails
- * with EADDRINUSE. CI hit this on the fault suite's three-node cluster. Below the range, only
- * an explicit bind can take a port, and the probe below finds one that is taken.
+ * Ports for services a test starts are handed out from below the kernel's ephemeral range,
+ * where no outgoing connection's local port can take one between the probe and the bind.
+ * docs/reliability.md#ports-for-the-processes-a-test-starts
  */
 const LOWEST = 20_000;
 const ephemeralStart = readEphemeralStart();

@@ -13,14 +13,9 @@ export interface NatsServerHandle {
 }
 
 /**
- * Starts a real nats-server with JetStream for tests. How is configuration, not code:
- *
- * - GAVEL_TEST_NATS=container|binary|auto (default auto: a container when a Docker
- *   engine answers, else the binary).
- * - GAVEL_NATS_IMAGE: the image (default the official nats image of the version the
- *   chart runs); GAVEL_TEST_NETWORK_MODE=host runs it on the host network, for
- *   machines with a local image and no bridge network.
- * - NATS_SERVER_BIN: the binary; default nats-server from the tools folder, then PATH.
+ * Starts a real nats-server with JetStream for tests, in a container or from the binary.
+ * Which, and from what image or binary, is configuration (GAVEL_TEST_NATS, default auto:
+ * a container when a Docker engine answers), listed in README.md#tests.
  */
 export async function startNatsServer(env = process.env): Promise<NatsServerHandle> {
   const mode = env.GAVEL_TEST_NATS ?? "auto";

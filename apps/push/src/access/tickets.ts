@@ -8,13 +8,10 @@ export interface TicketHolder {
 }
 
 /**
- * Short-lived stream tickets: what a browser puts in an EventSource or WebSocket URL, as
- * neither API can send an Authorization header. A ticket names a user, its own expiry and
- * the expiry of the token it was issued for, signed with a secret every push replica
- * shares (HMAC-SHA256). It opens a stream for seconds only, so one that leaks into a log
- * is useless soon after, and what it opens ends when the token would have. It authorizes
- * reading a stream, nothing more: a socket opened with a ticket cannot place bids until
- * it sends a token.
+ * Short-lived stream tickets, what a browser puts in an EventSource or WebSocket URL since
+ * neither can send an Authorization header: HMAC-signed with a secret every push replica
+ * shares, a ticket opens a stream for seconds only, to read, never to bid:
+ * docs/architecture.md#stream-tickets
  */
 export class TicketBook {
   readonly #secret: string;

@@ -11,15 +11,10 @@ import type { TraceClaims } from "../tracing/trace-claims.ts";
 const LINGER_MS = 5_000;
 
 /**
- * The per-channel mode's feed: one per channel per replica, whatever the number of
- * listeners: an ordered JetStream consumer on the channel's subject, started when the
- * first listener joins and stopped a moment after the last one leaves. A replica without
- * listeners for a channel has no consumer for it, so NATS sends it nothing.
- *
- * The feed knows the last sequence it handed to listeners. Everything up to it is
- * stored, and everything after it reaches every listener that joined before, so a
- * listener that joins gets the gap up to that point by replay (direct gets) and the
- * rest live: no gap, and the listener drops the overlap by sequence (see Subscription).
+ * The per-channel mode's feed: one ordered consumer per channel per replica, started when
+ * the first listener joins and stopped a moment after the last leaves, so a replica with no
+ * listener for a channel receives nothing of it. A joining listener is live after the last
+ * sequence the feed handed out: docs/architecture.md#where-a-joining-listener-goes-live
  */
 export class ChannelFeed implements Feed {
   readonly #listeners = new Set<Listener>();

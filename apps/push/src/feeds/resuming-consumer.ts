@@ -13,13 +13,9 @@ const RETRY_MAX_MS = 30_000;
 
 /**
  * An ordered JetStream consumer on `filter` that hands every message after `after` to
- * `onMessage`, in stream order, once, for as long as it is open. nats.js already resets
- * an ordered consumer that misses a message or its heartbeats; when the consume loop
- * itself fails or ends (the stream's leader lost, a connection replaced), this one logs
- * it and opens a new consumer from right after the last message it passed, waiting 0.5 s
- * and doubling up to 30 s between attempts, so its listeners miss nothing and see nothing
- * twice. A message whose handler throws counts as passed: one bad event cannot stall its
- * channel. Both feed modes follow NATS through it (channel-feed.ts, shared-feed.ts).
+ * `onMessage`, in stream order, once, for as long as it is open: when its consume loop
+ * fails it opens a new consumer after the last message passed, with a backoff. Both feed
+ * modes use it: docs/architecture.md#restarting-a-failed-feed-consumer
  */
 export class ResumingConsumer {
   readonly #js: JetStreamClient;

@@ -14,30 +14,11 @@ interface Watched {
 }
 
 /**
- * The shared mode's feed: one ordered JetStream consumer per kind of channel per replica
- * (every lot's events, every user's notifications), on the kind's wildcard subject,
- * whatever the number of channels; each message goes by its subject to that channel's
- * local listeners, and one for a channel nobody here watches is dropped undecoded. NATS
- * then sends the replica every event of the kind, but its cost per appended event no
- * longer grows with the number of channels the replicas watch. A kind's feed starts with
- * its first listener (a replica nobody asks for notifications receives none) and runs
- * until the hub stops: with most channels watched there is little to save by stopping it.
- *
- * It keeps one position for the whole stream, the last sequence it has passed (delivered
- * or dropped): every message up to it is stored, and every one of the kind after it is
- * still to come through this consumer, in order, since the consumer started right after
- * the position and an ordered consumer has no gaps.
- *
- * That position is what a joining listener is live after, read after the listener is in
- * the channel's set: an event after it is dispatched later, so it reaches the listener;
- * an event at or before it is stored, so the replay gets it (an event dispatched between
- * the listener's registration and the read reaches it twice, and Subscription drops the
- * second). Reading the channel's last stored sequence by direct get instead would not be
- * safe: a follower of a replicated stream may answer it (allow_direct) a little behind
- * the leader, and an event this consumer had already dispatched before the listener
- * joined, but after that stale answer, would be neither replayed nor pushed. The position
- * needs no round trip either. It also stands in for ChannelFeed's lastDelivered: it is
- * never below any channel's last delivered sequence.
+ * The shared mode's feed: one ordered consumer per kind of channel per replica, on the
+ * kind's wildcard subject; each message goes by its subject to that channel's local
+ * listeners, or is dropped undecoded. A joining listener is live after the feed's position
+ * (the last sequence it passed), read once the listener is in its channel's set:
+ * docs/architecture.md#where-a-joining-listener-goes-live
  */
 export class SharedFeed implements Feed {
   /** Channels with local listeners, by subject: what a message is dispatched by. */

@@ -12,16 +12,10 @@ import type { TraceClaims } from "../tracing/trace-claims.ts";
 import { traceIdOf } from "../tracing/traceparent.ts";
 
 /**
- * The channel's stored events after `after`, up to and including `upTo`, in order.
- *
- * Read with batched direct gets, which any replica of a clustered stream answers,
- * including a follower that has not applied the newest appends yet: its batch ends short
- * of `upTo`, and the events between would be neither replayed nor, being older than what
- * the client is live after, pushed. So a batch that ends before `upTo` is confirmed by the
- * stream's leader (one message get, which only the leader answers): the next message of
- * the channel, if the leader has one at or below `upTo`, continues the replay.
- *
- * Each event's trace is marked the server's in `claims`, as a live delivery's is.
+ * The channel's stored events after `after`, up to and including `upTo`, in order, with
+ * each event's trace marked the server's in `claims`. Direct gets may come from a lagging
+ * follower, so a batch that ends early is confirmed by the leader:
+ * docs/architecture.md#where-a-joining-listener-goes-live
  */
 export async function* replayStored(
   jsm: JetStreamManager,

@@ -9,14 +9,9 @@ const DEFAULT_CAPACITY = 65_536;
 
 /**
  * Who may continue which trace, so that a client can never put its spans in another
- * user's trace. Trace ids are no secret (every lot event frame carries its `traceId`),
- * so a client context is taken as a parent only when its trace id is unknown here or
- * already claimed by the same owner (a user, or an anonymous connection); taking it
- * claims it. A trace this replica delivered or replayed an event of (or, with shared
- * feeds, passed over) belongs to the server, whoever claimed it before: no client may
- * join it. A replica knows only the events it reads: with per-channel feeds, those of the
- * channels followed there. One table per replica, bounded: the oldest entries go first
- * (a forgotten trace id is unknown again).
+ * user's trace: a client's trace id is its parent only when unknown here or already its
+ * owner's, and a trace this replica read an event of is the server's. Bounded, oldest
+ * first out: docs/architecture.md#who-may-continue-a-trace
  */
 export class TraceClaims {
   readonly #owners = new Map<string, string>();
