@@ -117,7 +117,9 @@ export class DurableWorker {
     } catch (err) {
       const where = { subject: message.subject, seq: message.seq };
       if (err instanceof Unprocessable) {
-        this.#logger.error({ err, ...where }, "dropping a message that cannot be handled");
+        // Its reason is the whole story (no stack): what the message is, not where it broke.
+        const reason = err.message;
+        this.#logger.error({ reason, ...where }, "dropping a message that cannot be handled");
         message.term(err.message);
       } else {
         this.#logger.warn({ err, ...where }, "handling a message failed; redelivering");
