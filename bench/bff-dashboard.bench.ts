@@ -28,6 +28,7 @@ import {
 import { median, printTable } from "@gavel/loadgen";
 import { startBenchNats } from "./bench-nats.ts";
 import { cpuPerRequest, cpuSecondsByGroup } from "./cpu-time.ts";
+import { linuxProc, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -76,6 +77,7 @@ const DASHBOARD = /* GraphQL */ `
   }
 `;
 
+requirePrerequisites("bench:bff", [linuxProc, natsServer()]);
 const nats = await startBenchNats();
 const processes: ServiceProcess[] = [];
 process.once("exit", () => processes.forEach((p) => p.stop("SIGKILL")));

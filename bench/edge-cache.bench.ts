@@ -14,6 +14,7 @@ import { freePort, serviceEnv, startService, type ServiceProcess } from "@gavel/
 import { median, printTable } from "@gavel/loadgen";
 import { startBenchNats } from "./bench-nats.ts";
 import { childNamed, cpuPerRequest, cpuSecondsByGroup } from "./cpu-time.ts";
+import { linuxProc, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const RUNS = Number(args.runs);
 
+requirePrerequisites("bench:edge", [linuxProc, natsServer()]);
 const nats = await startBenchNats();
 const processes: ServiceProcess[] = [];
 const barePort = await freePort();

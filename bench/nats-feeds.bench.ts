@@ -39,6 +39,7 @@ import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { rssBytes, startNatsServer, syntheticBid } from "@gavel/testing";
 import { percentile, printTable } from "@gavel/loadgen";
 import { childNamed, totalCpuSeconds } from "./cpu-time.ts";
+import { linuxProc, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -58,6 +59,8 @@ if (STEPS.some((n) => !(n > 0) || n % PER_LOT !== 0))
   throw new Error(`--feeds: positive multiples of --feeds-per-lot (${PER_LOT})`);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+requirePrerequisites("bench:feeds", [linuxProc, natsServer(true)]);
 
 // The binary, so that its process is this one's child and /proc can measure it.
 const nats = await startNatsServer({ ...process.env, GAVEL_TEST_NATS: "binary" });

@@ -38,6 +38,7 @@ import {
   type LoopResult,
 } from "@gavel/loadgen";
 import { startBenchNats } from "./bench-nats.ts";
+import { linuxProc, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -50,6 +51,7 @@ const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const RUNS = Number(args.runs);
 
+requirePrerequisites("bench", [linuxProc, natsServer()]);
 const nats = await startBenchNats();
 const processes: ServiceProcess[] = [];
 process.once("exit", () => processes.forEach((p) => p.stop("SIGKILL")));

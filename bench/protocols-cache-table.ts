@@ -80,11 +80,7 @@ function describeStatuses(statuses: Map<string, number>) {
 
 export async function runCacheTable(stack: ProtocolStack, settings: ProtocolSettings) {
   const bin = findNginx();
-  if (!bin) {
-    process.stderr.write(`[cache] skipped: ${NGINX_INSTALL_HINT}\n`);
-    console.log(`\n## 2. Through an HTTP cache: skipped (${NGINX_INSTALL_HINT})`);
-    return;
-  }
+  if (!bin) throw new Error(NGINX_INSTALL_HINT); // protocols.bench.ts checked it first
   const origins = { edge: portOf(stack.edge.rpcUrl), bff: portOf(stack.bff.rpcUrl) };
   const nginx = await startNginx(bin, origins);
   const rows: Array<Record<string, string | number>> = [];

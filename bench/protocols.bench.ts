@@ -19,7 +19,8 @@
  * 2. The REST read and the persisted GraphQL GET through a real HTTP cache (nginx
  *    proxy_cache honouring the services' Cache-Control): requests/s and latency direct,
  *    through nginx only proxying, and through its cache, with the hit ratio from
- *    X-Cache-Status. Skipped, with a message saying how to install it, without nginx.
+ *    X-Cache-Status. Without nginx the bench stops before it starts, saying how to
+ *    install it (or leave this table out with GAVEL_BENCH_ONLY).
  * 3. The same lot events (bids appended to the lot's JetStream subject, as the bidding
  *    service does) delivered to subscribers of WebSocket (/ws), SSE (/sse/lots/{id}) and
  *    bidding's WatchLot server stream (Connect JSON, Connect binary, gRPC) at once:
@@ -48,9 +49,21 @@ import { restReads } from "./protocols-rest-reads.ts";
 import { rpcReads } from "./protocols-rpc-reads.ts";
 import { seedLots } from "./protocols-seed.ts";
 import { describeSettings, readSettings } from "./protocols-settings.ts";
+import { findNginx, NGINX_INSTALL_HINT } from "./protocols-nginx.ts";
 import { portOf, startProtocolStack } from "./protocols-stack.ts";
+import { natsServer, openssl, requirePrerequisites, type Prerequisite } from "./prerequisites.ts";
 
 const settings = readSettings();
+/** nginx, when the cache table is asked for. */
+const nginx: Prerequisite = () =>
+  findNginx()
+    ? undefined
+    : `${NGINX_INSTALL_HINT}; or leave the cache table out: GAVEL_BENCH_ONLY=reads,push`;
+requirePrerequisites("bench:protocols", [
+  natsServer(),
+  openssl,
+  ...(settings.tables.has("cache") ? [nginx] : []),
+]);
 
 process.stderr.write("[setup] starting NATS and the services\n");
 const stack = await startProtocolStack();

@@ -36,6 +36,7 @@ import { parseChannel } from "../apps/push/src/feeds/channels.ts";
 import { startScript } from "./child-servers.ts";
 import { processCpuSeconds } from "./cpu-time.ts";
 import { InspectorSession, selfTimeByArea, topSelfTime } from "./node-inspector.ts";
+import { linuxProc, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -66,6 +67,7 @@ const cpuSeconds = (pid: number) => {
   return t.user + t.kernel;
 };
 
+requirePrerequisites("bench:push-event", [linuxProc, natsServer(true)]);
 const nats = await startNatsServer({ ...process.env, GAVEL_TEST_NATS: "binary" });
 const sinkPort = await freePort();
 const sink = await startScript("otlp-sink.ts", [String(sinkPort)]);

@@ -49,6 +49,13 @@ import { socketCapacityProblems, sourceAddresses } from "./socket-capacity.ts";
 import { printTable } from "@gavel/loadgen";
 import type { ClientImplementation } from "./text-socket.ts";
 import { startBenchNats } from "./bench-nats.ts";
+import {
+  linuxProc,
+  natsServer,
+  redisServer,
+  requirePrerequisites,
+  type Prerequisite,
+} from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -94,13 +101,23 @@ const counts = {
 };
 for (const [option, n] of Object.entries(counts))
   if (!Number.isInteger(n) || n < 1) throw new Error(`${option}: ${n} is not a whole number >= 1`);
-const tooMany = socketCapacityProblems({
-  clients: Math.max(...CLIENT_COUNTS),
-  servers: SERVERS,
-  generators: GENERATORS,
-  sourceAddresses: SOURCE_ADDRESSES.length,
-});
-if (tooMany.length) throw new Error(`this machine cannot hold the sockets:\n${tooMany.join("\n")}`);
+/** Whether the machine can hold the run's sockets (read from /proc, so Linux only). */
+const socketRoom: Prerequisite = () => {
+  if (linuxProc()) return undefined; // linuxProc says so itself
+  const tooMany = socketCapacityProblems({
+    clients: Math.max(...CLIENT_COUNTS),
+    servers: SERVERS,
+    generators: GENERATORS,
+    sourceAddresses: SOURCE_ADDRESSES.length,
+  });
+  return tooMany.length ? `this machine cannot hold the sockets: ${tooMany.join("; ")}` : undefined;
+};
+requirePrerequisites("bench:push", [
+  linuxProc,
+  natsServer(),
+  ...(SYSTEMS_RUN.includes("socketio") ? [redisServer] : []),
+  socketRoom,
+]);
 const STEP = {
   warmupMs: Number(args.warmup) * 1000,
   windowMs: Number(args.seconds) * 1000,

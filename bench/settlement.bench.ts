@@ -23,6 +23,7 @@ import { INVOICES_STREAM, invoiceSubject, LOT_EVENTS_STREAM, lotSubject } from "
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { serviceEnv, ServiceGroup } from "@gavel/testing";
 import { startBenchNats } from "./bench-nats.ts";
+import { go, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,6 +37,7 @@ const RATES = args.rates.split(",").map(Number);
 const SECONDS = Number(args.seconds);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
+requirePrerequisites("bench:settlement", [go, natsServer()]);
 const nats = await startBenchNats();
 const group = new ServiceGroup();
 const nc = await connect({ servers: nats.url });

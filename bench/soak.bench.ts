@@ -64,6 +64,7 @@ import {
   signUpUsers,
 } from "./soak-traffic.ts";
 import { startBenchNats } from "./bench-nats.ts";
+import { go, linuxProc, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const MINUTES = Number(process.env.GAVEL_SOAK_MINUTES ?? 10);
 // Push and GraphQL use tokens minted with the test keys, good for an hour.
@@ -92,6 +93,7 @@ process.once("SIGINT", () => {
   say("stopping after this window (a second Ctrl-C aborts and may leave services running)");
 });
 
+requirePrerequisites("bench:soak", [linuxProc, go, natsServer()]);
 const sinkPort = await freePort();
 const sink = spawn(process.execPath, ["otlp-sink.ts", String(sinkPort)], {
   cwd: import.meta.dirname,

@@ -31,12 +31,12 @@ import { freePort, mintToken } from "@gavel/testing";
 import { startBidStack, type BidPath, type BidStack, type StackOptions } from "./bid-stack.ts";
 import { startScript } from "./child-servers.ts";
 import { outsideCpuSeconds } from "./cpu-time.ts";
-import { requireProc, runBench } from "./missing-prerequisite.ts";
 import type { CpuProfile } from "./node-inspector.ts";
 import { restBidPath } from "./rest-bid-path.ts";
 import { telemetryShare } from "./telemetry-profile.ts";
 import { report, runLine, type RunResult } from "./tracing-report.ts";
 import { wsBidPath } from "./ws-bid-path.ts";
+import { linuxProc, natsServer, requirePrerequisites } from "./prerequisites.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -81,11 +81,11 @@ const describe = (env: Record<string, string>) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(", ");
 
-await runBench("bench:tracing", main);
-if (PROFILE_DIR && process.exitCode === undefined) printProfiles(PROFILE_DIR);
+requirePrerequisites("bench:tracing", [linuxProc, natsServer()]);
+await main();
+if (PROFILE_DIR) printProfiles(PROFILE_DIR);
 
 async function main(): Promise<void> {
-  requireProc();
   const sinkPort = await freePort();
   const sink = await startScript("otlp-sink.ts", [String(sinkPort)]);
   const sinkUrl = `http://127.0.0.1:${sinkPort}`;
