@@ -1,5 +1,6 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { decimalAmount } from "@gavel/money";
 import type { Bid } from "@gavel/proto/bidding/v1/bidding";
 import { LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import type { Money } from "@gavel/proto/common/v1/money";
@@ -14,7 +15,7 @@ export function moneyJson(money: Money | undefined) {
   return {
     currency: money.currencyCode,
     amount_minor: Number(minor),
-    amount: `${minor / 100n}.${String(minor % 100n).padStart(2, "0")}`,
+    amount: decimalAmount(minor),
   };
 }
 

@@ -1,3 +1,5 @@
+import { decimalAmount } from "@gavel/money";
+
 /** An amount as the APIs carry it: minor units (cents) as a string of digits. */
 export interface Money {
   currency: string;
@@ -17,11 +19,7 @@ export const fromProto = (m: ProtoMoney): Money => ({
 
 /** "12.50 EUR" style, without floating point (minor units may exceed 2^53). */
 export function formatMoney(m: Money): string {
-  const minor = BigInt(m.amountMinor);
-  const sign = minor < 0n ? "-" : "";
-  const abs = minor < 0n ? -minor : minor;
-  const whole = (abs / 100n).toLocaleString("en");
-  return `${sign}${whole}.${(abs % 100n).toString().padStart(2, "0")} ${m.currency}`;
+  return `${decimalAmount(BigInt(m.amountMinor), { grouped: true })} ${m.currency}`;
 }
 
 /** "12", "12.5" or "12.50" to minor units; undefined for anything else. */
@@ -34,8 +32,7 @@ export function parseAmount(text: string): string | undefined {
 
 /** Minor units back to what a person types in the bid field. */
 export function toDecimal(amountMinor: string): string {
-  const minor = BigInt(amountMinor);
-  return `${minor / 100n}.${(minor % 100n).toString().padStart(2, "0")}`;
+  return decimalAmount(BigInt(amountMinor));
 }
 
 export const compareMoney = (a: Money, b: Money): number => {

@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import { decimalAmount } from "@gavel/money";
 import { type Money, MoneySchema } from "@gavel/proto/common/v1/money";
 
 /**
@@ -28,7 +29,5 @@ export function fromMoney(money: Money | undefined): Amount | undefined {
 
 /** "123.45 EUR", for messages meant for people. */
 export function formatAmount({ currency, minor }: Amount): string {
-  const sign = minor < 0n ? "-" : "";
-  const abs = minor < 0n ? -minor : minor;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")} ${currency}`;
+  return `${decimalAmount(minor)} ${currency}`;
 }

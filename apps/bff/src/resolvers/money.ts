@@ -1,5 +1,5 @@
 import type { MoneyResolvers } from "../gen/resolvers-types.ts";
-import { decimalAmount } from "../money.ts";
+import { decimalAmount } from "@gavel/money";
 
 export const Money: MoneyResolvers = {
   currency: (money) => money.currencyCode,

@@ -1,0 +1,1 @@
+export { decimalAmount } from "./decimal-amount.ts";
