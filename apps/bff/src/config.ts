@@ -41,7 +41,7 @@ export const configSchema = z.object({
   GAVEL_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
   /**
    * Whether the loaders batch ids into one call per service and level of the query. Off
-   * only to measure what batching saves (bench/bff-dashboard.bench.ts); ids are still
+   * only to measure what batching saves (bench/fronts/bff-dashboard.bench.ts); ids are still
    * de-duplicated within a request either way.
    */
   GAVEL_GRAPHQL_BATCHING: z.stringbool().default(true),

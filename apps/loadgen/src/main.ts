@@ -7,7 +7,7 @@
  *   GAVEL_LOADGEN_BIDS_PER_MINUTE=120 npm start -w apps/loadgen
  *
  * With GAVEL_LOADGEN_WORKERS=N it is a closed-loop benchmark of the bid path instead, as
- * the benches run it (bench/tracing-overhead.bench.ts): see closed-loop-run.ts.
+ * the benches run it (bench/tracing/tracing-overhead.bench.ts): see closed-loop-run.ts.
  */
 import { runClosedLoop } from "./closed-loop-run.ts";
 import { readConfig } from "./config.ts";
