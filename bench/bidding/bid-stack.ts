@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Market, RestLot } from "@gavel/loadgen";
+import type { Market, RestLot } from "@gavel/load";
 import { serviceEnv, ServiceGroup, type AppName, type ServiceProcess } from "@gavel/testing";
 import { startBenchNats } from "../shared/bench-nats.ts";
 import { cpuSecondsByGroup } from "../shared/cpu-time.ts";

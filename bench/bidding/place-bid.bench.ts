@@ -36,7 +36,7 @@ import {
   printTable,
   type LoopOptions,
   type LoopResult,
-} from "@gavel/loadgen";
+} from "@gavel/load";
 import { startBenchNats } from "../shared/bench-nats.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 

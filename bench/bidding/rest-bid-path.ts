@@ -4,7 +4,7 @@
  * client host and a few dozen users would otherwise be refused.
  */
 import { randomUUID } from "node:crypto";
-import { EdgeHttp, Market, UserClient } from "@gavel/loadgen";
+import { EdgeHttp, Market, UserClient } from "@gavel/load";
 import { benchLot, type BidPath } from "./bid-stack.ts";
 
 export const restBidPath: BidPath = {

@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import type { Problem, RestMoney } from "@gavel/loadgen";
+import type { Problem, RestMoney } from "@gavel/load";
 
 /** A bid unanswered this long fails, so a lost answer cannot hold a worker forever. */
 const ANSWER_TIMEOUT_MS = 10_000;

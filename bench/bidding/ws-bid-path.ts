@@ -7,7 +7,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Market, type RestLot } from "@gavel/loadgen";
+import { Market, type RestLot } from "@gavel/load";
 import { CatalogService, LotDraftSchema } from "@gavel/proto/catalog/v1/catalog";
 import { authHeader, connectClient } from "@gavel/testing";
 import { benchLot, type BidPath } from "./bid-stack.ts";

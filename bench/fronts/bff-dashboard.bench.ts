@@ -25,7 +25,7 @@ import {
   type AppName,
   type ServiceProcess,
 } from "@gavel/testing";
-import { median, printTable } from "@gavel/loadgen";
+import { median, printTable } from "@gavel/load";
 import { startBenchNats } from "../shared/bench-nats.ts";
 import { cpuPerRequest, cpuSecondsByGroup } from "../shared/cpu-time.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";

@@ -12,7 +12,7 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { freePort, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
-import { median, printTable } from "@gavel/loadgen";
+import { median, printTable } from "@gavel/load";
 import { startBenchNats } from "../shared/bench-nats.ts";
 import { childNamed, cpuPerRequest, cpuSecondsByGroup } from "../shared/cpu-time.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";

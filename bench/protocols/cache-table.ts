@@ -5,7 +5,7 @@
  * (public, max-age=5, stale-while-revalidate=30 on both). The hit ratio counts nginx's
  * X-Cache-Status per response.
  */
-import { printTable } from "@gavel/loadgen";
+import { printTable } from "@gavel/load";
 import { PERSISTED_GET, registerPersistedQuery } from "./graphql-reads.ts";
 import { expectOk, http1Client, type HttpRequest } from "./http-clients.ts";
 import { measureLoad, tenths } from "./load.ts";

@@ -3,7 +3,7 @@
  * the load generator's closedLoop, after an unmeasured warm-up), and the wire bytes of
  * sequential requests through a counting relay.
  */
-import { closedLoop, percentile } from "@gavel/loadgen";
+import { closedLoop, percentile } from "@gavel/load";
 import { bytesBetween, startByteRelay, type ByteCount } from "./byte-relay.ts";
 
 /** Milliseconds to one decimal, for the tables. */

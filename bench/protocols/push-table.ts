@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { connectClient } from "@gavel/testing";
-import { percentile, printTable } from "@gavel/loadgen";
+import { percentile, printTable } from "@gavel/load";
 import { bytesBetween } from "./byte-relay.ts";
 import { tenths } from "./load.ts";
 import { openProbePublisher } from "./probe-publisher.ts";

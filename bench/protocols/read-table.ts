@@ -3,7 +3,7 @@
  * requests/s and latency at each concurrency level, one variant after another on the same
  * running stack and data.
  */
-import { printTable } from "@gavel/loadgen";
+import { printTable } from "@gavel/load";
 import { measureLoad, measureWireBytes } from "./load.ts";
 import type { Inspection, ReadTarget, ReadVariant } from "./read-variant.ts";
 import type { ProtocolSettings } from "./settings.ts";

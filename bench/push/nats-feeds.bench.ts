@@ -37,7 +37,7 @@ import {
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { rssBytes, startNatsServer, syntheticBid } from "@gavel/testing";
-import { percentile, printTable } from "@gavel/loadgen";
+import { percentile, printTable } from "@gavel/load";
 import { childNamed, totalCpuSeconds } from "../shared/cpu-time.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 

@@ -23,7 +23,7 @@ import { connect } from "@nats-io/transport-node";
 import WebSocket from "ws";
 import { lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
-import { printTable } from "@gavel/loadgen";
+import { printTable } from "@gavel/load";
 import {
   freePort,
   serviceEnv,

@@ -8,7 +8,7 @@ import { repoRoot } from "@gavel/testing";
 import type { Memory } from "../shared/node-inspector.ts";
 import type { StepResult } from "./push-fanout-step.ts";
 import type { SystemName } from "./push-systems.ts";
-import { median, printTable } from "@gavel/loadgen";
+import { median, printTable } from "@gavel/load";
 
 /** One system's measurements in one run. */
 export interface SystemRun {

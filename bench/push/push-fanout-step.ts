@@ -12,7 +12,7 @@ import {
 import type { InspectorSession } from "../shared/node-inspector.ts";
 import type { LoadFleet } from "./push-load-fleet.ts";
 import type { RunningSystem } from "./push-systems.ts";
-import { percentile } from "@gavel/loadgen";
+import { percentile } from "@gavel/load";
 
 export interface StepOptions {
   warmupMs: number;

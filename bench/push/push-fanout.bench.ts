@@ -46,7 +46,7 @@ import { runStep, type StepResult } from "./push-fanout-step.ts";
 import { LoadFleet } from "./push-load-fleet.ts";
 import { startSystem, SYSTEMS, type RunningSystem, type SystemName } from "./push-systems.ts";
 import { socketCapacityProblems, sourceAddresses } from "./socket-capacity.ts";
-import { printTable } from "@gavel/loadgen";
+import { printTable } from "@gavel/load";
 import type { ClientImplementation } from "../shared/text-socket.ts";
 import { startBenchNats } from "../shared/bench-nats.ts";
 import {

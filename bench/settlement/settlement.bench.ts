@@ -17,7 +17,7 @@ import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { closedLoop, percentile, printTable } from "@gavel/loadgen";
+import { closedLoop, percentile, printTable } from "@gavel/load";
 import { LotStream } from "@gavel/lot-events";
 import { INVOICES_STREAM, invoiceSubject, LOT_EVENTS_STREAM, lotSubject } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";

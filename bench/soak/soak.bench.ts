@@ -43,7 +43,7 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { EdgeClient, EdgeHttp, printTable } from "@gavel/loadgen";
+import { EdgeClient, EdgeHttp, printTable } from "@gavel/load";
 import { INVOICES_STREAM } from "@gavel/nats";
 import { freePort, startWholeStack } from "@gavel/testing";
 import {

@@ -4,7 +4,7 @@
  * line after each window and as the totals row at the end. Holds one pair of figures per
  * window, nothing per request.
  */
-import { median, percentile, type LoopResult } from "@gavel/loadgen";
+import { median, percentile, type LoopResult } from "@gavel/load";
 import type { PushFleet } from "./push-clients.ts";
 import type { GraphqlReads, LotBoard } from "./traffic.ts";
 

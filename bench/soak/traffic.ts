@@ -15,7 +15,7 @@ import {
   type LoopResult,
   type RestLot,
   type UserClient,
-} from "@gavel/loadgen";
+} from "@gavel/load";
 import { mintToken } from "@gavel/testing";
 
 const PASSWORD = "gavel-soak-password";

@@ -26,7 +26,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { closedLoop, printTable, type RestLot } from "@gavel/loadgen";
+import { closedLoop, printTable, type RestLot } from "@gavel/load";
 import { freePort, mintToken } from "@gavel/testing";
 import {
   startBidStack,

@@ -3,7 +3,7 @@
  * off, as the change of the medians and the median change of each pair of runs (run i of
  * "on" ran right before or after run i of "off", so their ratio sees the least drift).
  */
-import { median, percentile, printTable } from "@gavel/loadgen";
+import { median, percentile, printTable } from "@gavel/load";
 
 export interface RunResult {
   /** Bids answered: accepted, refused or failed. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { incrementAbove } from "@gavel/lot-events/bid-increments";
-import { EdgeHttp, type HttpAnswer } from "@gavel/loadgen";
+import { EdgeHttp, type HttpAnswer } from "@gavel/load";
 import { Tally } from "@gavel/testing";
 
 export interface FaultLot {

@@ -1,4 +1,4 @@
-import { EdgeHttp, type HttpAnswer } from "@gavel/loadgen";
+import { EdgeHttp, type HttpAnswer } from "@gavel/load";
 import { Tally } from "@gavel/testing";
 
 /** A lot's highest bid as a read answered it (null: no bid yet). */

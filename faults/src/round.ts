@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { EdgeHttp } from "@gavel/loadgen";
+import { EdgeHttp } from "@gavel/load";
 import { SseFollower, Tally, WsFollower, type Follower } from "@gavel/testing";
 import { BiddingLoad, type Bidder, type FaultLot } from "./bidding-load.ts";
 import { checkRound, type RoundEvidence, type Verdict } from "./checks.ts";

@@ -1,6 +1,5 @@
-import { closedLoop } from "./closed-loop.ts";
+import { closedLoop, percentile, printTable } from "@gavel/load";
 import type { Config } from "./config.ts";
-import { percentile, printTable } from "./stats.ts";
 import type { Traffic } from "./traffic.ts";
 
 /**

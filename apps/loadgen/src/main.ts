@@ -11,9 +11,7 @@
  */
 import { runClosedLoop } from "./closed-loop-run.ts";
 import { readConfig } from "./config.ts";
-import { EdgeClient } from "./edge-client.ts";
-import { EdgeHttp } from "./edge-http.ts";
-import { Progress } from "./progress.ts";
+import { EdgeClient, EdgeHttp, Progress } from "@gavel/load";
 import { Traffic } from "./traffic.ts";
 
 const config = readConfig();

@@ -1,9 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { LOT_TITLES } from "./bid-choice.ts";
+import { LOT_TITLES, Market, type RestLot, type UserClient, type Progress } from "@gavel/load";
 import type { Config } from "./config.ts";
-import type { RestLot, UserClient } from "./edge-client.ts";
-import { Market } from "./market.ts";
-import type { Progress } from "./progress.ts";
 
 /**
  * The demo's market: a seller who keeps `lots` short lots open, and bidders who bid on

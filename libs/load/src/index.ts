@@ -1,7 +1,8 @@
 /**
- * The load generator as a library: the benchmarks drive the stack with the same clients,
- * market and closed loop as `npm start -w apps/loadgen`.
+ * Clients and loops that drive Gavel through its REST edge: the load generator
+ * (apps/loadgen), the benchmarks and the fault suite share them.
  */
+export { LOT_TITLES } from "./bid-choice.ts";
 export { closedLoop, type LoopOptions, type LoopResult } from "./closed-loop.ts";
 export {
   EdgeClient,
