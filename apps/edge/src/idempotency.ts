@@ -5,10 +5,23 @@ import type { Logger } from "@gavel/logging";
 import { isNatsUnavailable } from "@gavel/nats";
 import { callerOf } from "./authentication.ts";
 import { Problem } from "./problem.ts";
+import { IdempotencyKey } from "./schemas.ts";
 
-const KEY_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** The headers a replay repeats; the rest (rate limits, dates) describe the new response. */
-const REPLAYED_HEADERS = ["content-type", "location", "etag", "cache-control", "link"];
+/**
+ * The headers a replay repeats; the rest (rate limits, dates) describe the new response.
+ * Allow and WWW-Authenticate belong to the 405 and 401 they came with (RFC 9110 requires
+ * them there), Accept-Post to the 415.
+ */
+const REPLAYED_HEADERS = [
+  "content-type",
+  "location",
+  "etag",
+  "cache-control",
+  "link",
+  "allow",
+  "www-authenticate",
+  "accept-post",
+];
 /** Larger responses are not kept: a retry runs the request again. */
 const MAX_STORED_BODY_BYTES = 256 * 1024;
 /** An older in-progress record belongs to a request whose replica died; a retry takes over. */
@@ -37,7 +50,7 @@ export function idempotency(kv: KV, logger: Logger): RequestHandler {
     if (req.method !== "POST") return next();
     const key = req.get("idempotency-key");
     if (key === undefined) return next();
-    if (!KEY_PATTERN.test(key)) {
+    if (!IdempotencyKey.safeParse(key).success) {
       throw new Problem(
         400,
         "invalid-idempotency-key",

@@ -1,9 +1,12 @@
 import type { z } from "zod";
-import type * as responses from "./response-schemas.ts";
+import type { namedResponseSchemas } from "./response-schemas.ts";
 import * as requests from "./schemas.ts";
 
 export type Auth = "required" | "optional";
-type ResponseName = keyof typeof responses;
+type ResponseName = keyof typeof namedResponseSchemas;
+
+/** Statuses a route or the services it calls may answer with (see openapi-responses.ts). */
+export type RouteStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415;
 
 export interface Operation {
   method: "get" | "post";
@@ -16,16 +19,29 @@ export interface Operation {
   body?: z.ZodType;
   /** The body's media type, when not application/json. */
   bodyType?: string;
-  idempotencyKey?: boolean;
+  /** The body may be left out. */
+  bodyOptional?: boolean;
+  /** Answered by the edge alone: never 503 or 504 from a service. */
+  local?: boolean;
+  /** Sends a strong ETag and answers a matching If-None-Match with 304. */
+  conditional?: boolean;
   ok: {
-    status: number;
-    schema?: ResponseName;
+    status: 200 | 201;
     description: string;
-    /** Also answers as Server-Sent Events, with `Accept: text/event-stream`: what they are. */
-    eventStream?: string;
+    /** The body by media type: a named response schema, or what a text body holds. */
+    content: Record<string, ResponseName | { text: string } | { object: string }>;
+    /** Headers the answer always carries, besides Cache-Control and the rate-limit ones. */
+    headers?: Array<"ETag" | "Location" | "Link">;
   };
-  errors: number[];
+  /**
+   * What else the route and the services it calls answer, and when. The answers any
+   * request may get (openapi-operation.ts: a bad token, a rate limit, a malformed body,
+   * ...) are added to every operation; a description here says more about them.
+   */
+  errors: Partial<Record<RouteStatus, string>>;
 }
+
+const json = (schema: ResponseName) => ({ "application/json": schema });
 
 /**
  * Every /v1 operation, as the OpenAPI document (openapi.ts) describes it: the routes
@@ -38,8 +54,39 @@ export const OPERATIONS: Operation[] = [
     summary: "Where to start: links to everything",
     tag: "api",
     auth: "optional",
-    ok: { status: 200, schema: "ApiRoot", description: "The API root" },
-    errors: [],
+    local: true,
+    ok: { status: 200, content: json("ApiRoot"), description: "The API root" },
+    errors: {},
+  },
+  {
+    method: "get",
+    path: "/v1/openapi.json",
+    summary: "This document",
+    tag: "api",
+    auth: "optional",
+    local: true,
+    conditional: true,
+    ok: {
+      status: 200,
+      content: { "application/openapi+json": { object: "An OpenAPI 3.1 document" } },
+      description: "The OpenAPI document of /v1; it changes only with a deployment",
+      headers: ["ETag"],
+    },
+    errors: {},
+  },
+  {
+    method: "get",
+    path: "/v1/docs",
+    summary: "A reference page over this document, for browsers",
+    tag: "api",
+    auth: "optional",
+    local: true,
+    ok: {
+      status: 200,
+      content: { "text/html": { text: "An HTML page that loads /v1/openapi.json" } },
+      description: "The page",
+    },
+    errors: {},
   },
   {
     method: "get",
@@ -50,10 +97,11 @@ export const OPERATIONS: Operation[] = [
     query: requests.LotListQuery,
     ok: {
       status: 200,
-      schema: "LotPage",
-      description: "A page of lots; Link header with first and next",
+      content: json("LotPage"),
+      description: "A page of lots",
+      headers: ["Link"],
     },
-    errors: [400],
+    errors: {},
   },
   {
     method: "post",
@@ -62,28 +110,44 @@ export const OPERATIONS: Operation[] = [
     tag: "lots",
     auth: "required",
     body: requests.CreateLotBody,
-    idempotencyKey: true,
-    ok: { status: 201, schema: "Lot", description: "The new lot" },
-    errors: [400, 401, 413, 415],
+    ok: {
+      status: 201,
+      content: json("Lot"),
+      description: "The new lot",
+      headers: ["Location", "ETag"],
+    },
+    errors: {
+      400: "The catalog also refuses an ends_at outside its window, naming lot.ends_at",
+    },
   },
   {
     method: "post",
     path: "/v1/lots/import",
-    summary: "List many lots at once: one lot per line of NDJSON, each answered on its own",
+    summary:
+      "List many lots at once: one lot per line of NDJSON (each line a CreateLotBody), each " +
+      "answered on its own; at most 4 MiB and 1000 lines are imported, reading stops at 10,000",
     tag: "lots",
     auth: "required",
     body: requests.CreateLotBody,
     bodyType: "application/x-ndjson",
-    idempotencyKey: true,
     ok: {
       status: 200,
-      description: "Counts, and per line the created lot or its errors",
-      eventStream:
-        "With Accept: text/event-stream, `progress` events ({lines_read, sent_to_catalog, " +
-        "failed_here}) while the body is read, then one `result` event holding the JSON " +
-        "answer, or one `problem` event if the import fails once the stream began",
+      content: {
+        "application/json": "ImportAnswer",
+        "text/event-stream": {
+          text:
+            "With Accept: text/event-stream, `progress` events ({lines_read, sent_to_catalog, " +
+            "failed_here}) while the body is read, then one `result` event holding the JSON " +
+            "answer (ImportAnswer), or one `problem` event (Problem) if the import fails once " +
+            "the stream began",
+        },
+      },
+      description: "Counts, and per line the created lot or why it was not",
     },
-    errors: [401, 413, 415],
+    errors: {
+      413: "The body is over 4 MiB, or over 10,000 lines",
+      415: "The body is not application/x-ndjson",
+    },
   },
   {
     method: "get",
@@ -92,8 +156,9 @@ export const OPERATIONS: Operation[] = [
     tag: "lots",
     auth: "optional",
     path_params: requests.LotIdParams,
-    ok: { status: 200, schema: "Lot", description: "The lot; strong ETag, 304 on If-None-Match" },
-    errors: [400, 404],
+    conditional: true,
+    ok: { status: 200, content: json("Lot"), description: "The lot", headers: ["ETag"] },
+    errors: { 404: "No such lot" },
   },
   {
     method: "post",
@@ -103,8 +168,13 @@ export const OPERATIONS: Operation[] = [
     auth: "required",
     path_params: requests.LotIdParams,
     body: requests.CancelLotBody,
-    ok: { status: 200, schema: "Lot", description: "The cancelled lot" },
-    errors: [400, 401, 403, 404, 409],
+    bodyOptional: true,
+    ok: { status: 200, content: json("Lot"), description: "The cancelled lot" },
+    errors: {
+      403: "Only the lot's seller may withdraw it",
+      404: "No such lot",
+      409: "The lot has bids, has ended or is not open",
+    },
   },
   {
     method: "get",
@@ -114,8 +184,14 @@ export const OPERATIONS: Operation[] = [
     auth: "optional",
     path_params: requests.LotIdParams,
     query: requests.BidListQuery,
-    ok: { status: 200, schema: "BidPage", description: "A page of bids" },
-    errors: [400, 404],
+    conditional: true,
+    ok: {
+      status: 200,
+      content: json("BidPage"),
+      description: "A page of bids",
+      headers: ["ETag", "Link"],
+    },
+    errors: { 404: "No such lot" },
   },
   {
     method: "post",
@@ -125,9 +201,21 @@ export const OPERATIONS: Operation[] = [
     auth: "required",
     path_params: requests.LotIdParams,
     body: requests.PlaceBidBody,
-    idempotencyKey: true,
-    ok: { status: 201, schema: "Bid", description: "The accepted bid" },
-    errors: [400, 401, 403, 404, 409, 413, 415],
+    ok: {
+      status: 201,
+      content: json("Bid"),
+      description: "The accepted bid; Location is the lot's bid history (a bid has no URL)",
+      headers: ["Location"],
+    },
+    errors: {
+      400: "The amount is in another currency than the lot's",
+      403: "Sellers may not bid on their own lots",
+      404: "No such lot",
+      409:
+        "Refused by the lot's state: too low (minimum_next_bid says the least), already the " +
+        "highest bidder, ended or cancelled (reason says which), or the bid_id was used for " +
+        "another bid",
+    },
   },
   {
     method: "get",
@@ -136,13 +224,17 @@ export const OPERATIONS: Operation[] = [
     tag: "invoices",
     auth: "required",
     path_params: requests.LotIdParams,
+    conditional: true,
     ok: {
       status: 200,
-      schema: "Invoice",
-      description:
-        "The invoice; it never changes, so private cache for a day, strong ETag, 304 on If-None-Match",
+      content: json("Invoice"),
+      description: "The invoice; it never changes, so private cache for a day",
+      headers: ["ETag"],
     },
-    errors: [400, 401, 403, 404],
+    errors: {
+      403: "Only the lot's buyer and seller may read it",
+      404: "No such lot, or no invoice (yet): the lot did not sell, or is not closed",
+    },
   },
   {
     method: "get",
@@ -153,10 +245,11 @@ export const OPERATIONS: Operation[] = [
     query: requests.InvoiceListQuery,
     ok: {
       status: 200,
-      schema: "InvoicePage",
-      description: "A page of invoices; Link header with first and next",
+      content: json("InvoicePage"),
+      description: "A page of invoices",
+      headers: ["Link"],
     },
-    errors: [400, 401],
+    errors: {},
   },
   {
     method: "get",
@@ -165,8 +258,8 @@ export const OPERATIONS: Operation[] = [
     tag: "users",
     auth: "optional",
     path_params: requests.UserIdParams,
-    ok: { status: 200, schema: "User", description: "The user" },
-    errors: [400, 404],
+    ok: { status: 200, content: json("User"), description: "The user" },
+    errors: { 404: "No such user" },
   },
   {
     method: "get",
@@ -174,8 +267,8 @@ export const OPERATIONS: Operation[] = [
     summary: "The signed-in user",
     tag: "users",
     auth: "required",
-    ok: { status: 200, schema: "User", description: "The signed-in user, with email" },
-    errors: [401],
+    ok: { status: 200, content: json("User"), description: "The signed-in user, with email" },
+    errors: { 404: "The token's user no longer exists" },
   },
   {
     method: "post",
@@ -184,8 +277,13 @@ export const OPERATIONS: Operation[] = [
     tag: "auth",
     auth: "optional",
     body: requests.SignUpBody,
-    ok: { status: 201, schema: "Session", description: "The new user, signed in" },
-    errors: [400, 409, 415],
+    ok: {
+      status: 201,
+      content: json("Session"),
+      description: "The new user, signed in; Location is their profile",
+      headers: ["Location"],
+    },
+    errors: { 409: "An account with this email exists: sign in instead" },
   },
   {
     method: "post",
@@ -194,7 +292,16 @@ export const OPERATIONS: Operation[] = [
     tag: "auth",
     auth: "optional",
     body: requests.SignInBody,
-    ok: { status: 200, schema: "Session", description: "An access token" },
-    errors: [400, 401, 415],
+    ok: { status: 200, content: json("Session"), description: "An access token" },
+    errors: { 401: "Wrong email or password" },
   },
 ];
+
+/** The query and path schemas whose fields the document names in components.parameters. */
+export const PARAMETER_SETS: Record<string, z.ZodObject> = {
+  LotIdParams: requests.LotIdParams,
+  UserIdParams: requests.UserIdParams,
+  LotListQuery: requests.LotListQuery,
+  BidListQuery: requests.BidListQuery,
+  InvoiceListQuery: requests.InvoiceListQuery,
+};

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { startFrontStack, type FrontStackOptions } from "@gavel/testing";
 import { afterAll, beforeAll, expect, inject } from "vitest";
+import { edgeDocument } from "./contract/edge-documents.ts";
 
 /**
  * identity, catalog, bidding (settlement too when asked) and one edge, all real
- * processes on one real NATS.
+ * processes on one real NATS. The edge's OpenAPI document, which its every response is
+ * checked against (contract/), is read now, before the tests count any request.
  */
 export async function startEdgeStack(
   natsUrl: string,
@@ -12,6 +14,7 @@ export async function startEdgeStack(
   options: FrontStackOptions = {},
 ) {
   const stack = await startFrontStack(natsUrl, "edge", edgeEnv, options);
+  await edgeDocument(stack.front.rpcUrl);
   return { ...stack, edge: stack.front, base: stack.front.rpcUrl };
 }
 

@@ -1,45 +1,20 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import https from "node:https";
 import http2 from "node:http2";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freePort } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as shapes from "../src/response-schemas.ts";
 import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
+import { selfSignedCertificate } from "./self-signed-certificate.ts";
 
 let stack: EdgeStack;
 let tlsBase: string;
-const certDir = mkdtempSync(join(tmpdir(), "gavel-tls-"));
+const certificate = selfSignedCertificate();
 
 beforeAll(async () => {
-  // A throwaway self-signed certificate for localhost, made with the machine's openssl.
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=localhost",
-      "-keyout",
-      join(certDir, "key.pem"),
-      "-out",
-      join(certDir, "cert.pem"),
-    ],
-    { stdio: "ignore" },
-  );
   const httpsPort = await freePort();
   stack = await startEdgeStack(inject("natsUrl"), {
-    GAVEL_TLS_CERT_FILE: join(certDir, "cert.pem"),
-    GAVEL_TLS_KEY_FILE: join(certDir, "key.pem"),
+    GAVEL_TLS_CERT_FILE: certificate.certFile,
+    GAVEL_TLS_KEY_FILE: certificate.keyFile,
     GAVEL_HTTPS_PORT: String(httpsPort),
   });
   tlsBase = `https://localhost:${httpsPort}`;
@@ -47,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   expect(await stack.stop()).toEqual([0, 0, 0, 0]);
-  rmSync(certDir, { recursive: true, force: true });
+  certificate.remove();
 });
 
 interface H2Answer {

@@ -2,6 +2,8 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import { startService } from "@gavel/testing";
 import { describe, expect, it } from "vitest";
+import { observeRaw } from "./contract/client-hooks.ts";
+import { observe, settle } from "./contract/contract-violations.ts";
 import { useEdgeStack } from "./edge-stack.ts";
 
 const stack = useEdgeStack();
@@ -51,6 +53,9 @@ describe("browsers and operations", () => {
       await once(socket, "close");
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
       expect(Date.now() - started).toBeLessThan(5_000);
+      // Written to a raw socket, so no client hook saw it: checked here, while the edge is up.
+      observeRaw(edge.rpcUrl, "POST", "/v1/auth/sign-in", answer, observe);
+      await settle();
     } finally {
       await edge.stop();
     }

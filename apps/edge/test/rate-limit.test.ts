@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { authHeader, mintToken, startService, type ServiceProcess } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { edgeDocument } from "./contract/edge-documents.ts";
 import { startEdgeStack, type EdgeStack } from "./edge-stack.ts";
 
 const WINDOW_SECONDS = 10;
@@ -18,6 +19,7 @@ let replicas: string[];
 beforeAll(async () => {
   stack = await startEdgeStack(inject("natsUrl"), limits);
   second = await startService("edge", { ...stack.upstreamEnv, ...limits });
+  await edgeDocument(second.rpcUrl); // read now: the tests count every request
   replicas = [stack.base, second.rpcUrl];
 });
 

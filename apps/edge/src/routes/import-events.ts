@@ -14,6 +14,8 @@ export interface ImportProgress {
 const PROGRESS_EVERY_MS = 100;
 
 export const EVENT_STREAM = "text/event-stream";
+/** no-transform: the compression middleware leaves the stream alone (see ImportEvents). */
+export const EVENT_STREAM_CACHE_CONTROL = "no-store, no-transform";
 
 /** True when the client prefers a stream of events to one JSON answer. */
 export function wantsEventStream(req: Request): boolean {
@@ -42,7 +44,7 @@ export class ImportEvents {
       .status(200)
       .set({
         "content-type": `${EVENT_STREAM}; charset=utf-8`,
-        "cache-control": "no-store, no-transform",
+        "cache-control": EVENT_STREAM_CACHE_CONTROL,
         "x-accel-buffering": "no",
       })
       .flushHeaders();

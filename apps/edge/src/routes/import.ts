@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createInterface } from "node:readline";
 import { create } from "@bufbuild/protobuf";
 import { Router, type Request, type Response } from "express";
 import {
@@ -19,6 +18,7 @@ import { CreateLotBody } from "../schemas.ts";
 import { onBehalfOf, type Upstream } from "../upstream.ts";
 import { parse } from "../validation.ts";
 import { ImportEvents, wantsEventStream, type ImportProgress } from "./import-events.ts";
+import { BodyTooLargeError, ndjsonLines } from "./ndjson-lines.ts";
 import { methodNotAllowed } from "./route-guards.ts";
 
 /** The catalog imports at most this many items per call (apps/catalog/src/lot-import.ts). */
@@ -148,35 +148,16 @@ interface ImportAnswer {
   results: LineResult[];
 }
 
-/**
- * The body's non-blank lines with their numbers; a 413 problem once it passes the limit.
- * Reading stops there (even inside one endless line) but the connection stays up, so
- * the problem reaches the client.
- */
+/** The body's non-blank lines with their numbers; a 413 problem once it passes the limit. */
 async function* bodyLines(req: Request): AsyncGenerator<{ line: number; text: string }> {
-  const lines = createInterface({ input: req, crlfDelay: Infinity });
-  let received = 0;
-  const count = (chunk: Buffer) => {
-    received += chunk.length;
-    if (received > IMPORT_MAX_BODY_BYTES) {
-      req.off("data", count);
-      lines.close();
-    }
-  };
-  req.on("data", count);
-  let line = 0;
   try {
-    for await (const text of lines) {
-      if (received > IMPORT_MAX_BODY_BYTES) break;
-      line++;
-      if (text.trim() !== "") yield { line, text };
-    }
+    yield* ndjsonLines(req, IMPORT_MAX_BODY_BYTES);
   } catch (err) {
+    if (err instanceof BodyTooLargeError) throw tooLarge();
     // The client went away mid-body ("aborted"): nothing to answer, nothing to log.
     if (req.destroyed && !req.complete) throw clientGone();
     throw err;
   }
-  if (received > IMPORT_MAX_BODY_BYTES) throw tooLarge();
 }
 
 /** A line as a lot to send, or the error it is answered with. */
