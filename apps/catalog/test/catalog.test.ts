@@ -220,6 +220,17 @@ describe("cancelling lots", () => {
       Code.NotFound,
     );
   });
+
+  it("takes a reason of up to 500 characters, counting an emoji as one", async () => {
+    const seller = await as(randomUUID());
+    const { lot } = await client.createLot({ lot: draft() }, seller);
+    const tooLong = await connectFailure(
+      client.cancelLot({ id: lot!.id, reason: "🔨".repeat(501) }, seller),
+    );
+    expect(tooLong.code).toBe(Code.InvalidArgument);
+    const cancelled = await client.cancelLot({ id: lot!.id, reason: "🔨".repeat(500) }, seller);
+    expect(cancelled.lot?.status).toBe(LotStatus.CANCELLED);
+  });
 });
 
 describe("importing lots", () => {

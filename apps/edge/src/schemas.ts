@@ -90,9 +90,7 @@ export const CreateLotBody = z.strictObject({
 });
 
 export const CancelLotBody = z.strictObject({
-  // The catalog takes 500 UTF-16 units, where an emoji counts two: 250 characters (code
-  // points, as JSON Schema counts them) always fit, and no count of characters is exact.
-  reason: z.string().max(250).default(""),
+  reason: z.string().max(500).default(""),
 });
 
 export const PlaceBidBody = z

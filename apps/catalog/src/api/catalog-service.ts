@@ -89,7 +89,8 @@ export function catalogService(deps: CatalogDeps): ServiceImpl<typeof CatalogSer
         const caller = requireCaller(ctx);
         requireLotId(req.id, "id");
         const v = new FieldViolations();
-        v.check(req.reason.length <= 500, "reason", "must be at most 500 characters");
+        // Characters (code points), as the lot rules and the REST edge's schema count them.
+        v.check([...req.reason].length <= 500, "reason", "must be at most 500 characters");
         v.throwIfAny();
         await writer.write<void>(req.id, (state) => {
           if (state.phase === "cancelled" && state.sellerId === caller.userId)
