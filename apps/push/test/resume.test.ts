@@ -105,7 +105,7 @@ describe("Server-Sent Events with a standard EventSource client", () => {
     const ok = await fetch(`${base}/sse/lots/${lotId}`, { signal: controller.signal });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
-    expect(ok.headers.get("cache-control")).toBe("no-cache, no-transform");
+    expect(ok.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(ok.headers.get("x-accel-buffering")).toBe("no");
     const reader = ok.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);

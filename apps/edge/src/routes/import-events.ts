@@ -1,3 +1,4 @@
+import { SSE_HEADERS, sseEvent } from "@gavel/sse";
 import type { Request, Response } from "express";
 
 /** How far an import has got: what the body held so far, and where each line went. */
@@ -14,8 +15,7 @@ export interface ImportProgress {
 const PROGRESS_EVERY_MS = 100;
 
 export const EVENT_STREAM = "text/event-stream";
-/** no-transform: the compression middleware leaves the stream alone (see ImportEvents). */
-export const EVENT_STREAM_CACHE_CONTROL = "no-store, no-transform";
+export const EVENT_STREAM_CACHE_CONTROL = SSE_HEADERS["cache-control"];
 
 /** True when the client prefers a stream of events to one JSON answer. */
 export function wantsEventStream(req: Request): boolean {
@@ -38,16 +38,8 @@ export class ImportEvents {
 
   constructor(res: Response) {
     this.#res = res;
-    // no-transform: the compression middleware leaves it alone, so events are not held
-    // in a compressor's buffer; X-Accel-Buffering: nor in a proxy's.
-    res
-      .status(200)
-      .set({
-        "content-type": `${EVENT_STREAM}; charset=utf-8`,
-        "cache-control": EVENT_STREAM_CACHE_CONTROL,
-        "x-accel-buffering": "no",
-      })
-      .flushHeaders();
+    // no-transform also keeps the compression middleware from holding events back.
+    res.status(200).set(SSE_HEADERS).flushHeaders();
   }
 
   progress(progress: ImportProgress): void {
@@ -81,7 +73,6 @@ export class ImportEvents {
   }
 
   #write(event: string, data: unknown): void {
-    if (!this.#res.writableEnded)
-      this.#res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (!this.#res.writableEnded) this.#res.write(sseEvent(event, JSON.stringify(data)));
   }
 }

@@ -12,6 +12,7 @@ import {
 } from "@gavel/nats";
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { NotificationSchema } from "@gavel/proto/notification/v1/notifications";
+import { sseEvent } from "@gavel/sse";
 import { PROTOCOL_VERSION } from "../ws/protocol.ts";
 
 /**
@@ -113,7 +114,7 @@ function channel<S extends DescMessage>(
         frame: Buffer.from(
           `{"v":${PROTOCOL_VERSION},"type":"event","channel":${JSON.stringify(name)},"seq":${seq},"event":"${type}"${traceId ? `,"traceId":"${traceId}"` : ""},"data":${json}}`,
         ),
-        sse: Buffer.from(`id: ${seq}\nevent: ${type}\ndata: ${json}\n\n`),
+        sse: Buffer.from(sseEvent(type, json, seq)),
       };
     },
   };

@@ -60,7 +60,7 @@ describe("an SSE stream", () => {
   it("opens with the headers that keep proxies from buffering it, then a retry", async () => {
     const client = await open(0, false);
     expect(client.response.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
-    expect(client.response.headers["cache-control"]).toBe("no-cache, no-transform");
+    expect(client.response.headers["cache-control"]).toBe("no-store, no-transform");
     expect(client.response.headers["x-accel-buffering"]).toBe("no");
     await vi.waitFor(() => expect(records(client.body)[0]).toEqual(["retry: 2000"]));
   });

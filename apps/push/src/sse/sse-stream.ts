@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { onExpiry } from "@gavel/auth";
+import { SSE_HEADERS, sseComment, sseEvent, sseRetry } from "@gavel/sse";
 import type { Logger } from "@gavel/logging";
 import type { Channel, ChannelEvent } from "../feeds/channels.ts";
 import type { FeedHub } from "../feeds/feed-hub.ts";
@@ -7,6 +8,7 @@ import { Subscription, type EventSink } from "../feeds/subscription.ts";
 
 /** How long a browser's EventSource waits before it reconnects after a stream ends. */
 const RETRY_MS = 2_000;
+const PING = sseComment("ping");
 
 export interface SseOptions {
   hub: FeedHub;
@@ -17,13 +19,13 @@ export interface SseOptions {
 }
 
 /** The last event of a stream whose credential expired (EventSource: listen for "expired"). */
-const EXPIRED =
-  "event: expired\ndata: " +
+const EXPIRED = sseEvent(
+  "expired",
   JSON.stringify({
     reason:
       "your access token expired: get a fresh one (and a new ticket) and reopen the stream with ?after=<the last id you received>",
-  }) +
-  "\n\n";
+  }),
+);
 
 /**
  * One Server-Sent Events stream of one channel: `id:` is the event's stream sequence, so
@@ -43,14 +45,8 @@ export class SseStream implements EventSink {
     this.#res = res;
     this.#options = options;
     this.#subscription = new Subscription(options.hub, channel, after, this);
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      // no-transform: proxies must not compress or buffer the stream.
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-      connection: "keep-alive",
-    });
-    res.write(`retry: ${RETRY_MS}\n\n`);
+    res.writeHead(200, { ...SSE_HEADERS, connection: "keep-alive" });
+    res.write(sseRetry(RETRY_MS));
     res.on("close", () => this.#stop());
     if (options.expiresAtMs !== undefined) {
       this.#cancelExpiry = onExpiry(options.expiresAtMs, () => {
@@ -64,7 +60,7 @@ export class SseStream implements EventSink {
   async start(resume: boolean): Promise<number | undefined> {
     try {
       const { after, replayed } = await this.#subscription.start(resume);
-      this.#write(`: live after ${after}\n\n`);
+      this.#write(sseComment(`live after ${after}`));
       return replayed;
     } catch (err) {
       this.fail("could not follow the channel", err);
@@ -74,7 +70,7 @@ export class SseStream implements EventSink {
 
   /** Called every heartbeat interval (one Ticker for all streams): keeps proxies from idling it out. */
   tick(): void {
-    this.#write(": ping\n\n");
+    this.#write(PING);
   }
 
   sendEvent(event: ChannelEvent): void {

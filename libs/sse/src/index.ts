@@ -1,0 +1,1 @@
+export { SSE_HEADERS, sseComment, sseEvent, sseRetry } from "./sse-framing.ts";
