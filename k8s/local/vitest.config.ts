@@ -13,6 +13,7 @@ const order = [
   "tokens",
   "policies",
   "ingress",
+  "links",
   "trace",
   "faults",
   "uninstall",

@@ -2,6 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { untilHttpOk } from "@gavel/testing";
+import type { PortNeed } from "./port-holder.ts";
+import { forgetProcess, recordProcess } from "./process-records.ts";
 
 /** Where the local Jaeger listens; loopback only. */
 export const localJaeger = {
@@ -12,7 +14,23 @@ export const localJaeger = {
    * (GAVEL_TRACE_QUERY_URL); the UI is a placeholder in this build.
    */
   query: "http://127.0.0.1:16686",
+  /** Every port its all-in-one config listens on, for the check before it starts. */
+  ports: [
+    ...[
+      4317, 4318, 5778, 5779, 8888, 9411, 13132, 13133, 14250, 14268, 16685, 16686, 27777, 27778,
+    ].map((port) => ({ port, protocol: "tcp", user: "Jaeger" }) as const),
+    ...[6831, 6832].map((port) => ({ port, protocol: "udp", user: "Jaeger" }) as const),
+  ] satisfies PortNeed[],
 };
+
+export interface LocalJaeger {
+  process: ChildProcess;
+  /** Stops it (its traces go with it) and forgets its pid file. */
+  stop(): Promise<void>;
+}
+
+/** The pid file's name under <state dir>/pids. */
+const RECORD = "jaeger";
 
 /**
  * Jaeger v2 all-in-one with memory storage for the local stack, built from its pinned
@@ -20,15 +38,15 @@ export const localJaeger = {
  * without a config it uses its embedded all-in-one one; JAEGER_LISTEN_HOST moves every
  * receiver and extension of that config to loopback, and the two `--set`s do the same
  * for the query servers, which that config leaves on all interfaces. Resolves once the
- * query API answers. Its log goes to .gavel/jaeger.log; its traces die with it.
+ * query API answers. Its log goes to <state dir>/jaeger.log; its traces die with it.
  */
-export async function startLocalJaeger(root: string): Promise<ChildProcess> {
+export async function startLocalJaeger(root: string, stateDir: string): Promise<LocalJaeger> {
   const bin = execFileSync(join(root, "scripts/tools/jaeger.sh"), {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }).trim();
-  mkdirSync(join(root, ".gavel"), { recursive: true });
-  const logFile = join(root, ".gavel", "jaeger.log");
+  mkdirSync(stateDir, { recursive: true });
+  const logFile = join(stateDir, "jaeger.log");
   const log = openSync(logFile, "w");
   const child = spawn(
     bin,
@@ -46,14 +64,29 @@ export async function startLocalJaeger(root: string): Promise<ChildProcess> {
   );
   closeSync(log); // the child holds its own copy
   let exitCode: number | null | undefined;
-  child.once("exit", (code) => (exitCode = code));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  recordProcess(stateDir, RECORD, child.pid!, true);
   const answer = await untilHttpOk(`${localJaeger.query}/api/services`, {
     timeoutMs: 30_000,
     intervalMs: 200,
     gone: () => exitCode !== undefined,
   });
-  if (answer === "ok") return child;
+  if (answer === "ok")
+    return {
+      process: child,
+      async stop() {
+        if (exitCode === undefined) child.kill("SIGTERM");
+        await exited;
+        forgetProcess(stateDir, RECORD);
+      },
+    };
   child.kill("SIGKILL");
+  forgetProcess(stateDir, RECORD);
   const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
   throw new Error(
     `jaeger ${exitCode === undefined ? "never answered" : `exited with ${exitCode}`} (are ports 4317, 4318 or 16686 taken?); last lines of ${logFile}:\n${tail}`,

@@ -10,6 +10,9 @@ import {
   upstreamServices,
 } from "@gavel/config";
 
+/** The push gateway's URL as clients are given it, or "" for the edge's own origin. */
+const pushUrl = z.union([z.literal(""), z.url({ protocol: /^https?$/ })]);
+
 export const configSchema = z.object({
   ...serviceBase,
   ...tokenVerification,
@@ -53,12 +56,17 @@ export const configSchema = z.object({
    */
   GAVEL_RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(32).max(128).default(56),
   /**
+   * The push gateway's public URL (npm start: http://127.0.0.1:8090): the API's `stream`
+   * and `websocket` links point there, and so does the page. Empty: relative links, the
+   * edge's own origin, where the chart's Ingress serves the gateway too.
+   */
+  GAVEL_PUSH_PUBLIC_URL: pushUrl.default(""),
+  /**
    * The built web page (apps/web/dist), served at / when set. The page reads the next
-   * three from /config.json; empty means the edge's own origin (the chart's Ingress).
+   * two from /config.json; empty means the edge's own origin (the chart's Ingress).
    */
   GAVEL_WEB_DIR: z.string().min(1).optional(),
   GAVEL_WEB_BFF_URL: z.union([z.literal(""), z.url()]).default(""),
-  GAVEL_WEB_PUSH_URL: z.union([z.literal(""), z.url()]).default(""),
   /** A Jaeger UI the page links bids' traces to. */
   GAVEL_WEB_JAEGER_URL: z.union([z.literal(""), z.url()]).default(""),
   /**

@@ -11,6 +11,17 @@ export interface Link {
 }
 export type Links = Record<string, Link>;
 
+type SettledFields = Pick<Lot, "status" | "winnerId" | "reserveMet">;
+
+/**
+ * Whether settlement issues this lot an invoice, by its own rule (internal/settle):
+ * a lot closed with a winner and its reserve met. The invoice follows the close within
+ * moments; until settlement has read the close, its link answers 404.
+ */
+export function invoiceDue(lot: SettledFields): boolean {
+  return lot.status === LotStatus.CLOSED && lot.winnerId !== "" && lot.reserveMet;
+}
+
 /**
  * Hypermedia links (HAL style `_links`): every representation says where its related
  * resources and live feeds are, so a client can walk the API from /v1.
@@ -30,15 +41,15 @@ export const links = {
       openapi: { href: "/v1/openapi.json", type: "application/openapi+json" },
       docs: { href: "/v1/docs", type: "text/html" },
       websocket: {
-        href: pushPaths.websocket,
+        href: pushPaths.websocket(),
         title: "WebSocket: live bids, bidding over the socket",
       },
     };
   },
-  lot(lot: Pick<Lot, "id" | "sellerId" | "status" | "winnerId">): Links {
+  lot(lot: SettledFields & Pick<Lot, "id" | "sellerId">): Links {
     // Only that the lot sold, which its status and winner say publicly anyway: the
     // invoice itself answers its buyer and seller only.
-    const sold = lot.status === LotStatus.CLOSED && lot.winnerId !== "";
+    const sold = invoiceDue(lot);
     return {
       self: { href: `/v1/lots/${lot.id}` },
       bids: { href: `/v1/lots/${lot.id}/bids` },
@@ -49,7 +60,7 @@ export const links = {
         ? { invoice: { href: `/v1/lots/${lot.id}/invoice`, title: "buyer and seller only" } }
         : {}),
       stream: { href: pushPaths.lotStream(lot.id), type: "text/event-stream" },
-      websocket: { href: pushPaths.websocket },
+      websocket: { href: pushPaths.websocket() },
       collection: { href: "/v1/lots" },
     };
   },

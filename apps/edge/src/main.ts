@@ -8,6 +8,7 @@ import { createEdgeApp, isPageTelemetry } from "./app.ts";
 import { startHttp2Front } from "./http2-front.ts";
 import { upstreamUrlsOf } from "@gavel/config";
 import { readConfig } from "./config.ts";
+import { setPushPublicUrl } from "./push-paths.ts";
 import { ensureRateLimitStream } from "./rate-limit.ts";
 import { relayTarget, TRACE_RELAY_PATH } from "./trace-relay.ts";
 import { TRACE_VIEW_PATH } from "./trace-view.ts";
@@ -22,6 +23,7 @@ const idempotencyRecords = await openBucket(nc, EDGE_IDEMPOTENCY_BUCKET, {
 });
 
 const relay = relayTarget(config);
+setPushPublicUrl(config.GAVEL_PUSH_PUBLIC_URL);
 let stopping = false;
 const app = createEdgeApp({
   upstream: createUpstream(upstreamUrlsOf(config)),
@@ -44,7 +46,7 @@ const app = createEdgeApp({
         dir: config.GAVEL_WEB_DIR,
         client: {
           bffUrl: config.GAVEL_WEB_BFF_URL,
-          pushUrl: config.GAVEL_WEB_PUSH_URL,
+          pushUrl: config.GAVEL_PUSH_PUBLIC_URL,
           jaegerUrl: config.GAVEL_WEB_JAEGER_URL,
           otlpTracesUrl: relay ? TRACE_RELAY_PATH : "",
           traceViewUrl: config.GAVEL_TRACE_QUERY_URL ? TRACE_VIEW_PATH : "",
@@ -73,6 +75,7 @@ await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, res
 logger.info(
   {
     url: `http://${config.HOST}:${config.PORT}/v1`,
+    pushLinks: config.GAVEL_PUSH_PUBLIC_URL || "relative",
     pageSpansTo: relay ?? "nowhere",
     tracesFrom: config.GAVEL_TRACE_QUERY_URL ?? "nowhere",
   },

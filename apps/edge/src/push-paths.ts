@@ -1,9 +1,18 @@
 /**
- * Where the push gateway serves live feeds, as the edge links to them. The gateway
- * (apps/push) is reached through the same host in the cluster's ingress.
+ * Where the push gateway serves live feeds, as the edge links to them. Relative by
+ * default: the chart's Ingress serves the gateway on the edge's host. Where the gateway
+ * has an origin of its own (`npm start`: its own port), main.ts names it once at start
+ * (GAVEL_PUSH_PUBLIC_URL) and the links are absolute, so a client can follow them.
  */
+let base = "";
+
+/** Sets the gateway's public URL (http or https, maybe with a path); "" for relative links. */
+export function setPushPublicUrl(url: string): void {
+  base = url.replace(/\/+$/, "");
+}
+
 export const pushPaths = {
-  websocket: "/ws",
-  lotStream: (lotId: string) => `/sse/lots/${lotId}`,
-  notifications: "/sse/notifications",
+  /** The WebSocket endpoint: ws(s):// on the gateway's own origin, as the page's is. */
+  websocket: (): string => `${base.replace(/^http/, "ws")}/ws`,
+  lotStream: (lotId: string): string => `${base}/sse/lots/${lotId}`,
 };

@@ -29,7 +29,11 @@ describe("walking the API", () => {
     );
     expect(sellerProfile).toMatchObject({ id: seller.id, display_name: "Ada" });
     expect(sellerProfile.email).toBeUndefined();
+    // No GAVEL_PUSH_PUBLIC_URL: the live feeds are on this origin, as behind the chart's
+    // Ingress (npm start's absolute ones: scripts/dev/local-stack.test.ts).
     expect(lot._links.stream?.href).toBe(`/sse/lots/${lot.id}`);
+    expect(lot._links.websocket?.href).toBe("/ws");
+    expect(root._links.websocket?.href).toBe("/ws");
   });
 
   it("places a bid and shows it in the history and on the lot", async () => {

@@ -63,7 +63,7 @@ export async function startTracedStack() {
         PORT: String(port),
         GAVEL_WEB_DIR: webDir,
         GAVEL_WEB_BFF_URL: bff!.rpcUrl,
-        GAVEL_WEB_PUSH_URL: pushUrl,
+        GAVEL_PUSH_PUBLIC_URL: pushUrl,
         GAVEL_TRACE_QUERY_URL: jaeger!.query,
       });
     const [edgeA, edgeB] = await Promise.all([

@@ -42,7 +42,7 @@ export async function startWebStack(natsUrl: string) {
       PORT: String(edgePort),
       GAVEL_WEB_DIR: webDir,
       GAVEL_WEB_BFF_URL: bff!.rpcUrl,
-      GAVEL_WEB_PUSH_URL: proxy.url,
+      GAVEL_PUSH_PUBLIC_URL: proxy.url,
       GAVEL_WEB_JAEGER_URL: JAEGER_UI,
     }),
     // As in the chart: no URLs, everything on the Ingress's one host.
