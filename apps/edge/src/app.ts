@@ -71,6 +71,8 @@ export function createEdgeApp(options: EdgeOptions): Express {
     cors({
       origin: (origin, callback) =>
         callback(null, origin === undefined || options.corsOrigins.includes(origin)),
+      // The methods /v1 takes: a preflight offers no more than the API has.
+      methods: ["GET", "HEAD", "POST"],
       exposedHeaders: EXPOSED_HEADERS,
       allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "If-None-Match"],
       maxAge: 600,

@@ -118,6 +118,7 @@ function relay(
           title: "Bad gateway",
           status: 502,
           detail: "the edge could not relay this request",
+          instance: req.url,
         }),
       );
     } else {
