@@ -72,7 +72,7 @@ export const configSchema = z.object({
   /**
    * Where the web page's spans, POSTed to /otlp/v1/traces as OTLP/HTTP JSON, are relayed
    * (a collector's or Jaeger's OTLP/HTTP traces URL, ending in /v1/traces). Unset: the
-   * edge's own exporter settings below decide (relayTarget in src/trace-relay.ts).
+   * edge's own exporter settings below decide (relayTarget in src/telemetry/trace-relay.ts).
    */
   GAVEL_WEB_OTLP_TRACES_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**

@@ -5,13 +5,13 @@ import { EDGE_IDEMPOTENCY_BUCKET, openBucket } from "@gavel/nats";
 import { createUpstream, onShutdownSignal, startRuntime } from "@gavel/service";
 import { traceRequests } from "@gavel/telemetry";
 import { createEdgeApp, isPageTelemetry } from "./app.ts";
-import { startHttp2Front } from "./http2-front.ts";
+import { startHttp2Front } from "./http/http2-front.ts";
 import { upstreamUrlsOf } from "@gavel/config";
 import { readConfig } from "./config.ts";
-import { setPushPublicUrl } from "./push-paths.ts";
-import { ensureRateLimitStream } from "./rate-limit.ts";
-import { relayTarget, TRACE_RELAY_PATH } from "./trace-relay.ts";
-import { TRACE_VIEW_PATH } from "./trace-view.ts";
+import { setPushPublicUrl } from "./api/push-paths.ts";
+import { ensureRateLimitStream } from "./http/rate-limit.ts";
+import { relayTarget, TRACE_RELAY_PATH } from "./telemetry/trace-relay.ts";
+import { TRACE_VIEW_PATH } from "./telemetry/trace-view.ts";
 
 const config = readConfig();
 const { logger, nc, verifier, natsUp } = await startRuntime("edge", config);

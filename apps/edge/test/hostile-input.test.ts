@@ -8,7 +8,7 @@ import {
   startNatsServer,
   type NatsServerHandle,
 } from "@gavel/testing";
-import * as shapes from "../src/response-schemas.ts";
+import * as shapes from "../src/api/response-schemas.ts";
 import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
 import { AnswerTally, answerOf, body, contentType, headerText, rawGet } from "./hostile-rest.ts";
 

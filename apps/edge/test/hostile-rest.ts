@@ -1,6 +1,6 @@
 import http from "node:http";
 import fc from "fast-check";
-import * as shapes from "../src/response-schemas.ts";
+import * as shapes from "../src/api/response-schemas.ts";
 
 /** What the REST hostile-input properties generate and how they judge the edge's answers. */
 export interface Answer {

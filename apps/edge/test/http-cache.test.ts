@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, interceptors, request, type Dispatcher } from "undici";
 import { describe, expect, it } from "vitest";
-import * as shapes from "../src/response-schemas.ts";
+import * as shapes from "../src/api/response-schemas.ts";
 import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
 const stack = useEdgeStack();

@@ -2,7 +2,7 @@ import https from "node:https";
 import http2 from "node:http2";
 import { freePort } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import * as shapes from "../src/response-schemas.ts";
+import * as shapes from "../src/api/response-schemas.ts";
 import { lotBody, postJson, signedInUser, startEdgeStack, type EdgeStack } from "./edge-stack.ts";
 import { selfSignedCertificate } from "./self-signed-certificate.ts";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import * as shapes from "../src/response-schemas.ts";
+import * as shapes from "../src/api/response-schemas.ts";
 import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
 const stack = useEdgeStack();

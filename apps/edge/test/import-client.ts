@@ -24,7 +24,7 @@ export function postNdjson(base: string, body: string, headers: Record<string, s
  * Posts a body that never ends on its own (64 KiB chunks, up to 1000) with node:http,
  * which reads an answer that comes while it is still sending (as curl does), and stops
  * sending once the answer has ended (a stream of events begins before that). The edge answers mid-body and closes lingering
- * (src/lingering-close.ts), so the client reads the answer even while its writes still
+ * (src/http/lingering-close.ts), so the client reads the answer even while its writes still
  * go out; without that, the kernel's reset loses it. An error before the answer fails
  * the test at once.
  */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import * as shapes from "../src/response-schemas.ts";
+import * as shapes from "../src/api/response-schemas.ts";
 import { lotBody, signedInUser, useEdgeStack } from "./edge-stack.ts";
 import { events, postEndlessBody, postNdjson, type ImportAnswer } from "./import-client.ts";
 

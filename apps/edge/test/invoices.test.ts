@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import * as shapes from "../src/response-schemas.ts";
+import * as shapes from "../src/api/response-schemas.ts";
 import { lotBody, postJson, signedInUser, useEdgeStack } from "./edge-stack.ts";
 
 type User = Awaited<ReturnType<typeof signedInUser>>;

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
-import { requireCaller } from "../authentication.ts";
-import { answerConditionally, cachePolicy, versionEtag } from "../http-caching.ts";
-import { bidJson } from "../representations.ts";
-import { BidListQuery, LotIdParams, PlaceBidBody } from "../schemas.ts";
-import { onBehalfOf, type Upstream } from "../upstream.ts";
-import { parse } from "../validation.ts";
+import { requireCaller } from "../http/authentication.ts";
+import { answerConditionally, cachePolicy, versionEtag } from "../http/http-caching.ts";
+import { bidJson } from "../api/representations.ts";
+import { BidListQuery, LotIdParams, PlaceBidBody } from "../api/schemas.ts";
+import { onBehalfOf, type Upstream } from "../api/upstream.ts";
+import { parse } from "../http/validation.ts";
 import { methodNotAllowed, requireJson } from "./route-guards.ts";
 
 export function bidRoutes(upstream: Upstream): Router {

@@ -1,12 +1,12 @@
 import { Router } from "express";
 import { InvoiceRole } from "@gavel/proto/settlement/v1/settlement";
 import type { z } from "zod";
-import { requireCaller } from "../authentication.ts";
-import { answerConditionally, cachePolicy, immutableEtag } from "../http-caching.ts";
-import { invoiceJson } from "../representations.ts";
-import { InvoiceListQuery, LotIdParams } from "../schemas.ts";
-import { onBehalfOf, type Upstream } from "../upstream.ts";
-import { parse } from "../validation.ts";
+import { requireCaller } from "../http/authentication.ts";
+import { answerConditionally, cachePolicy, immutableEtag } from "../http/http-caching.ts";
+import { invoiceJson } from "../api/representations.ts";
+import { InvoiceListQuery, LotIdParams } from "../api/schemas.ts";
+import { onBehalfOf, type Upstream } from "../api/upstream.ts";
+import { parse } from "../http/validation.ts";
 import { methodNotAllowed } from "./route-guards.ts";
 
 const ROLES = { buyer: InvoiceRole.BUYER, seller: InvoiceRole.SELLER } as const;

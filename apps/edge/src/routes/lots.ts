@@ -1,13 +1,13 @@
 import { Router } from "express";
 import { LotOrder, LotStatus } from "@gavel/proto/catalog/v1/catalog";
 import type { z } from "zod";
-import { callerOf, requireCaller } from "../authentication.ts";
-import { answerConditionally, cachePolicy, versionEtag } from "../http-caching.ts";
-import { draftFrom } from "../lot-draft.ts";
-import { lotJson } from "../representations.ts";
-import { CancelLotBody, CreateLotBody, LotIdParams, LotListQuery } from "../schemas.ts";
-import { onBehalfOf, type Upstream } from "../upstream.ts";
-import { parse } from "../validation.ts";
+import { callerOf, requireCaller } from "../http/authentication.ts";
+import { answerConditionally, cachePolicy, versionEtag } from "../http/http-caching.ts";
+import { draftFrom } from "../api/lot-draft.ts";
+import { lotJson } from "../api/representations.ts";
+import { CancelLotBody, CreateLotBody, LotIdParams, LotListQuery } from "../api/schemas.ts";
+import { onBehalfOf, type Upstream } from "../api/upstream.ts";
+import { parse } from "../http/validation.ts";
 import { methodNotAllowed, requireJson } from "./route-guards.ts";
 
 const STATUSES = {

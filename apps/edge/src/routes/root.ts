@@ -1,6 +1,6 @@
 import { Router } from "express";
-import { cachePolicy } from "../http-caching.ts";
-import { links } from "../links.ts";
+import { cachePolicy } from "../http/http-caching.ts";
+import { links } from "../api/links.ts";
 import { methodNotAllowed } from "./route-guards.ts";
 
 /** GET /v1: where a client starts walking the API. */

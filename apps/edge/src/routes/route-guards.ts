@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { Problem } from "../problem.ts";
+import { Problem } from "../http/problem.ts";
 
 /** 405 with the Allow header for a known path and a method it does not take. */
 export function methodNotAllowed(...allowed: string[]): RequestHandler {

@@ -1,12 +1,12 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Router, type Response } from "express";
 import type { SignInResponse } from "@gavel/proto/identity/v1/identity";
-import { requireCaller } from "../authentication.ts";
-import { cachePolicy } from "../http-caching.ts";
-import { userJson } from "../representations.ts";
-import { SignInBody, SignUpBody, UserIdParams } from "../schemas.ts";
-import { onBehalfOf, type Upstream } from "../upstream.ts";
-import { parse } from "../validation.ts";
+import { requireCaller } from "../http/authentication.ts";
+import { cachePolicy } from "../http/http-caching.ts";
+import { userJson } from "../api/representations.ts";
+import { SignInBody, SignUpBody, UserIdParams } from "../api/schemas.ts";
+import { onBehalfOf, type Upstream } from "../api/upstream.ts";
+import { parse } from "../http/validation.ts";
 import { methodNotAllowed, requireJson } from "./route-guards.ts";
 
 export function userRoutes(upstream: Upstream): Router {

@@ -1,5 +1,5 @@
 /**
- * Finds what an OpenAPI document (the edge's, src/openapi.ts) says of one request: the
+ * Finds what an OpenAPI document (the edge's, src/openapi/openapi.ts) says of one request: the
  * path item whose template matches the path the way the edge's router matches it, and
  * the operation for the method, or the document's answer to requests it lists no
  * operation for (`x-other-methods`, `x-unlisted-paths`).

@@ -4,7 +4,7 @@ import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "../../src/openapi.ts";
+import { openApiDocument } from "../../src/openapi/openapi.ts";
 import { selfSignedCertificate } from "../self-signed-certificate.ts";
 import { settle } from "./contract-violations.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "../../src/openapi.ts";
+import { openApiDocument } from "../../src/openapi/openapi.ts";
 import type { OpenApiDocument } from "./document-match.ts";
 import { checkResponse, type ReceivedResponse } from "./response-check.ts";
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { namedResponseSchemas } from "./response-schemas.ts";
-import * as requests from "./schemas.ts";
+import type { namedResponseSchemas } from "../api/response-schemas.ts";
+import * as requests from "../api/schemas.ts";
 
 export type Auth = "required" | "optional";
 type ResponseName = keyof typeof namedResponseSchemas;

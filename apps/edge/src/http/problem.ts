@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, Request, Response } from "express";
 import type { Logger } from "@gavel/logging";
 import { BadRequestSchema } from "@gavel/proto/common/v1/errors";
 import { BidRejectionSchema } from "@gavel/proto/bidding/v1/bidding";
-import { moneyJson } from "./representations.ts";
+import { moneyJson } from "../api/representations.ts";
 
 export const PROBLEM_TYPE_BASE = "https://gavel.dev/problems/";
 

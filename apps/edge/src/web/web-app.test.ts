@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Problem } from "./problem.ts";
+import type { Problem } from "../http/problem.ts";
 import { contentSecurityPolicy, webApp } from "./web-app.ts";
 
 const client = {

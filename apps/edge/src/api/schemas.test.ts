@@ -3,7 +3,7 @@ import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { openApiDocument } from "./openapi.ts";
+import { openApiDocument } from "../openapi/openapi.ts";
 import * as requests from "./schemas.ts";
 
 /**

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from "express";
 import type { Logger } from "@gavel/logging";
 import { checkExportRequest } from "./otlp-export-request.ts";
-import { Problem } from "./problem.ts";
+import { Problem } from "../http/problem.ts";
 
 /** Where the page POSTs its spans: OTLP/HTTP's own path, under /otlp. */
 export const TRACE_RELAY_PATH = "/otlp/v1/traces";

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { Router } from "express";
-import { cachePolicy, notModified } from "./http-caching.ts";
+import { cachePolicy, notModified } from "../http/http-caching.ts";
 import { openApiDocument } from "./openapi.ts";
 import { docsPage } from "./docs-page.ts";
-import { methodNotAllowed } from "./routes/route-guards.ts";
+import { methodNotAllowed } from "../routes/route-guards.ts";
 
 /** /v1/openapi.json and a browsable page over it, both cacheable until the next deployment. */
 export function openApiRoutes(): Router {

@@ -5,7 +5,7 @@ import type { Logger } from "@gavel/logging";
 import { isNatsUnavailable } from "@gavel/nats";
 import { callerOf } from "./authentication.ts";
 import { Problem } from "./problem.ts";
-import { IdempotencyKey } from "./schemas.ts";
+import { IdempotencyKey } from "../api/schemas.ts";
 
 /**
  * The headers a replay repeats; the rest (rate limits, dates) describe the new response.

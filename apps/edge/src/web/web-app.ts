@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import express, { Router, type Response } from "express";
-import { Problem } from "./problem.ts";
+import { Problem } from "../http/problem.ts";
 
 /**
  * Where the web page (apps/web) finds the other fronts. An empty URL means "this origin":
@@ -26,7 +26,7 @@ export interface WebAppOptions {
 
 /**
  * Paths that belong to an API, never to the page, so they keep their own 404s: the
- * fronts' own, and the edge's trace routes for the page (src/trace-relay.ts, trace-view.ts).
+ * fronts' own, and the edge's trace routes for the page (src/telemetry/trace-relay.ts, trace-view.ts).
  */
 const API_PATHS = /^\/(v1|graphql|ws|sse|tickets|presence|otlp|traces)(\/|$)/;
 

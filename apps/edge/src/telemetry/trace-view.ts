@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { Problem } from "./problem.ts";
+import { Problem } from "../http/problem.ts";
 import { waterfallOf, type JaegerTrace } from "./trace-waterfall.ts";
 
 /** Where the page reads a trace: GET /traces/{trace id}. */

@@ -5,8 +5,8 @@ import { OTHER_REQUESTS_DESCRIPTION, otherMethods, preflight } from "./openapi-o
 import { SHARED_RESPONSES } from "./openapi-responses.ts";
 import { fieldsOf, jsonSchemas, type JsonSchema } from "./openapi-schemas.ts";
 import { OPERATIONS, PARAMETER_SETS } from "./operations.ts";
-import { namedResponseSchemas } from "./response-schemas.ts";
-import { IdempotencyKey, namedRequestSchemas } from "./schemas.ts";
+import { namedResponseSchemas } from "../api/response-schemas.ts";
+import { IdempotencyKey, namedRequestSchemas } from "../api/schemas.ts";
 
 /**
  * The OpenAPI 3.1 document of /v1, built from the operation table and the schemas the

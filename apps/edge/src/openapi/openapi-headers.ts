@@ -1,5 +1,5 @@
-import { cachePolicy } from "./http-caching.ts";
-import { EVENT_STREAM_CACHE_CONTROL } from "./routes/import-events.ts";
+import { cachePolicy } from "../http/http-caching.ts";
+import { EVENT_STREAM_CACHE_CONTROL } from "../routes/import-events.ts";
 
 /**
  * The response headers of /v1, for components.headers. Each is required where a

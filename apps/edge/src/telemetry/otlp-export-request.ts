@@ -1,4 +1,4 @@
-import { Problem } from "./problem.ts";
+import { Problem } from "../http/problem.ts";
 
 /** The only service.name the relay takes: the web page's (apps/web). */
 export const PAGE_SERVICE_NAME = "web";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkExportRequest, MAX_RELAYED_SPANS } from "./otlp-export-request.ts";
-import type { Problem } from "./problem.ts";
+import type { Problem } from "../http/problem.ts";
 import { relayTarget } from "./trace-relay.ts";
 
 describe("where the page's spans are relayed", () => {
