@@ -10,6 +10,7 @@ import { resumeAttributes } from "./tracing/message-tracing.ts";
 import { Close, SUBPROTOCOL } from "./ws/protocol.ts";
 import { AuthError, bearer, holderOf, identify } from "./access/request-identity.ts";
 import { SseStream } from "./sse/sse-stream.ts";
+import { lotOfPresencePath, lotOfStreamPath, PUSH_PATHS } from "@gavel/config/push-paths";
 import { Ticker } from "./ticker.ts";
 import type { TicketBook } from "./access/tickets.ts";
 import { WsSession, type SessionDeps, type SocketIdentity } from "./ws/ws-session.ts";
@@ -87,27 +88,28 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       return;
     }
     const path = url.pathname;
-    if (path === "/tickets") {
-      setHttpRoute("/tickets");
+    if (path === PUSH_PATHS.tickets) {
+      setHttpRoute(PUSH_PATHS.tickets);
       if (allow(req, res, "POST")) await issueTicket(req, res);
       return;
     }
-    const lot = /^\/sse\/lots\/([^/]+)$/.exec(path);
-    if (lot || path === "/sse/notifications") {
-      setHttpRoute(lot ? "/sse/lots/{lot_id}" : "/sse/notifications");
-      if (allow(req, res, "GET")) await openStream(req, res, url, lot ? `lot:${lot[1]}` : "user");
+    const lot = lotOfStreamPath(path);
+    if (lot !== undefined || path === PUSH_PATHS.notifications) {
+      setHttpRoute(lot !== undefined ? PUSH_PATHS.templates.lotStream : PUSH_PATHS.notifications);
+      if (allow(req, res, "GET"))
+        await openStream(req, res, url, lot !== undefined ? `lot:${lot}` : "user");
       return;
     }
-    const viewers = /^\/presence\/lots\/([^/]+)$/.exec(path);
-    if (viewers) {
-      setHttpRoute("/presence/lots/{lot_id}");
+    const viewed = lotOfPresencePath(path);
+    if (viewed !== undefined) {
+      setHttpRoute(PUSH_PATHS.templates.lotPresence);
       if (!allow(req, res, "GET")) return;
-      const channel = parseChannel(`lot:${viewers[1]}`);
+      const channel = parseChannel(`lot:${viewed}`);
       if (!channel) return problem(res, 404, "no such lot");
       const count = await deps.presence.viewers(channel.id);
       return json(res, 200, { lotId: channel.id, viewers: count });
     }
-    if (path === "/ws")
+    if (path === PUSH_PATHS.websocket)
       return problem(res, 426, "this is a WebSocket endpoint", { upgrade: "websocket" });
     problem(res, 404, `nothing at ${path}; see docs/push-protocol.md`);
   }
@@ -186,7 +188,8 @@ export function createPushServer(deps: PushServerDeps): PushServer {
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? "/", "http://push");
-    if (url.pathname !== "/ws") return refuseUpgrade(socket, 404, "WebSocket is at /ws");
+    if (url.pathname !== PUSH_PATHS.websocket)
+      return refuseUpgrade(socket, 404, `WebSocket is at ${PUSH_PATHS.websocket}`);
     if (draining) return refuseUpgrade(socket, 503, "this replica is shutting down; reconnect");
     const origin = req.headers.origin;
     if (origin !== undefined && !deps.allowedOrigins.includes(origin)) {

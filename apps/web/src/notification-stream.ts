@@ -1,3 +1,5 @@
+import { PUSH_PATHS } from "@gavel/config/push-paths";
+
 /**
  * The signed-in user's notifications over Server-Sent Events (GET /sse/notifications).
  * EventSource cannot send a token, so a ticket from POST /tickets goes in the URL. The
@@ -62,7 +64,7 @@ export class NotificationStream {
   async start(): Promise<void> {
     if (this.#stopped) return;
     try {
-      const res = await fetch(`${this.#options.pushUrl}/tickets`, {
+      const res = await fetch(`${this.#options.pushUrl}${PUSH_PATHS.tickets}`, {
         method: "POST",
         headers: { authorization: `Bearer ${this.#options.token}` },
       });
@@ -78,7 +80,7 @@ export class NotificationStream {
   #open(ticket: string): void {
     const params = new URLSearchParams({ ticket });
     if (this.#lastSeq !== undefined) params.set("after", String(this.#lastSeq));
-    const source = new EventSource(`${this.#options.pushUrl}/sse/notifications?${params}`);
+    const source = new EventSource(`${this.#options.pushUrl}${PUSH_PATHS.notifications}?${params}`);
     this.#source = source;
     source.onopen = () => this.#options.onOpen?.();
     for (const type of NOTIFICATION_TYPES) {

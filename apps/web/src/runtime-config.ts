@@ -1,3 +1,5 @@
+import { PUSH_PATHS } from "@gavel/config/push-paths";
+
 /**
  * Where the page finds the other fronts, read from the edge's /config.json at start. An
  * empty URL means this page's own origin: behind the chart's Ingress every path shares
@@ -46,7 +48,7 @@ export function resolveConfig(served: ServedConfig, origin: string): RuntimeConf
   return {
     graphqlUrl: `${base(served.bffUrl)}/graphql`,
     pushUrl: push,
-    websocketUrl: `${push.replace(/^http/, "ws")}/ws`,
+    websocketUrl: `${push.replace(/^http/, "ws")}${PUSH_PATHS.websocket}`,
     restUrl: origin,
     jaegerUrl: served.jaegerUrl ? served.jaegerUrl.replace(/\/+$/, "") : undefined,
     otlpTracesUrl: own(served.otlpTracesUrl),

@@ -1,3 +1,5 @@
+import { PUSH_PATHS } from "@gavel/config/push-paths";
+
 /**
  * Where the push gateway serves live feeds, as the edge links to them. Relative by
  * default: the chart's Ingress serves the gateway on the edge's host. Where the gateway
@@ -13,6 +15,6 @@ export function setPushPublicUrl(url: string): void {
 
 export const pushPaths = {
   /** The WebSocket endpoint: ws(s):// on the gateway's own origin, as the page's is. */
-  websocket: (): string => `${base.replace(/^http/, "ws")}/ws`,
-  lotStream: (lotId: string): string => `${base}/sse/lots/${lotId}`,
+  websocket: (): string => `${base.replace(/^http/, "ws")}${PUSH_PATHS.websocket}`,
+  lotStream: (lotId: string): string => `${base}${PUSH_PATHS.lotStream(lotId)}`,
 };
