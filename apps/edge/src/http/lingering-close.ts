@@ -4,18 +4,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 export const LINGER_MS = 5_000;
 
 /**
- * Closes the connection after this response without losing the response (RFC 9112
- * §9.6, nginx's `lingering_close`). An answer sent before the request body was read to
- * its end, such as a 413 mid-body, must close the connection: the rest of the body can
- * never be read as the next request. Node closes it as soon as the answer is written,
- * with the client's unread bytes still in the kernel's buffer, so the kernel resets the
- * connection, and a client still sending loses the answer it has not read yet. Here the
- * connection is half-closed instead: the answer and a FIN go out, and what the client
- * still sends is read and dropped until it closes its side or `lingerMs` have passed.
- *
- * Call it before or after the response's headers went out: before, it also says
- * `Connection: close`; after (a stream already under way), the connection closes once
- * the response is written all the same.
+ * Closes the connection after this response without losing it (RFC 9112 §9.6, nginx's
+ * `lingering_close`): an answer sent before the body's end goes out with a FIN, and what
+ * the client still sends is read and dropped for up to `lingerMs`; why, in
+ * docs/architecture.md#the-rest-edge-appsedge (bulk import). Before the headers went out
+ * it also says `Connection: close`.
  */
 export function closeLingering(
   req: IncomingMessage,
