@@ -23,10 +23,12 @@ export function postNdjson(base: string, body: string, headers: Record<string, s
 /**
  * Posts a body that never ends on its own (64 KiB chunks, up to 1000) with node:http,
  * which reads an answer that comes while it is still sending (as curl does), and stops
- * sending once the answer has ended (a stream of events begins before that). The edge answers mid-body and closes lingering
- * (src/http/lingering-close.ts), so the client reads the answer even while its writes still
- * go out; without that, the kernel's reset loses it. An error before the answer fails
- * the test at once.
+ * sending once the answer has ended (a stream of events begins before that). The edge
+ * answers mid-body and closes lingering (src/http/lingering-close.ts), so the client
+ * reads the answer even while its writes still go out; without that, the kernel's reset
+ * loses it. `chunksSent` is how many had gone out when the refusal arrived: the lingering
+ * edge drains the rest at full speed, so a count at the answer's end says nothing. An
+ * error before the answer fails the test at once.
  */
 export function postEndlessBody(base: string, headers: Record<string, string>) {
   return new Promise<{ status: number; body: string; chunksSent: number }>((resolve, reject) => {
@@ -39,11 +41,15 @@ export function postEndlessBody(base: string, headers: Record<string, string>) {
     });
     req.on("response", (res) => {
       let text = "";
+      let sentAtRefusal: number | undefined;
       res.setEncoding("utf8");
-      res.on("data", (d: string) => (text += d));
+      res.on("data", (d: string) => {
+        text += d;
+        if (sentAtRefusal === undefined && text.includes("body-too-large")) sentAtRefusal = sent;
+      });
       res.on("end", () => {
         answered = true;
-        resolve({ status: res.statusCode ?? 0, body: text, chunksSent: sent });
+        resolve({ status: res.statusCode ?? 0, body: text, chunksSent: sentAtRefusal ?? sent });
         req.destroy();
       });
     });
