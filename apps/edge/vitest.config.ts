@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig, mergeConfig } from "vitest/config";
-import { integrationConfig } from "@gavel/testing/vitest";
+import { integrationConfig } from "@gavel/vitest-config";
 
 /** The shared integration settings, with every /v1 response checked against the document. */
 export default mergeConfig(

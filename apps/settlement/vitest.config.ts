@@ -1,1 +1,1 @@
-export { integrationConfig as default } from "@gavel/testing/vitest";
+export { integrationConfig as default } from "@gavel/vitest-config";
