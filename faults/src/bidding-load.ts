@@ -48,13 +48,10 @@ interface LotPlay {
 }
 
 /**
- * Bidders placing bids on a set of lots through the REST edge, as careful clients do
- * during an outage: each bid has its own id (`bid_id`), and a bid without a final answer
- * (a dropped connection, a 503) is retried with the same id, so the auction can accept it
- * at most once. Heavy until a second and a half before each lot's end, then one bid per
- * lot at a time, which lets the anti-sniping window (1 s) run out, and keeps bidding on a
- * lot until it is refused as ended: those late bids check that nothing is accepted after
- * the close.
+ * Bidders placing bids through the REST edge as careful clients do during an outage: a bid
+ * without a final answer is retried with the same `bid_id`, so it is accepted at most once;
+ * late bids on each lot check that nothing is accepted after the close.
+ * Why: docs/reliability.md#faults-under-load
  */
 export class BiddingLoad {
   readonly bids: BidRecord[] = [];

@@ -37,12 +37,10 @@ export interface Health {
 }
 
 /**
- * The replica layout of the chart, minus what the faults do not touch: two of every app
- * the faults kill (bidding, settlement, notifier, edge, BFF, push), one identity and one
- * catalog. The push replicas follow NATS in the two feed modes: push-a per channel, push-b
- * with shared feeds. Edge, BFF and push are reached through a TCP balancer each, as clients reach
- * them through an ingress and a Service; the fronts reach bidding and settlement through
- * one too, so a killed replica's callers move to the other.
+ * The chart's replica layout, minus what the faults do not touch: two of every app they
+ * kill, one identity and one catalog; the fronts, bidding and settlement are reached
+ * through a TCP balancer each, so a killed replica's callers move to the other.
+ * Why: docs/reliability.md#faults-under-load
  */
 const TWO_REPLICAS: AppName[] = ["bidding", "settlement", "notifier", "edge", "bff", "push"];
 

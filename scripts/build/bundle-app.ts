@@ -1,9 +1,7 @@
 /**
- * `npm run build` in an app: bundles src/main.ts and the @gavel/* libraries it uses
- * (consumed from TypeScript source) into one ES module, dist/main.js, with a source map.
- * Third-party packages stay external and come from node_modules at run time, so the
- * image ships production dependencies plus one file of our own code, and starts without
- * type stripping.
+ * `npm run build` in an app: bundles src/main.ts and the @gavel/* libraries it uses into
+ * one ES module, dist/main.js, with a source map. Third-party packages stay external, so
+ * an image ships production dependencies plus one file of ours, started without type stripping.
  *
  *   node ../../scripts/build/bundle-app.ts        (from apps/<name>)
  */

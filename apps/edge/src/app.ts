@@ -19,6 +19,7 @@ import { rootRoutes } from "./routes/root.ts";
 import { userRoutes } from "./routes/users.ts";
 import { TRACE_RELAY_PATH, traceRelay } from "./telemetry/trace-relay.ts";
 import { TRACE_VIEW_PATH, traceView } from "./telemetry/trace-view.ts";
+import { pushPaths } from "./api/push-paths.ts";
 import type { Upstream } from "./api/upstream.ts";
 import { webApp, type WebAppOptions } from "./web/web-app.ts";
 
@@ -38,6 +39,8 @@ export interface EdgeOptions {
   rateLimits: Omit<RateLimitSettings, "logger">;
   /** Where responses to requests with an Idempotency-Key are recorded. */
   idempotencyRecords: KV;
+  /** The push gateway's public URL, which live-feed links point at; "" for relative links. */
+  pushPublicUrl: string;
   /** The web page to serve at /, if any. */
   web?: WebAppOptions | undefined;
   /**
@@ -89,6 +92,7 @@ export function createEdgeApp(options: EdgeOptions): Express {
   app.use(TRACE_VIEW_PATH, limits.perIp, traceView({ queryUrl: options.traces?.queryUrl }));
   app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: "application/json" }));
 
+  const push = pushPaths(options.pushPublicUrl);
   app.use(
     "/v1",
     limits.perIp,
@@ -98,10 +102,10 @@ export function createEdgeApp(options: EdgeOptions): Express {
   );
   app.use(
     "/v1",
-    rootRoutes(),
+    rootRoutes(push),
     openApiRoutes(),
-    importRoutes(options.upstream, options.logger), // before /lots/:id
-    lotRoutes(options.upstream),
+    importRoutes(options.upstream, options.logger, push), // before /lots/:id
+    lotRoutes(options.upstream, push),
     bidRoutes(options.upstream),
     invoiceRoutes(options.upstream),
     userRoutes(options.upstream),

@@ -8,7 +8,6 @@ import { createEdgeApp, isPageTelemetry } from "./app.ts";
 import { startHttp2Front } from "./http/http2-front.ts";
 import { upstreamUrlsOf } from "@gavel/config";
 import { readConfig } from "./config.ts";
-import { setPushPublicUrl } from "./api/push-paths.ts";
 import { ensureRateLimitStream } from "./http/rate-limit.ts";
 import { relayTarget, TRACE_RELAY_PATH } from "./telemetry/trace-relay.ts";
 import { TRACE_VIEW_PATH } from "./telemetry/trace-view.ts";
@@ -23,7 +22,6 @@ const idempotencyRecords = await openBucket(nc, EDGE_IDEMPOTENCY_BUCKET, {
 });
 
 const relay = relayTarget(config);
-setPushPublicUrl(config.GAVEL_PUSH_PUBLIC_URL);
 let stopping = false;
 const app = createEdgeApp({
   upstream: createUpstream(upstreamUrlsOf(config)),
@@ -41,6 +39,7 @@ const app = createEdgeApp({
     windowSeconds,
   },
   idempotencyRecords,
+  pushPublicUrl: config.GAVEL_PUSH_PUBLIC_URL,
   web: config.GAVEL_WEB_DIR
     ? {
         dir: config.GAVEL_WEB_DIR,

@@ -21,14 +21,10 @@ export function postNdjson(base: string, body: string, headers: Record<string, s
 }
 
 /**
- * Posts a body that never ends on its own (64 KiB chunks, up to 1000) with node:http,
- * which reads an answer that comes while it is still sending (as curl does), and stops
- * sending once the answer has ended (a stream of events begins before that). The edge
- * answers mid-body and closes lingering (src/http/lingering-close.ts), so the client
- * reads the answer even while its writes still go out; without that, the kernel's reset
- * loses it. `chunksSent` is how many had gone out when the refusal arrived: the lingering
- * edge drains the rest at full speed, so a count at the answer's end says nothing. An
- * error before the answer fails the test at once.
+ * Posts a body that never ends on its own (64 KiB chunks, up to 1000) with node:http, which
+ * reads an answer that comes mid-body, as curl does. `chunksSent` is how many had gone out
+ * when the refusal arrived (the lingering edge drains the rest at full speed); an error
+ * before the answer fails the test. Why: docs/architecture.md#the-rest-edge-appsedge
  */
 export function postEndlessBody(base: string, headers: Record<string, string>) {
   return new Promise<{ status: number; body: string; chunksSent: number }>((resolve, reject) => {

@@ -1,13 +1,8 @@
 /**
- * Demo traffic for a running stack: a simulated seller keeps a few lots open and
- * simulated bidders bid on them through the REST edge, so the web page is alive the
- * moment someone opens it. `npm start` runs it (turn it off with --no-load); alone:
- *
- *   npm start -w apps/loadgen                       # against http://127.0.0.1:8080
- *   GAVEL_LOADGEN_BIDS_PER_MINUTE=120 npm start -w apps/loadgen
- *
- * With GAVEL_LOADGEN_WORKERS=N it is a closed-loop benchmark of the bid path instead, as
- * the benches run it (bench/tracing/tracing-overhead.bench.ts): see closed-loop-run.ts.
+ * Demo traffic for a running stack: a simulated seller keeps a few lots open and simulated
+ * bidders bid on them through the REST edge, so the web page is alive; with
+ * GAVEL_LOADGEN_WORKERS=N, a closed-loop benchmark of the bid path (closed-loop-run.ts).
+ * Why: docs/architecture.md#the-web-page-appsweb-and-demo-traffic-appsloadgen
  */
 import { runClosedLoop } from "./closed-loop-run.ts";
 import { readConfig } from "./config.ts";

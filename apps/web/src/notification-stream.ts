@@ -1,13 +1,10 @@
 import { PUSH_PATHS } from "@gavel/config/push-paths";
 
 /**
- * The signed-in user's notifications over Server-Sent Events (GET /sse/notifications).
- * EventSource cannot send a token, so a ticket from POST /tickets goes in the URL. The
- * browser reconnects by itself and sends Last-Event-ID, which resumes the stream; when it
- * gives up (an HTTP error: the ticket expired, say) this opens a new stream with a fresh
- * ticket and ?after= the last id seen, so no notification is lost either way. When the
- * token itself expires the server ends the stream with an `expired` event: the stream
- * stops, and the app asks the user to sign in again.
+ * The signed-in user's notifications over Server-Sent Events (GET /sse/notifications),
+ * with a ticket in the URL since EventSource cannot send a token; resumed with
+ * Last-Event-ID, or a fresh ticket and ?after= when the browser gives up, so nothing is
+ * lost. Why: docs/architecture.md#the-web-page-appsweb-and-demo-traffic-appsloadgen
  */
 export const NOTIFICATION_TYPES = [
   "outbid",

@@ -1,12 +1,9 @@
 import type { Attributes } from "@opentelemetry/api";
 
 /**
- * The page's spans: one per thing a person does that makes the system work (a page's
- * GraphQL query, a bid, following a lot), exported as service `web` over OTLP/HTTP JSON
- * to the edge, which relays them to the collector (the browser never talks to Jaeger).
- * Each span's W3C `traceparent` goes with the work it causes, as a fetch header or a
- * WebSocket message field, so the services' spans join the trace the page started. The
- * SDK (most of the page's script) is loaded only when the edge offers a relay.
+ * The page's spans, one per thing a person does (a GraphQL query, a bid, following a lot),
+ * exported as service `web` to the edge's relay; each span's `traceparent` goes with the
+ * work it causes. Why: docs/architecture.md#telemetry-libstelemetry
  */
 export interface PageSpan {
   /** The value to send with the work this span stands for. */

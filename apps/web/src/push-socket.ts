@@ -1,72 +1,23 @@
+import { ChannelFollowers } from "./channel-followers.ts";
 import type { Money } from "./money.ts";
-import { noTracing, type PageSpan, type PageTracing } from "./page-tracing.ts";
-
-/**
- * The page's one WebSocket to the push gateway (protocol `gavel.v1`, docs/push-protocol.md).
- * It follows channels and remembers the last sequence of each, so after any drop it
- * reconnects (with backoff) and resubscribes `after` that sequence: the gap comes from
- * storage and nothing is missed or seen twice. Bids waiting for an answer are sent again
- * after a reconnect; their bidId makes that safe. A bid and each subscribe are spans of
- * the page, their context sent in the message's `traceparent`.
- */
-export type ConnectionState = "connecting" | "live" | "reconnecting";
-
-export interface EventFrame {
-  channel: string;
-  seq: number;
-  event: string;
-  traceId?: string;
-  data: unknown;
-  /** Delivered while catching up after a reconnect, not live. */
-  replayed: boolean;
-}
-
-export type BidAnswer =
-  | {
-      ok: true;
-      result: {
-        bid: unknown;
-        minimumNextBid: { currencyCode: string; amountMinor: string } | null;
-      };
-    }
-  | { ok: false; code: string; message: string; detail?: unknown };
-
-interface Follower {
-  onEvent: (frame: EventFrame) => void;
-  lastSeq: number | undefined;
-  catchingUp: boolean;
-  /** The span of the subscribe waiting for its answer. */
-  span: PageSpan | undefined;
-}
-
-interface ServerMessage {
-  type: string;
-  id?: string;
-  channel?: string;
-  seq?: number;
-  after?: number;
-  event?: string;
-  traceId?: string;
-  data?: unknown;
-  messages?: ServerMessage[];
-  result?: unknown;
-  code?: string;
-  message?: string;
-  detail?: unknown;
-}
+import { noTracing, type PageTracing } from "./page-tracing.ts";
+import { PendingBids, type TracedBidAnswer } from "./pending-bids.ts";
+import type { ConnectionState, EventFrame, ServerMessage } from "./push-messages.ts";
 
 const PING_EVERY_MS = 15_000;
 const PONG_WITHIN_MS = 5_000;
 
+/**
+ * The page's one WebSocket to the push gateway (protocol `gavel.v1`, docs/push-protocol.md):
+ * after any drop it reconnects with backoff, follows its channels again after the last
+ * sequence of each and resends the bids still waiting for an answer.
+ * Why: docs/architecture.md#the-web-page-appsweb-and-demo-traffic-appsloadgen
+ */
 export class PushSocket {
   readonly #url: string;
   readonly #token: () => string | undefined;
-  readonly #followers = new Map<string, Follower>();
-  readonly #pendingBids = new Map<
-    string,
-    { message: string; span: PageSpan; resolve: (a: BidAnswer) => void }
-  >();
-  readonly #tracing: PageTracing;
+  readonly #channels: ChannelFollowers;
+  readonly #bids: PendingBids;
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
   #socket: WebSocket | undefined;
   #state: ConnectionState = "connecting";
@@ -78,7 +29,8 @@ export class PushSocket {
   constructor(url: string, token: () => string | undefined, tracing: PageTracing = noTracing) {
     this.#url = url;
     this.#token = token;
-    this.#tracing = tracing;
+    this.#channels = new ChannelFollowers(tracing, (message) => this.#send(message));
+    this.#bids = new PendingBids(tracing);
   }
 
   get state(): ConnectionState {
@@ -109,35 +61,18 @@ export class PushSocket {
     onEvent: (frame: EventFrame) => void,
     options: { fromStart?: boolean } = {},
   ): () => void {
-    const lastSeq = options.fromStart ? 0 : undefined;
-    const follower: Follower = { onEvent, lastSeq, catchingUp: false, span: undefined };
-    this.#followers.set(channel, follower);
-    if (this.#state === "live") this.#subscribe(channel, follower);
+    const stop = this.#channels.add(channel, onEvent, options.fromStart ?? false);
+    if (this.#state === "live") this.#channels.subscribe(channel);
     return () => {
-      if (this.#followers.get(channel) !== follower) return;
-      this.#followers.delete(channel);
-      follower.span?.end({ attributes: { "gavel.ws.answer": "unfollowed" } });
-      this.#send({ type: "unsubscribe", id: this.#id(), channel });
+      if (stop()) this.#send({ type: "unsubscribe", id: this.#id(), channel });
     };
   }
 
   /** Places a bid; `traceId` is the trace the page started for it, when tracing is on. */
-  bid(lotId: string, bidId: string, amount: Money): Promise<BidAnswer & { traceId?: string }> {
-    const id = this.#id();
-    const span = this.#tracing.start("bid", {
-      "network.protocol.name": "websocket",
-      "gavel.lot.id": lotId,
-    });
-    const traceparent = span.traceparent ? { traceparent: span.traceparent } : {};
-    const message = JSON.stringify({ v: 1, type: "bid", id, lotId, bidId, amount, ...traceparent });
-    return new Promise((resolve) => {
-      this.#pendingBids.set(id, {
-        message,
-        span,
-        resolve: (answer) => resolve(span.traceId ? { ...answer, traceId: span.traceId } : answer),
-      });
-      if (this.#state === "live") this.#socket?.send(message);
-    });
+  bid(lotId: string, bidId: string, amount: Money): Promise<TracedBidAnswer> {
+    const { message, answer } = this.#bids.add(this.#id(), lotId, bidId, amount);
+    if (this.#state === "live") this.#socket?.send(message);
+    return answer;
   }
 
   #open(): void {
@@ -163,16 +98,9 @@ export class PushSocket {
       case "batch":
         return message.messages?.forEach((m) => this.#receive(m));
       case "event":
-        return this.#deliver(message);
-      case "subscribed": {
-        const follower = this.#followers.get(message.channel ?? "");
-        if (!follower) return;
-        follower.span?.end({ attributes: { "gavel.ws.answer": "subscribed" } });
-        follower.span = undefined;
-        follower.catchingUp = false;
-        follower.lastSeq = Math.max(follower.lastSeq ?? 0, message.after ?? 0);
-        return;
-      }
+        return this.#channels.deliver(message);
+      case "subscribed":
+        return this.#channels.subscribed(message);
       case "ack":
       case "error":
         return this.#answer(message);
@@ -185,85 +113,22 @@ export class PushSocket {
   #welcomed(): void {
     this.#attempt = 0;
     this.#setState("live");
-    for (const [channel, follower] of this.#followers) this.#subscribe(channel, follower);
-    for (const { message } of this.#pendingBids.values()) this.#socket?.send(message);
+    this.#channels.subscribeAll();
+    for (const message of this.#bids.messages()) this.#socket?.send(message);
     this.#startHeartbeat();
-  }
-
-  #subscribe(channel: string, follower: Follower): void {
-    follower.catchingUp = follower.lastSeq !== undefined;
-    const after = follower.lastSeq === undefined ? {} : { after: follower.lastSeq };
-    follower.span?.end({ error: "not answered before the next subscribe" });
-    follower.span = this.#tracing.start("subscribe", {
-      "network.protocol.name": "websocket",
-      "gavel.channel": channel,
-      "gavel.push.resumed": follower.lastSeq !== undefined,
-    });
-    const traceparent = follower.span.traceparent;
-    this.#send({
-      type: "subscribe",
-      id: `sub:${channel}`,
-      channel,
-      ...after,
-      ...(traceparent ? { traceparent } : {}),
-    });
-  }
-
-  #deliver(message: ServerMessage): void {
-    const follower = this.#followers.get(message.channel ?? "");
-    const seq = message.seq ?? 0;
-    if (!follower || (follower.lastSeq !== undefined && seq <= follower.lastSeq)) return;
-    follower.lastSeq = seq;
-    follower.onEvent({
-      channel: message.channel!,
-      seq,
-      event: message.event ?? "",
-      ...(message.traceId ? { traceId: message.traceId } : {}),
-      data: message.data,
-      replayed: follower.catchingUp,
-    });
   }
 
   #answer(message: ServerMessage): void {
     const id = message.id ?? "";
-    if (id.startsWith("sub:") && message.type === "error") {
-      const channel = id.slice(4);
-      const refused = this.#followers.get(channel);
-      refused?.span?.end({ error: message.code ?? "error" });
-      if (refused) refused.span = undefined;
-      // A replica could not follow the channel just now: try again shortly. Other refusals
-      // (no such channel, not yours) would only repeat.
-      if (message.code !== "unavailable") return;
-      setTimeout(() => {
-        const follower = this.#followers.get(channel);
-        if (follower && this.#state === "live") this.#subscribe(channel, follower);
-      }, 1000);
-      return;
-    }
-    const pending = this.#pendingBids.get(id);
-    if (!pending) return;
-    this.#pendingBids.delete(id);
-    pending.span.end(
-      message.type === "ack"
-        ? { attributes: { "gavel.ws.answer": "ack" } }
-        : {
-            attributes: { "gavel.ws.answer": message.code ?? "error" },
-            // A refused bid is an answer, not a failure; only the system's own are.
-            ...(message.code === "internal" || message.code === "unavailable"
-              ? { error: message.message ?? message.code }
-              : {}),
-          },
-    );
-    pending.resolve(
-      message.type === "ack"
-        ? { ok: true, result: message.result as Extract<BidAnswer, { ok: true }>["result"] }
-        : {
-            ok: false,
-            code: message.code ?? "internal",
-            message: message.message ?? "",
-            detail: message.detail,
-          },
-    );
+    if (!(id.startsWith("sub:") && message.type === "error")) return this.#bids.settle(message);
+    const channel = id.slice(4);
+    this.#channels.refused(channel, message.code);
+    // A replica could not follow the channel just now: try again shortly. Other refusals
+    // (no such channel, not yours) would only repeat.
+    if (message.code !== "unavailable") return;
+    setTimeout(() => {
+      if (this.#state === "live") this.#channels.subscribe(channel);
+    }, 1000);
   }
 
   /** A connection can die silently (a sleeping laptop, a NAT): a missed pong ends it. */

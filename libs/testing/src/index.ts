@@ -4,7 +4,8 @@ export type { WholeStack, WholeStackOptions } from "./whole-stack.ts";
 export { hostileTokens } from "./hostile-tokens.ts";
 export type { NatsServerHandle } from "./nats-server.ts";
 export { startNatsCluster } from "./nats-cluster.ts";
-export type { NatsClusterHandle, NatsNode } from "./nats-cluster.ts";
+export type { NatsClusterHandle } from "./nats-cluster.ts";
+export type { NatsNode } from "./nats-node.ts";
 export { startService, repoRoot } from "./service-process.ts";
 export { syntheticBid, type SyntheticBid } from "./synthetic-bid.ts";
 export { startTcpBalancer, type BalancingPolicy, type TcpBalancer } from "./tcp-balancer.ts";
@@ -32,7 +33,7 @@ export {
 export type { RpcAttack } from "./hostile-rpc.ts";
 export type { RawResponse } from "./raw-h2.ts";
 export { NATS_SERVER_VERSION, natsServerBinary, toolsDir } from "./tools.ts";
-export { startOtlpReceiver } from "./otlp-receiver.ts";
+export { OTLP_SPAN_KIND, startOtlpReceiver } from "./otlp-receiver.ts";
 export {
   spansOf,
   startJaeger,

@@ -1,27 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { freePort } from "./free-port.ts";
+import {
+  failure,
+  NatsProcess,
+  START_TIMEOUT_MS,
+  type NatsNode,
+  type NodePorts,
+} from "./nats-node.ts";
 import { natsServerBinary } from "./tools.ts";
-import { untilHttpOk } from "./until-http-ok.ts";
-
-export interface NatsNode {
-  /** server_name, "n1".."n3" (or "n1" for a single server) */
-  readonly name: string;
-  /** nats://127.0.0.1:<client port>, the same across restarts */
-  readonly url: string;
-  /** the current process's pid, -1 while down */
-  readonly pid: number;
-  readonly running: boolean;
-  /** Sends the signal (default SIGKILL) and waits for the process to exit. Store dir kept. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again on the same ports and store dir; resolves once its /healthz (monitor port) answers 200, i.e. JetStream is current. */
-  restart(): Promise<void>;
-}
 
 export interface NatsClusterHandle {
   /** every node's url joined with "," (what services take as NATS_URL) */
@@ -38,15 +28,7 @@ export interface NatsClusterHandle {
 
 /** The chart's cluster name (nats.clusterName): routes only join servers of the same name. */
 const CLUSTER_NAME = "gavel";
-const MAX_LOG_LINES = 5_000;
-const START_TIMEOUT_MS = 30_000;
 const ELECTION_TIMEOUT_MS = 10_000;
-
-/** Every node still running, killed with the test process so none outlives its run. */
-const running = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
 
 /** A nats-server config's accounts block and the environment its passwords come from. */
 export interface NatsUsers {
@@ -54,23 +36,21 @@ export interface NatsUsers {
   env: Record<string, string>;
 }
 
-interface NodePorts {
-  client: number;
-  monitor: number;
-  route: number;
+interface ClusterOptions {
+  /** 1: one server with file storage, no cluster block; 3 (default): a cluster like the chart's. */
+  size?: number;
+  /** The nats-server binary; natsServerBinary() by default. */
+  bin?: string;
+  /** An accounts block for every node's config: no anonymous access then. */
+  users?: NatsUsers;
 }
 
 /**
- * size 1: one server with file storage (no cluster block) that can be killed and
- * restarted; size 3 (default): a JetStream cluster on loopback ports with routes between
- * all, like the Helm chart's (cluster name "gavel"). Resolves once every node's /healthz
- * is 200 (for a single server: JetStream is ready) and, in a cluster, the JetStream meta
- * leader is elected (a $JS.API.INFO request answers). `users` puts an accounts block in
- * every node's config (no anonymous access then); `bin` defaults to natsServerBinary().
+ * Nodes that can be killed and restarted, on loopback ports with routes between all (the
+ * chart's cluster name, "gavel"). Resolves once every node's /healthz is 200 and, in a
+ * cluster, the JetStream meta leader is elected (a $JS.API.INFO request answers).
  */
-export async function startNatsCluster(
-  options: { size?: number; bin?: string; users?: NatsUsers } = {},
-): Promise<NatsClusterHandle> {
+export async function startNatsCluster(options: ClusterOptions = {}): Promise<NatsClusterHandle> {
   const size = options.size ?? 3;
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`a NATS cluster needs a whole number of nodes, not ${size}`);
@@ -167,89 +147,6 @@ function nodeConfig(
   return `${lines.join("\n")}\n`;
 }
 
-/** One nats-server that keeps its name, ports and store dir across kills and restarts. */
-class NatsProcess implements NatsNode {
-  readonly name: string;
-  readonly url: string;
-  private readonly bin: string;
-  private readonly configFile: string;
-  private readonly monitorPort: number;
-  private readonly log: string[];
-  private readonly env: Record<string, string> | undefined;
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-
-  constructor(
-    name: string,
-    bin: string,
-    configFile: string,
-    ports: NodePorts,
-    log: string[],
-    env?: Record<string, string>,
-  ) {
-    this.name = name;
-    this.env = env;
-    this.url = `nats://127.0.0.1:${ports.client}`;
-    this.bin = bin;
-    this.configFile = configFile;
-    this.monitorPort = ports.monitor;
-    this.log = log;
-  }
-
-  get pid(): number {
-    return this.running ? (this.child?.pid ?? -1) : -1;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && running.has(this.child);
-  }
-
-  async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-    if (this.running) this.child?.kill(signal);
-    await this.exited;
-  }
-
-  async restart(): Promise<void> {
-    if (this.running) throw new Error(`NATS node ${this.name} is already running`);
-    const child = spawn(this.bin, ["-c", this.configFile], {
-      env: { ...process.env, ...this.env },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    this.child = child;
-    running.add(child);
-    this.exited = new Promise((resolve) => {
-      const gone = (): void => {
-        running.delete(child);
-        resolve();
-      };
-      child.once("exit", gone);
-      child.once("error", (err) => {
-        this.record(`cannot run ${this.bin}: ${err.message} (set NATS_SERVER_BIN)`);
-        gone();
-      });
-    });
-    if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => this.record(l));
-    await this.untilHealthy();
-  }
-
-  private record(line: string): void {
-    this.log.push(`[${this.name}] ${line}`);
-    if (this.log.length > MAX_LOG_LINES) this.log.splice(0, this.log.length - MAX_LOG_LINES);
-  }
-
-  private async untilHealthy(): Promise<void> {
-    const healthz = `http://127.0.0.1:${this.monitorPort}/healthz`;
-    const answer = await untilHttpOk(healthz, {
-      timeoutMs: START_TIMEOUT_MS,
-      gone: () => !this.running,
-    });
-    if (answer === "ok") return;
-    if (answer === "gone") throw failure(`NATS node ${this.name} exited while starting`, this.log);
-    await this.kill();
-    throw failure(`NATS node ${this.name}: ${healthz} never answered 200`, this.log);
-  }
-}
-
 /** Ports free a moment ago (freePort never hands out one twice). */
 async function distinctPorts(count: number): Promise<number[]> {
   const ports: number[] = [];
@@ -289,10 +186,6 @@ async function retryFor<T>(
   }
   const cause = last instanceof Error ? ` (last error: ${last.message})` : "";
   throw failure(`${what} within ${ms} ms${cause}`, log);
-}
-
-function failure(what: string, log: string[]): Error {
-  return new Error(`${what}; last NATS lines:\n${log.slice(-30).join("\n")}`);
 }
 
 function sleep(ms: number): Promise<void> {

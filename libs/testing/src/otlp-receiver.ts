@@ -2,6 +2,15 @@ import http from "node:http";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 
+/** OTLP's SpanKind numbers, as ReceivedSpan.kind holds them. */
+export const OTLP_SPAN_KIND = {
+  internal: 1,
+  server: 2,
+  client: 3,
+  producer: 4,
+  consumer: 5,
+} as const;
+
 /** A span as the tests read it, flattened from OTLP/JSON. */
 export interface ReceivedSpan {
   service: string;
@@ -10,7 +19,7 @@ export interface ReceivedSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
-  /** 1 internal, 2 server, 3 client, 4 producer, 5 consumer (OTLP's SpanKind). */
+  /** One of OTLP_SPAN_KIND. */
   kind: number;
   attributes: Record<string, unknown>;
   links: Array<{ traceId: string; spanId: string }>;

@@ -1,6 +1,11 @@
 import net from "node:net";
 import { once } from "node:events";
 
+/**
+ * "first" tries the backends in order: clients move only when the first one dies, which
+ * makes failover tests deterministic. "round-robin" starts from the next one in turn,
+ * spreading keep-alive connections as kube-proxy does.
+ */
 export type BalancingPolicy = "first" | "round-robin";
 
 export interface TcpBalancer {
@@ -11,11 +16,8 @@ export interface TcpBalancer {
 
 /**
  * A TCP load balancer for tests, in front of replicas as a Kubernetes Service is: each new
- * connection goes to a backend that accepts it, and lives and dies with that backend.
- * "first" tries the backends in order (clients move only when the first one dies, which
- * makes failover tests deterministic); "round-robin" starts from the next one in turn
- * (spreads keep-alive connections, as kube-proxy does). Nothing sticky: that is the point.
- * Backends are ports on 127.0.0.1; a replica restarted on its port is used again.
+ * connection goes to a backend (a port on 127.0.0.1) that accepts it, and lives and dies
+ * with it. Nothing sticky: that is the point. A replica restarted on its port is used again.
  */
 export async function startTcpBalancer(
   backendPorts: number[],

@@ -1,7 +1,7 @@
 import type { Bid } from "@gavel/proto/bidding/v1/bidding";
 import { LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import type { Invoice } from "@gavel/proto/settlement/v1/settlement";
-import { pushPaths } from "./push-paths.ts";
+import type { PushPaths } from "./push-paths.ts";
 
 export interface Link {
   href: string;
@@ -24,10 +24,10 @@ export function invoiceDue(lot: SettledFields): boolean {
 
 /**
  * Hypermedia links (HAL style `_links`): every representation says where its related
- * resources and live feeds are, so a client can walk the API from /v1.
+ * resources and live feeds are (`push`: the gateway's), so a client can walk the API from /v1.
  */
 export const links = {
-  root(): Links {
+  root(push: PushPaths): Links {
     return {
       self: { href: "/v1" },
       lots: { href: "/v1/lots{?status,seller_id,sort,limit,cursor}", templated: true },
@@ -41,12 +41,12 @@ export const links = {
       openapi: { href: "/v1/openapi.json", type: "application/openapi+json" },
       docs: { href: "/v1/docs", type: "text/html" },
       websocket: {
-        href: pushPaths.websocket(),
+        href: push.websocket,
         title: "WebSocket: live bids, bidding over the socket",
       },
     };
   },
-  lot(lot: SettledFields & Pick<Lot, "id" | "sellerId">): Links {
+  lot(lot: SettledFields & Pick<Lot, "id" | "sellerId">, push: PushPaths): Links {
     // Only that the lot sold, which its status and winner say publicly anyway: the
     // invoice itself answers its buyer and seller only.
     const sold = invoiceDue(lot);
@@ -59,8 +59,8 @@ export const links = {
       ...(sold
         ? { invoice: { href: `/v1/lots/${lot.id}/invoice`, title: "buyer and seller only" } }
         : {}),
-      stream: { href: pushPaths.lotStream(lot.id), type: "text/event-stream" },
-      websocket: { href: pushPaths.websocket() },
+      stream: { href: push.lotStream(lot.id), type: "text/event-stream" },
+      websocket: { href: push.websocket },
       collection: { href: "/v1/lots" },
     };
   },

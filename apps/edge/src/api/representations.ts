@@ -7,6 +7,7 @@ import type { Money } from "@gavel/proto/common/v1/money";
 import type { User } from "@gavel/proto/identity/v1/identity";
 import type { Invoice } from "@gavel/proto/settlement/v1/settlement";
 import { links, type Links } from "./links.ts";
+import type { PushPaths } from "./push-paths.ts";
 
 /** Money in JSON: integer minor units (exact) plus a decimal string for display. */
 export function moneyJson(money: Money | undefined) {
@@ -34,7 +35,8 @@ export function lotStatusName(status: LotStatus): string {
   return STATUS_NAMES[status];
 }
 
-export function lotJson(lot: Lot) {
+/** A lot as /v1 shows it, its live feeds on the push gateway's paths. */
+export function lotJson(lot: Lot, push: PushPaths) {
   return {
     id: lot.id,
     title: lot.title,
@@ -54,7 +56,7 @@ export function lotJson(lot: Lot) {
     ends_at: time(lot.endsAt),
     snipe_window_seconds: lot.snipeWindowSeconds,
     version: Number(lot.version),
-    _links: links.lot(lot),
+    _links: links.lot(lot, push),
   };
 }
 

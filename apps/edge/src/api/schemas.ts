@@ -2,12 +2,9 @@ import { z } from "zod";
 import { printable } from "./printable-text.ts";
 
 /**
- * The request schemas of /v1: they validate requests and are the source of the
- * OpenAPI document (openapi.ts), so the two cannot drift. Objects are strict: an
- * unknown field is an error, not silently dropped. Each constraint is one the document
- * can state exactly, and the services behind the edge accept all that passes it, but
- * for what depends on time or state (ends_at's window, a bid's minimum), which the
- * descriptions say.
+ * The request schemas of /v1: they validate requests and are the OpenAPI document's
+ * source, so the two cannot drift. Objects are strict, and each constraint is one the
+ * document can state. Why: docs/architecture.md#the-rest-edge-appsedge
  */
 export const CURRENCIES = ["EUR", "USD", "GBP", "CHF"] as const;
 

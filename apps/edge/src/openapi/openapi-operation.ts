@@ -1,7 +1,7 @@
 import { COUNTED, headerRefs } from "./openapi-headers.ts";
 import { responseRef, type SharedStatus } from "./openapi-responses.ts";
 import { SCHEMA_REF } from "./openapi-schemas.ts";
-import type { Operation } from "./operations.ts";
+import type { Operation } from "./operation-row.ts";
 
 /** How the document names what an operation uses: its parameters and its body's schema. */
 export interface Names {

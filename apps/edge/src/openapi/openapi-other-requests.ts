@@ -3,14 +3,9 @@ import { problemResponse, responseRef } from "./openapi-responses.ts";
 import { operationId } from "./openapi-operation.ts";
 
 /**
- * What the document says of requests no operation stands for, so that every answer
- * the edge gives is in it. Every path answers a CORS preflight (OPTIONS) itself, as an
- * `options` operation; a method a path does not take is answered 405 with Allow, and a
- * path not listed 404. OpenAPI 3.1 has no place for the last two, so they are the
- * extensions `x-other-methods` (on each path item) and `x-unlisted-paths` (on the
- * document, a path item for any path not listed). Before either, a request meets what
- * every request meets: a bad token, a rate limit, a malformed body, a POST's
- * Idempotency-Key.
+ * What the document says of requests no operation stands for (a CORS preflight, a method
+ * a path does not take, a path not listed), so that every answer the edge gives is in it.
+ * Why: docs/architecture.md#the-rest-edge-appsedge
  */
 export const OTHER_REQUESTS_DESCRIPTION =
   "Any other method on a path is answered 405, with Allow naming those it takes " +

@@ -23,12 +23,10 @@ export function wantsEventStream(req: Request): boolean {
 }
 
 /**
- * The import's answer as Server-Sent Events, for a client that asks for them (`Accept:
- * text/event-stream`): `progress` events while the body is read and handed on, then one
- * `result` event holding what the JSON answer would (counts and a result per line), or one
- * `problem` event (an RFC 9457 document) when the import fails after the stream began.
- * A streamed answer to a POST: read with fetch, since EventSource only GETs, and not
- * resumable (no `id:`); a retry with the same Idempotency-Key creates no lot twice.
+ * The import's answer as Server-Sent Events (`Accept: text/event-stream`): `progress`
+ * events while the body is read, then one `result` event holding what the JSON answer
+ * would, or one `problem` event. Read with fetch, not resumable.
+ * Why: docs/architecture.md#the-rest-edge-appsedge
  */
 export class ImportEvents {
   readonly #res: Response;

@@ -12,6 +12,7 @@ import { requireCaller } from "../http/authentication.ts";
 import { cachePolicy } from "../http/http-caching.ts";
 import { closeLingering } from "../http/lingering-close.ts";
 import { Problem, problemJson, problemOf, type FieldError } from "../http/problem.ts";
+import type { PushPaths } from "../api/push-paths.ts";
 import { lotJson } from "../api/representations.ts";
 import { draftFrom } from "../api/lot-draft.ts";
 import { CreateLotBody } from "../api/schemas.ts";
@@ -40,19 +41,18 @@ type LineResult =
 
 /**
  * POST /v1/lots/import: one lot per NDJSON line, streamed to the catalog as the body
- * arrives. Lines that are not JSON or not a valid lot are answered here, the others by
- * the catalog, each on its own: one bad line does not stop the rest. Line numbers count
- * every line of the body from 1, blank ones included (those are skipped). The answer is
- * one JSON document, or, with `Accept: text/event-stream`, progress events and then the
- * same document as the last event (import-events.ts).
+ * arrives; lines that are not a valid lot are answered here, and each line on its own.
+ * The answer is JSON, or events (import-events.ts).
+ * Why: docs/architecture.md#the-rest-edge-appsedge
  */
-export function importRoutes(upstream: Upstream, logger: Logger): Router {
+export function importRoutes(upstream: Upstream, logger: Logger, push: PushPaths): Router {
   const router = Router();
+  const context = { upstream, logger, push };
   router
     .route("/lots/import")
     .post(async (req, res) => {
       try {
-        await answerImport(req, res, upstream, logger);
+        await answerImport(req, res, context);
       } finally {
         // Answered before the body's end (too large, too many lines, a failed call): the
         // rest cannot be read as the next request, so the connection closes, lingering
@@ -64,26 +64,28 @@ export function importRoutes(upstream: Upstream, logger: Logger): Router {
   return router;
 }
 
-async function answerImport(
-  req: Request,
-  res: Response,
-  upstream: Upstream,
-  logger: Logger,
-): Promise<void> {
+/** What an import needs of the app: the catalog, a logger, and where live feeds are. */
+interface ImportContext {
+  upstream: Upstream;
+  logger: Logger;
+  push: PushPaths;
+}
+
+async function answerImport(req: Request, res: Response, context: ImportContext): Promise<void> {
   requireCaller(res);
   requireNdjson(req);
   if (Number(req.get("content-length") ?? 0) > IMPORT_MAX_BODY_BYTES) throw tooLarge();
   if (!wantsEventStream(req)) {
-    const answer = await runImport(req, res, upstream);
+    const answer = await runImport(req, res, context);
     res.set("cache-control", cachePolicy.none).json(answer);
     return;
   }
   // From here the status is 200 whatever happens: a failure is the stream's last event.
   const events = new ImportEvents(res);
   try {
-    events.result(await runImport(req, res, upstream, (p) => events.progress(p)));
+    events.result(await runImport(req, res, context, (p) => events.progress(p)));
   } catch (err) {
-    events.problem(problemJson(problemOf(err, logger, req), req.originalUrl));
+    events.problem(problemJson(problemOf(err, context.logger, req), req.originalUrl));
   }
 }
 
@@ -94,7 +96,7 @@ async function answerImport(
 async function runImport(
   req: Request,
   res: Response,
-  upstream: Upstream,
+  { upstream, push }: ImportContext,
   onProgress: (progress: ImportProgress) => void = () => {},
 ): Promise<ImportAnswer> {
   const key = req.get("idempotency-key");
@@ -136,7 +138,7 @@ async function runImport(
   });
   const results = [
     ...answered,
-    ...response.results.map((r) => catalogResult(sentLines[r.index] ?? 0, r)),
+    ...response.results.map((r) => catalogResult(sentLines[r.index] ?? 0, r, push)),
   ].sort((a, b) => a.line - b.line);
   const created = results.filter((r) => r.status === "created").length;
   return { created, failed: results.length - created, results };
@@ -186,9 +188,9 @@ function lineItem(
   }
 }
 
-function catalogResult(line: number, result: ImportResult): LineResult {
+function catalogResult(line: number, result: ImportResult, push: PushPaths): LineResult {
   if (result.outcome.case === "lot")
-    return { line, status: "created", lot: lotJson(result.outcome.value) };
+    return { line, status: "created", lot: lotJson(result.outcome.value, push) };
   const error = result.outcome.value;
   const violations = error?.fieldViolations ?? [];
   return {

@@ -1,9 +1,10 @@
 import { Router } from "express";
-import { LotOrder, LotStatus } from "@gavel/proto/catalog/v1/catalog";
+import { LotOrder, LotStatus, type Lot } from "@gavel/proto/catalog/v1/catalog";
 import type { z } from "zod";
 import { callerOf, requireCaller } from "../http/authentication.ts";
 import { answerConditionally, cachePolicy, versionEtag } from "../http/http-caching.ts";
 import { draftFrom } from "../api/lot-draft.ts";
+import type { PushPaths } from "../api/push-paths.ts";
 import { lotJson } from "../api/representations.ts";
 import { CancelLotBody, CreateLotBody, LotIdParams, LotListQuery } from "../api/schemas.ts";
 import { onBehalfOf, type Upstream } from "../api/upstream.ts";
@@ -17,8 +18,9 @@ const STATUSES = {
 } as const;
 const ORDERS = { newest: LotOrder.NEWEST, ending_soonest: LotOrder.ENDING_SOONEST } as const;
 
-export function lotRoutes(upstream: Upstream): Router {
+export function lotRoutes(upstream: Upstream, push: PushPaths): Router {
   const router = Router();
+  const json = (lot: Lot) => lotJson(lot, push);
 
   router
     .route("/lots")
@@ -50,7 +52,7 @@ export function lotRoutes(upstream: Upstream): Router {
         .vary("Authorization");
       res.json({
         total: page.totalSize,
-        items: page.lots.map(lotJson),
+        items: page.lots.map(json),
         _links: {
           self: { href: self },
           ...Object.fromEntries(Object.entries(pages).map(([rel, href]) => [rel, { href }])),
@@ -69,7 +71,7 @@ export function lotRoutes(upstream: Upstream): Router {
         .location(`/v1/lots/${lot!.id}`)
         .set("etag", versionEtag("lot", lot!.id, lot!.version))
         .set("cache-control", cachePolicy.none)
-        .json(lotJson(lot!));
+        .json(json(lot!));
     })
     .all(methodNotAllowed("GET", "POST"));
 
@@ -81,7 +83,7 @@ export function lotRoutes(upstream: Upstream): Router {
       const etag = versionEtag("lot", id, lot!.version);
       const policy = callerOf(res) ? cachePolicy.private : cachePolicy.publicCatalog;
       if (answerConditionally(req, res, etag, policy)) return;
-      res.json(lotJson(lot!));
+      res.json(json(lot!));
     })
     .all(methodNotAllowed("GET"));
 
@@ -95,7 +97,7 @@ export function lotRoutes(upstream: Upstream): Router {
         { id, reason: body.reason },
         onBehalfOf(req, res),
       );
-      res.set("cache-control", cachePolicy.none).json(lotJson(lot!));
+      res.set("cache-control", cachePolicy.none).json(json(lot!));
     })
     .all(methodNotAllowed("POST"));
 

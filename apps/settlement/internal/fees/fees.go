@@ -1,17 +1,7 @@
 // Package fees computes what a sold lot costs its buyer and pays its seller, in integer
-// minor units, by the fee schedule below. Pure: no clock, no I/O.
-//
-// Schedule "2026-11", for currencies with two decimal places (EUR, USD, GBP, CHF):
-//
-//   - Buyer's premium, by tier on the hammer price, each rate applying only to the part
-//     of the price inside its tier: 25% up to 1,000.00; 20% from 1,000.00 to 50,000.00;
-//     12% above 50,000.00.
-//   - Seller's commission: 10% of the hammer price, at least 1.00, never more than the
-//     hammer price itself.
-//
-// Rounding: each fee is computed exactly (in ten-thousandths of a minor unit, the rates
-// being whole basis points) and rounded once, at the end, half up to a whole minor unit.
-// Half up and half away from zero agree here, as no amount is negative.
+// minor units, by fee schedule "2026-11": a tiered buyer's premium and a seller's
+// commission, each computed exactly and rounded once, half up. Pure: no clock, no I/O.
+// The schedule: apps/settlement/README.md#fee-schedule-2026-11-internalfees
 package fees
 
 import (

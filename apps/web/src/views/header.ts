@@ -1,6 +1,6 @@
 import type { AppContext } from "../app-context.ts";
 import { fill, h } from "../element.ts";
-import type { ConnectionState } from "../push-socket.ts";
+import type { ConnectionState } from "../push-messages.ts";
 import { currentSession, onSessionChange, setSession } from "../session.ts";
 
 const STATE_TEXT: Record<ConnectionState, string> = {

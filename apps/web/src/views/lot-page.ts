@@ -12,7 +12,7 @@ import {
   type WatchLotData,
 } from "../operations.ts";
 import { logDelivery } from "../protocol-log.ts";
-import type { EventFrame } from "../push-socket.ts";
+import type { EventFrame } from "../push-messages.ts";
 import { currentSession } from "../session.ts";
 import { bidForm } from "./bid-form.ts";
 import { renderBids } from "./bid-list.ts";
