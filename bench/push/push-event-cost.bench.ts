@@ -1,6 +1,6 @@
 /**
  * What one event costs a push replica, apart from what its deliveries cost: the figure the
- * capacity plan (docs/protocols.md §7) multiplies by every lot a pod follows. One replica
+ * capacity plan (docs/capacity-plan.md) multiplies by every lot a pod follows. One replica
  * follows --lots lots, each watched by --viewers WebSocket clients; the bench appends
  * bids to the lots' subjects at --rate per second, spread evenly, and reads the replica's
  * CPU from /proc over the window, minus the same replica's CPU over an idle window. It

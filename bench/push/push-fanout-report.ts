@@ -1,7 +1,8 @@
 /**
  * The push fan-out bench's tables (see push-fanout.bench.ts): connecting and idle memory
- * per connection, each system's steps, a summary with Gavel's targets against Socket.IO,
- * and with several client counts, the same offered load side by side.
+ * per connection (and its ratio to the bare floor's in the same run), Gavel's idle-memory
+ * targets, each system's steps, a summary with Gavel's targets against Socket.IO, and
+ * with several client counts, the same offered load side by side.
  */
 import { execFileSync } from "node:child_process";
 import { repoRoot } from "@gavel/testing";
@@ -55,16 +56,24 @@ export function pct(share: number): string {
  */
 export function printReport(trials: Trial[], rates: number[], title: string) {
   console.log(`\n${title}; Gavel at ${codeVersion()}`);
-  console.log("\nConnecting, and idle memory per connection (all servers, after full GCs)\n");
-  printTable(trials.map(memoryRow));
+  console.log(
+    "\nConnecting, and idle memory per connection (all servers, after full GCs; x bare: " +
+      "against the bare ws floor's in this run)\n",
+  );
+  const floorOf = (clients: number) =>
+    trials.find((t) => t.system === "bare" && t.clients === clients);
+  printTable(trials.map((trial) => memoryRow(trial, floorOf(trial.clients))));
   console.log("\nEach server (median over runs)\n");
   printTable(trials.flatMap(replicaRows));
+  printMemoryTargets(trials);
+  if (rates.length === 0) return; // --idle: memory only
   for (const trial of trials) {
     console.log(
       `\n${trial.system}, ${trial.clients} clients: fan-out (CPU in % of one core; the ` +
-        "machine has 200; events/s on each lot)\n",
+        "machine has 200; events/s on each lot; x bare: server us/delivery against the bare " +
+        "floor's at the same step of this run)\n",
     );
-    printTable(fanOutRows(trial.runs, rates));
+    printTable(fanOutRows(trial.runs, rates, floorOf(trial.clients)?.runs));
   }
   console.log("\nSummary\n");
   const summary = trials.map(summarize);
@@ -77,7 +86,19 @@ export function printReport(trials: Trial[], rates: number[], title: string) {
   printSharedLoads(trials);
 }
 
-function memoryRow({ system, clients, runs }: Trial) {
+/** Idle memory per connection, median over runs: RSS and heap KiB. */
+function idleKiB({ runs }: Trial) {
+  const kib = (key: keyof Memory) =>
+    median(runs.map((r) => perConnection(r.after, r.before, r.connections, key)));
+  return { rss: kib("rss"), heap: kib("heapUsed") };
+}
+
+function memoryRow(trial: Trial, floor: Trial | undefined) {
+  const { system, clients, runs } = trial;
+  const idle = idleKiB(trial);
+  const bare = floor && idleKiB(floor);
+  const times = (kib: number, base: number | undefined) =>
+    base && base > 0 ? `${(kib / base).toFixed(2)}x` : "-";
   return {
     system,
     clients,
@@ -87,12 +108,34 @@ function memoryRow({ system, clients, runs }: Trial) {
     "conn/s": Math.round(median(runs.map((r) => r.connections / (r.connectMs / 1000)))),
     "RSS before MiB": median(runs.map((r) => sum(r.before, "rss") / 2 ** 20)),
     "RSS after MiB": median(runs.map((r) => sum(r.after, "rss") / 2 ** 20)),
-    "RSS KiB/conn": median(runs.map((r) => perConnection(r.after, r.before, r.connections, "rss"))),
-    "heap KiB/conn": median(
-      runs.map((r) => perConnection(r.after, r.before, r.connections, "heapUsed")),
-    ),
+    "RSS KiB/conn": idle.rss,
+    "heap KiB/conn": idle.heap,
+    "RSS x bare": times(idle.rss, bare?.rss),
+    "heap x bare": times(idle.heap, bare?.heap),
     "idle CPU % servers": Math.round(median(runs.map((r) => r.idleCpu))),
   };
+}
+
+/** Idle KiB per connection Gavel aims to stay under, by system (RSS and heap alike). */
+const IDLE_KIB_TARGETS: Partial<Record<SystemName, number>> = { gavel: 5, "gavel-sse": 8 };
+
+function printMemoryTargets(trials: Trial[]) {
+  const rows = trials.flatMap((trial) => {
+    const limit = IDLE_KIB_TARGETS[trial.system];
+    if (limit === undefined) return [];
+    const { rss, heap } = idleKiB(trial);
+    return [
+      {
+        target: `idle ${trial.system} connection <= ${limit} KiB (RSS and heap)`,
+        clients: trial.clients,
+        value: `${rss} KiB RSS, ${heap} KiB heap`,
+        met: rss <= limit && heap <= limit ? "yes" : "no",
+      },
+    ];
+  });
+  if (rows.length === 0) return;
+  console.log("\nIdle memory targets\n");
+  printTable(rows);
 }
 
 function replicaRows({ system, clients, runs }: Trial) {
@@ -127,11 +170,6 @@ function printTargets(gavel: Summary, socketIo: Summary) {
   printTable([
     target("peak deliveries/s >= 1.5x", gavel.peak / socketIo.peak, (r) => r >= 1.5),
     target("p99 at ~50k deliveries/s <= 0.5x", gavel.p99At50k / socketIo.p99At50k, (r) => r <= 0.5),
-    {
-      target: "idle RSS per connection <= 8 KiB",
-      value: `${gavel.rssPerConnection} KiB`,
-      met: gavel.rssPerConnection <= 8 ? "yes" : "no",
-    },
   ]);
 }
 
@@ -177,7 +215,8 @@ function printSharedLoads(trials: Trial[]) {
 }
 
 /** Median over runs of: the plateau, the best unsaturated step, p99 near 50k/s, memory. */
-function summarize({ system: name, clients, lots, runs }: Trial) {
+function summarize(trial: Trial) {
+  const { system: name, clients, lots, runs } = trial;
   const peak = median(runs.map((r) => Math.max(...r.steps.map((s) => s.delivered))));
   const sustained = median(
     runs.map((r) => Math.max(0, ...r.steps.filter((s) => !s.saturated).map((s) => s.delivered))),
@@ -190,9 +229,6 @@ function summarize({ system: name, clients, lots, runs }: Trial) {
     return step && Math.abs(step.offered - 50_000) <= 10_000 ? [step.p99] : [];
   });
   const p99At50k = near50k.length ? median(near50k) : Number.NaN;
-  const rssPerConnection = median(
-    runs.map((r) => perConnection(r.after, r.before, r.connections, "rss")),
-  );
   // Server CPU per delivery where the servers kept up and bursts were frequent enough to
   // measure (2 events/s and more over all lots).
   const efficient = runs.flatMap((r) =>
@@ -203,7 +239,6 @@ function summarize({ system: name, clients, lots, runs }: Trial) {
     clients,
     peak,
     p99At50k,
-    rssPerConnection,
     row: {
       system: name,
       clients,
@@ -211,7 +246,7 @@ function summarize({ system: name, clients, lots, runs }: Trial) {
       "best unsaturated delivered/s": Math.round(sustained),
       "p99 ms at ~50k/s": Number.isNaN(p99At50k) ? "-" : p99At50k.toFixed(1),
       "server us/delivery (unsaturated)": efficient.length ? median(efficient).toFixed(1) : "-",
-      "RSS KiB/conn": rssPerConnection,
+      "RSS KiB/conn": idleKiB(trial).rss,
     },
   };
 }
@@ -224,11 +259,16 @@ function target(what: string, ratio: number, met: (ratio: number) => boolean) {
   };
 }
 
-function fanOutRows(runs: SystemRun[], rates: number[]) {
+/** `floor`: the bare system's runs at the same client count, for the x bare column. */
+function fanOutRows(runs: SystemRun[], rates: number[], floor?: SystemRun[]) {
   return rates.flatMap((rate) => {
     const steps = runs.flatMap((r) => r.steps.filter((s) => s.rate === rate));
     if (steps.length === 0) return [];
     const m = (pick: (s: StepResult) => number) => median(steps.map(pick));
+    const floorSteps = (floor ?? []).flatMap((r) => r.steps.filter((s) => s.rate === rate));
+    const floorMicros = floorSteps.length
+      ? median(floorSteps.map((s) => s.serverMicrosPerDelivery))
+      : Number.NaN;
     return [
       {
         "events/s": rate,
@@ -243,6 +283,10 @@ function fanOutRows(runs: SystemRun[], rates: number[]) {
         "publish errors": steps.reduce((n, s) => n + s.publishErrors, 0),
         "CPU % servers": Math.round(m((s) => s.serverCpu)),
         "server us/delivery": m((s) => s.serverMicrosPerDelivery).toFixed(1),
+        "us/delivery x bare":
+          floorMicros > 0
+            ? `${(m((s) => s.serverMicrosPerDelivery) / floorMicros).toFixed(2)}x`
+            : "-",
         "server writes/delivery": m((s) => s.serverWritesPerDelivery).toFixed(2),
         "loop p99 ms": m((s) => s.loopDelayP99).toFixed(0),
         "loop max ms": m((s) => s.loopDelayMax).toFixed(0),

@@ -8,7 +8,7 @@
  *                         [--systems gavel,gavel-sse,socketio,bare] [--runs 1]
  *                         [--servers 2] [--lots 1] [--generators 4]
  *                         [--source-addresses 0] [--profile-rate 5]
- *                         [--feeds per-channel|shared]
+ *                         [--feeds per-channel|shared] [--idle]
  *
  * Per system and client count (--clients takes a list, e.g. 10000,50000): start the
  * servers, measure their memory (after full GCs, through the inspector), open the
@@ -22,6 +22,14 @@
  * clients use more --servers and --generators, and --source-addresses N to bind the
  * clients to 127.0.0.2 ... 127.0.0.(N+1) in turn (0: the kernel picks 127.0.0.1). The
  * bench checks this before it starts.
+ *
+ * One replica's share of a burst to 50,000 viewers of one lot over four replicas, with
+ * its event-loop delay (the "loop p99 ms" column), runs on a small box as
+ * `--systems gavel,bare --clients 12500 --servers 1 --generators 2 --rates 0.4,1,2`.
+ *
+ * --idle measures only the idle memory per connection (no fan-out steps): each system's
+ * RSS and heap KiB per connection side by side, as a ratio to the bare floor's when bare
+ * is in the run, against Gavel's idle-memory targets.
  *
  * --profile-rate takes a CPU profile of one server per system during that rate's window
  * and prints its top self-time functions (it slows that server: do not record figures
@@ -74,10 +82,11 @@ const { values: args } = parseArgs({
     "profile-rate": { type: "string" },
     "max-outside-cpu": { type: "string", default: "25" },
     feeds: { type: "string" },
+    idle: { type: "boolean", default: false },
   },
 });
 const CLIENT_COUNTS = args.clients.split(",").map(Number);
-const RATES = args.rates.split(",").map(Number);
+const RATES = args.idle ? [] : args.rates.split(",").map(Number);
 const RUNS = Number(args.runs);
 const SERVERS = Number(args.servers);
 const LOTS = Number(args.lots);
@@ -194,7 +203,8 @@ async function measure(name: SystemName, clients: number): Promise<SystemRun> {
     const after = await Promise.all(sessions.map((s) => s.memoryAfterGc()));
     const idleCpu = await cpuPercent(system.pids, 5_000);
     progress(
-      `  idle: ${perConnection(after, before, fleet.open, "rss")} KiB RSS per connection, ` +
+      `  idle: ${perConnection(after, before, fleet.open, "rss")} KiB RSS and ` +
+        `${perConnection(after, before, fleet.open, "heapUsed")} KiB heap per connection, ` +
         `servers ${Math.round(idleCpu)}% CPU`,
     );
     const steps: SystemRun["steps"] = [];

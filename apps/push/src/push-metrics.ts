@@ -3,12 +3,13 @@ import { lazyCounter, lazyHistogram } from "@gavel/telemetry";
 
 /**
  * How far behind the stream a replica hands events to its sockets: from the moment
- * JetStream stored an event to the moment this replica wrote it to its local listeners.
+ * JetStream stored an event to the moment this replica handed it to the last of its
+ * local listeners.
  * Its p99 is the fan-out's health at a glance.
  */
 export const fanoutLag = lazyHistogram("gavel.push", "gavel.push.fanout.lag", {
   unit: "ms",
-  description: "Time from an event's storage in JetStream to its hand-off to local sockets",
+  description: "Time from an event's storage in JetStream to its hand-off to the last local socket",
 });
 
 /** Events handed to local sockets and streams (one per event per receiver). */

@@ -6,11 +6,13 @@ import { InvalidTokenError } from "@gavel/auth";
 import { answerHealth } from "@gavel/service";
 import { endRequestSpanAtStreamStart, setHttpRoute, traceRequests } from "@gavel/telemetry";
 import { parseChannel } from "./feeds/channels.ts";
+import { followedChannel } from "./feeds/followed-channels.ts";
 import { resumeAttributes } from "./tracing/message-tracing.ts";
 import { Close, SUBPROTOCOL } from "./ws/protocol.ts";
 import { AuthError, bearer, holderOf, identify } from "./access/request-identity.ts";
-import { SseStream } from "./sse/sse-stream.ts";
+import { SseStream, type SseStreams } from "./sse/sse-stream.ts";
 import { lotOfPresencePath, lotOfStreamPath, PUSH_PATHS } from "@gavel/config/push-paths";
+import { ExpiryWheel } from "./expiry-wheel.ts";
 import { Ticker } from "./ticker.ts";
 import type { TicketBook } from "./access/tickets.ts";
 import { WsSession, type SessionDeps, type SocketIdentity } from "./ws/ws-session.ts";
@@ -36,17 +38,32 @@ export interface PushServer {
 
 /** The push gateway's HTTP server: /ws upgrades, /sse/... streams, tickets and presence. */
 export function createPushServer(deps: PushServerDeps): PushServer {
-  const sessions = new Set<WsSession>();
-  const streams = new Set<SseStream>();
+  // The open sessions and streams: what their heartbeats tick, and what they share.
   const pings = new Ticker<WsSession>(deps.limits.pingMs);
   const heartbeats = new Ticker<SseStream>(deps.limits.sseHeartbeatMs);
+  const expiries = new ExpiryWheel();
+  const sessionDeps = { ...deps, expiries, onClosed: (s: WsSession) => pings.delete(s) };
+  const sse: SseStreams = {
+    hub: deps.hub,
+    logger: deps.logger,
+    sendBufferBytes: deps.limits.sendBufferBytes,
+    expiries,
+    onClosed(stream) {
+      heartbeats.delete(stream);
+      if (stream.channel.kind === "lot") deps.presence.lotUnwatched(stream.channel.id);
+      if (stream.userId) deps.presence.userDisconnected(stream.userId);
+    },
+  };
   let draining = false;
 
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: deps.maxMessageBytes, // larger frames close the socket with 1009
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
-    perMessageDeflate: false, // a compressor per socket costs more memory than it saves here
+    // A compressor per socket costs more memory than it saves here; and with none, event
+    // frames can be written past `ws` (ws-outbox.ts).
+    perMessageDeflate: false,
+    clientTracking: false, // the pings ticker holds the open sessions
   });
 
   const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
@@ -154,7 +171,7 @@ export function createPushServer(deps: PushServerDeps): PushServer {
         return problem(res, 401, "sign in: send a token or a ticket for your notifications");
       name = `user:${userId}`;
     }
-    const channel = parseChannel(name);
+    const channel = followedChannel(name);
     if (!channel) return problem(res, 404, `no channel ${name}`);
     const resumeAt = lastEventId(req, url);
     if (resumeAt === "invalid") {
@@ -164,22 +181,11 @@ export function createPushServer(deps: PushServerDeps): PushServer {
         "Last-Event-ID (or ?after=) must be the id of an event you received: a non-negative integer",
       );
     }
-    const stream = new SseStream(res, channel, resumeAt ?? 0, {
-      hub: deps.hub,
-      logger: deps.logger,
-      sendBufferBytes: deps.limits.sendBufferBytes,
-      expiresAtMs: holder?.sessionExpiresAtMs,
-    });
-    streams.add(stream);
+    const expiresAtMs = holder?.sessionExpiresAtMs;
+    const stream = new SseStream(req, res, channel, resumeAt ?? 0, { userId, expiresAtMs }, sse);
     heartbeats.add(stream);
     if (channel.kind === "lot") deps.presence.lotWatched(channel.id);
     if (userId) deps.presence.userConnected(userId);
-    res.on("close", () => {
-      streams.delete(stream);
-      heartbeats.delete(stream);
-      if (channel.kind === "lot") deps.presence.lotUnwatched(channel.id);
-      if (userId) deps.presence.userDisconnected(userId);
-    });
     const replayed = await stream.start(resumeAt !== undefined);
     // The request's span ends once the stream is live: its events have their own spans.
     trace.getActiveSpan()?.setAttributes(resumeAttributes(resumeAt !== undefined, replayed));
@@ -203,32 +209,28 @@ export function createPushServer(deps: PushServerDeps): PushServer {
       throw err;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const session = new WsSession(ws, identity, deps);
-      sessions.add(session);
-      pings.add(session);
-      ws.on("close", () => {
-        sessions.delete(session);
-        pings.delete(session);
-      });
+      pings.add(new WsSession(ws, socket, identity, sessionDeps));
     });
   }
 
   return {
     server,
-    connections: () => ({ websocket: sessions.size, sse: streams.size }),
+    connections: () => ({ websocket: pings.size, sse: heartbeats.size }),
     async drain(graceMs) {
       draining = true;
       server.close();
-      for (const session of sessions)
+      for (const session of pings)
         session.close(Close.restart, "server restart: reconnect and resume");
-      for (const stream of streams) stream.end();
+      for (const stream of heartbeats) stream.end();
       const deadline = Date.now() + graceMs;
-      while (sessions.size > 0 && Date.now() < deadline)
+      while (pings.size + heartbeats.size > 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
-      for (const client of wss.clients) client.terminate();
+      for (const session of pings) session.terminate();
+      for (const stream of heartbeats) stream.terminate();
       server.closeAllConnections();
       pings.stop();
       heartbeats.stop();
+      expiries.stop();
     },
   };
 }

@@ -27,13 +27,14 @@ describe("Ticker", () => {
     ticker.stop();
   });
 
-  it("ticks a member no more once it is deleted, and nobody once stopped", () => {
+  it("ticks and counts a member no more once it is deleted, and nobody once stopped", () => {
     const ticker = new Ticker(1000);
     const [a, b] = [member(), member()];
     ticker.add(a);
     ticker.add(b);
     vi.advanceTimersByTime(1000);
     ticker.delete(a);
+    expect([ticker.size, [...ticker]]).toEqual([1, [b]]);
     vi.advanceTimersByTime(1000);
     expect([a.ticks, b.ticks]).toEqual([1, 2]);
     ticker.stop();

@@ -195,12 +195,20 @@ describe("presence", () => {
 });
 
 describe("graceful drain", () => {
-  it("closes sockets with 1012 on SIGTERM and exits 0", async () => {
+  it("closes sockets with 1012 and ends streams on SIGTERM, and exits 0", async () => {
     const replica = await stack.startReplica("push-drain");
+    const lotId = await stack.newLot();
     const socket = await TestSocket.open(replica.rpcUrl);
-    await socket.subscribe(`lot:${await stack.newLot()}`);
-    const [exitCode, closed] = await Promise.all([replica.stop("SIGTERM"), socket.closed]);
+    await socket.subscribe(`lot:${lotId}`);
+    const stream = new SseText(await fetch(`${replica.rpcUrl}/sse/lots/${lotId}`));
+    await stream.waitFor(": live after");
+    const [exitCode, closed, body] = await Promise.all([
+      replica.stop("SIGTERM"),
+      socket.closed,
+      stream.ended(), // a clean end of the body, not a reset (which would throw)
+    ]);
     expect(closed).toMatchObject({ code: 1012, reason: expect.stringMatching(/reconnect/) });
+    expect(body).toMatch(/^retry: 2000\n\n: live after \d+\n\n$/);
     expect(exitCode).toBe(0);
   });
 });

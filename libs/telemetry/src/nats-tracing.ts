@@ -88,13 +88,15 @@ export async function traceProcess<T>(
 
 /**
  * A consumer span for handing one message to many local receivers (the push gateway's
- * fan-out), parented to the publisher's span; synchronous, as the hand-off is.
+ * fan-out), parented to the publisher's span. `deliver` runs inside it and calls `done`
+ * once the last receiver has the message, at once or in a later turn of the event loop
+ * (a large fan-out yields between slices): the span ends there, or when `deliver` throws.
  */
 export function traceDeliver(
   destination: Destination,
   headers: MsgHdrs | undefined,
   receivers: number,
-  deliver: () => void,
+  deliver: (done: () => void) => void,
 ): void {
   const span = tracer.startSpan(
     `deliver ${destination.template}`,
@@ -109,12 +111,14 @@ export function traceDeliver(
     contextOf(headers),
   );
   try {
-    context.with(trace.setSpan(context.active(), span), deliver);
+    context.with(trace.setSpan(context.active(), span), deliver, undefined, () => span.end());
   } catch (err) {
-    fail(span, err);
+    // Unless it had already called done: an ended span records nothing more.
+    if (span.isRecording()) {
+      fail(span, err);
+      span.end();
+    }
     throw err;
-  } finally {
-    span.end();
   }
 }
 

@@ -15,7 +15,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { connectClientTracing, connectServerTracing } from "./connect-tracing.ts";
-import { traceProcess, tracePublish } from "./nats-tracing.ts";
+import { traceDeliver, traceProcess, tracePublish } from "./nats-tracing.ts";
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
@@ -143,5 +143,37 @@ describe("NATS tracing", () => {
     const destination = { subject: "gavel.lot.l2", template: "gavel.lot.{lot_id}" };
     await traceProcess(destination, natsHeaders(), async () => undefined);
     expect(parentOf(spans()[0]!)).toBeUndefined();
+  });
+
+  it("keeps a delivery's span open, and active in the hand-off, until it calls done", async () => {
+    const destination = { subject: "gavel.lot.l3", template: "gavel.lot.{lot_id}" };
+    const sent = await tracePublish(destination, async (headers) => headers);
+    let finish = () => undefined as void;
+    let active: string | undefined;
+    traceDeliver(destination, sent, 3, (done) => {
+      active = trace.getActiveSpan()?.spanContext().spanId;
+      finish = done;
+    });
+    expect(spans().filter((s) => s.kind === SpanKind.CONSUMER)).toEqual([]);
+    finish();
+    const delivered = spans().find((s) => s.kind === SpanKind.CONSUMER)!;
+    expect(delivered.name).toBe("deliver gavel.lot.{lot_id}");
+    expect(delivered.spanContext().spanId).toBe(active);
+    expect(parentOf(delivered)).toBe(
+      spans()
+        .find((s) => s.kind === SpanKind.PRODUCER)!
+        .spanContext().spanId,
+    );
+    expect(delivered.attributes).toMatchObject({ "gavel.push.receivers": 3 });
+  });
+
+  it("ends a delivery's span as an error when the hand-off throws", () => {
+    const destination = { subject: "gavel.lot.l4", template: "gavel.lot.{lot_id}" };
+    expect(() =>
+      traceDeliver(destination, natsHeaders(), 1, () => {
+        throw new Error("undecodable");
+      }),
+    ).toThrow("undecodable");
+    expect(spans()[0]!.status.code).toBe(SpanStatusCode.ERROR);
   });
 });

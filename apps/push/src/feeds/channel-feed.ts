@@ -1,7 +1,7 @@
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "@gavel/logging";
 import type { Channel } from "./channels.ts";
-import { deliver } from "./feed-delivery.ts";
+import { ChannelDelivery } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
 import { ResumingConsumer } from "./resuming-consumer.ts";
 import { lastSequence } from "./stored-events.ts";
@@ -80,9 +80,15 @@ export class ChannelFeed implements Feed {
   async #start(js: JetStreamClient, jsm: JetStreamManager): Promise<number> {
     const { stream, subject } = this.#channel;
     const last = await lastSequence(jsm, stream, subject);
-    const deliverToListeners = (message: Parameters<typeof deliver>[1]) => {
+    const delivery = new ChannelDelivery(
+      this.#channel,
+      this.#listeners,
+      this.#claims,
+      this.#logger,
+    );
+    const deliverToListeners = (message: JsMsg) => {
       this.#lastDelivered = message.seq;
-      deliver(this.#channel, message, this.#listeners, this.#claims);
+      delivery.deliver(message);
     };
     const consumer = new ResumingConsumer(
       js,

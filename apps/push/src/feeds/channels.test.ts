@@ -3,6 +3,7 @@ import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { NotificationSchema } from "@gavel/proto/notification/v1/notifications";
 import { describe, expect, it } from "vitest";
 import { parseChannel } from "./channels.ts";
+import { framePayload } from "../ws/ws-frame.ts";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -62,7 +63,7 @@ describe("a channel's decoded event", () => {
   it("is the protocol's event message, with the trace id when it has one", () => {
     const event = lot.decode(42, cancelled("withdrawn"), TRACE_ID);
     expect(event).toMatchObject({ channel: "lot:l-1", seq: 42, type: "cancelled" });
-    expect(JSON.parse(event.frame.toString())).toEqual({
+    expect(JSON.parse(framePayload(event.frame).toString())).toEqual({
       v: 1,
       type: "event",
       channel: "lot:l-1",
@@ -71,9 +72,9 @@ describe("a channel's decoded event", () => {
       traceId: TRACE_ID,
       data: { lotId: "l-1", cancelled: { reason: "withdrawn" } },
     });
-    expect(JSON.parse(lot.decode(42, cancelled("withdrawn")).frame.toString())).not.toHaveProperty(
-      "traceId",
-    );
+    expect(
+      JSON.parse(framePayload(lot.decode(42, cancelled("withdrawn")).frame).toString()),
+    ).not.toHaveProperty("traceId");
   });
 
   it("is one SSE record whose id is the sequence, even when the data holds newlines", () => {
@@ -101,6 +102,9 @@ describe("a channel's decoded event", () => {
     const event = user.decode(3, toBinary(NotificationSchema, message));
     expect(event.type).toBe(type);
     expect(event.sse.toString()).toContain(`\nevent: ${type}\n`);
-    expect(JSON.parse(event.frame.toString())).toMatchObject({ event: type, channel: "user:u-1" });
+    expect(JSON.parse(framePayload(event.frame).toString())).toMatchObject({
+      event: type,
+      channel: "user:u-1",
+    });
   });
 });

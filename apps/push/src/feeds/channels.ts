@@ -14,6 +14,7 @@ import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { NotificationSchema } from "@gavel/proto/notification/v1/notifications";
 import { sseEvent } from "@gavel/sse";
 import { PROTOCOL_VERSION } from "../ws/protocol.ts";
+import { textFrame } from "../ws/ws-frame.ts";
 
 /**
  * What a client can follow: a lot's live feed (`lot:<lot id>`, public: the bids on a lot
@@ -40,16 +41,17 @@ export interface Channel {
 }
 
 /**
- * One event, serialized and UTF-8 encoded once for every socket and stream that delivers
- * it: a fan-out writes the same bytes to thousands of connections, and encoding a string
- * per write would cost more than the rest of the hand-off.
+ * One event, serialized, UTF-8 encoded and (for WebSocket) framed once for every socket
+ * and stream that delivers it: a fan-out writes the same bytes to thousands of
+ * connections, and encoding or framing per write would cost more than the rest of the
+ * hand-off.
  */
 export interface ChannelEvent {
   channel: string;
   seq: number;
   /** The event's kind, snake_case: bid_accepted, closed, outbid, won, ... */
   type: string;
-  /** The WebSocket message (a text frame's payload). */
+  /** The WebSocket message as a whole text frame, header and payload (ws-frame.ts). */
   frame: Buffer;
   /** The SSE record (id, event, data lines and the blank line). */
   sse: Buffer;
@@ -111,7 +113,7 @@ function channel<S extends DescMessage>(
         channel: name,
         seq,
         type,
-        frame: Buffer.from(
+        frame: textFrame(
           `{"v":${PROTOCOL_VERSION},"type":"event","channel":${JSON.stringify(name)},"seq":${seq},"event":"${type}"${traceId ? `,"traceId":"${traceId}"` : ""},"data":${json}}`,
         ),
         sse: Buffer.from(sseEvent(type, json, seq)),

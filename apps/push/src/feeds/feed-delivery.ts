@@ -1,44 +1,58 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { trace } from "@opentelemetry/api";
+import type { Logger } from "@gavel/logging";
 import { traceDeliver } from "@gavel/telemetry";
 import type { Channel } from "./channels.ts";
+import { FanOutQueue } from "./fan-out-queue.ts";
 import type { Listener } from "./feed-hub.ts";
 import { deliveries, fanoutLag } from "../push-metrics.ts";
 import type { TraceClaims } from "../tracing/trace-claims.ts";
 import { traceIdOf } from "../tracing/traceparent.ts";
 
 /**
- * Hands one live message to a channel's local listeners, whichever feed received it: it
- * is decoded and serialized once for all of them, inside one span per event per replica
- * (the publisher's child; a span per socket would cost more than the write) that counts
- * the receivers by transport, and counted in the fan-out's lag and deliveries. Its trace
- * becomes the server's in `claims`: no client may join it.
+ * Hands a channel's live messages to its local listeners, whichever feed received them,
+ * one event after the other (FanOutQueue): each is decoded and serialized once for all of
+ * them, inside one span per event per replica (the publisher's child; a span per socket
+ * would cost more than the write) that counts the receivers by transport. The span runs
+ * from the message's arrival until the last listener has it, so it includes any wait
+ * behind the event before; the fan-out's lag and deliveries are counted at its end. Each
+ * event's trace becomes the server's in `claims`: no client may join it.
  */
-export function deliver(
-  channel: Channel,
-  message: JsMsg,
-  listeners: ReadonlySet<Listener>,
-  claims: TraceClaims,
-): void {
-  const destination = { subject: channel.subject, template: channel.template };
-  const traceId = traceIdOf(message.headers);
-  if (traceId) claims.markServer(traceId);
-  traceDeliver(destination, message.headers, listeners.size, () => {
-    const event = channel.decode(message.seq, message.data, traceId);
-    // Counted as pushed: a stream that fails on its write leaves the set meanwhile.
-    let ws = 0;
-    let sse = 0;
-    for (const listener of listeners) {
-      listener.push(event);
-      if (listener.transport === "sse") sse++;
-      else ws++;
-    }
-    trace.getActiveSpan()?.setAttributes({
-      "gavel.push.ws_receivers": ws,
-      "gavel.push.sse_receivers": sse,
+export class ChannelDelivery {
+  readonly #channel: Channel;
+  readonly #listeners: ReadonlySet<Listener>;
+  readonly #claims: TraceClaims;
+  readonly #queue: FanOutQueue;
+
+  constructor(
+    channel: Channel,
+    listeners: ReadonlySet<Listener>,
+    claims: TraceClaims,
+    logger: Logger,
+  ) {
+    this.#channel = channel;
+    this.#listeners = listeners;
+    this.#claims = claims;
+    this.#queue = new FanOutQueue(listeners, logger);
+  }
+
+  deliver(message: JsMsg): void {
+    const channel = this.#channel;
+    const destination = { subject: channel.subject, template: channel.template };
+    const traceId = traceIdOf(message.headers);
+    if (traceId) this.#claims.markServer(traceId);
+    const storedAtMs = message.info.timestampNanos / 1e6;
+    traceDeliver(destination, message.headers, this.#listeners.size, (done) => {
+      const event = channel.decode(message.seq, message.data, traceId);
+      const span = trace.getActiveSpan();
+      this.#queue.push(event, ({ ws, sse }) => {
+        // Counted as pushed: a stream that fails on its write leaves the set meanwhile.
+        span?.setAttributes({ "gavel.push.ws_receivers": ws, "gavel.push.sse_receivers": sse });
+        const attributes = { "gavel.push.channel_kind": channel.kind };
+        fanoutLag.record(Date.now() - storedAtMs, attributes);
+        deliveries.add(ws + sse, attributes);
+        done();
+      });
     });
-    const attributes = { "gavel.push.channel_kind": channel.kind };
-    fanoutLag.record(Date.now() - message.info.timestampNanos / 1e6, attributes);
-    deliveries.add(listeners.size, attributes);
-  });
+  }
 }

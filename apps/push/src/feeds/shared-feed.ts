@@ -1,16 +1,17 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "@gavel/logging";
 import type { Channel } from "./channels.ts";
-import { deliver } from "./feed-delivery.ts";
+import { ChannelDelivery } from "./feed-delivery.ts";
 import type { Feed, Listener } from "./feed-hub.ts";
 import { ResumingConsumer } from "./resuming-consumer.ts";
 import type { TraceClaims } from "../tracing/trace-claims.ts";
 import { traceIdOf } from "../tracing/traceparent.ts";
 
-/** A channel with local listeners, and the channel that decodes its messages. */
+/** A channel with local listeners, and the way its messages take to them. */
 interface Watched {
   channel: Channel;
   listeners: Set<Listener>;
+  delivery: ChannelDelivery;
 }
 
 /**
@@ -54,7 +55,9 @@ export class SharedFeed implements Feed {
   async add(channel: Channel, listener: Listener): Promise<number> {
     let watched = this.#watched.get(channel.subject);
     if (!watched) {
-      watched = { channel, listeners: new Set() };
+      const listeners = new Set<Listener>();
+      const delivery = new ChannelDelivery(channel, listeners, this.#claims, this.#logger);
+      watched = { channel, listeners, delivery };
       this.#watched.set(channel.subject, watched);
     }
     // In the set first, the position read after: see the class comment.
@@ -112,9 +115,9 @@ export class SharedFeed implements Feed {
       return;
     }
     try {
-      deliver(watched.channel, message, watched.listeners, this.#claims);
+      watched.delivery.deliver(message);
     } catch (err) {
-      // One event that cannot be decoded or handed over must not stall every channel.
+      // One event that cannot be decoded must not stall every channel.
       const channel = watched.channel.name;
       this.#logger.error({ err, channel, seq: message.seq }, "delivering an event failed");
     }

@@ -5,38 +5,60 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { createLogger } from "@gavel/logging";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { bidEvent, lotChannel, MemoryHub } from "../../test/fixtures/memory-hub.ts";
-import { SseStream, type SseOptions } from "./sse-stream.ts";
+import { ExpiryWheel } from "../expiry-wheel.ts";
+import { SseStream, type SseStreams, type StreamHolder } from "./sse-stream.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 let server: Server;
 let memory: MemoryHub;
-let serve: (res: ServerResponse) => void = () => undefined;
+let expiries: ExpiryWheel;
+let closed: SseStream[];
+let serve: (req: IncomingMessage, res: ServerResponse) => void = () => undefined;
 const responses: IncomingMessage[] = [];
 
 beforeAll(async () => {
-  server = createServer((_req, res) => serve(res));
+  server = createServer((req, res) => serve(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(() => {
   memory = new MemoryHub();
   memory.storeUpTo(3);
+  expiries = new ExpiryWheel(10);
+  closed = [];
 });
-afterEach(() => responses.splice(0).forEach((response) => response.destroy()));
+afterEach(() => {
+  expiries.stop();
+  responses.splice(0).forEach((response) => response.destroy());
+});
 
-/** A stream served by a real HTTP server to a real client, and what the client read. */
-async function open(after: number, resume: boolean, options: Partial<SseOptions> = {}) {
-  const started = new Promise<SseStream>((resolve) => {
-    serve = (res) => {
-      const all = { hub: memory.hub, logger, sendBufferBytes: 1 << 20, ...options };
-      const stream = new SseStream(res, lotChannel, after, all);
+/** What the streams of one test share, as the replica's streams do. */
+function streams(sendBufferBytes = 1 << 20): SseStreams {
+  return { hub: memory.hub, logger, sendBufferBytes, expiries, onClosed: (s) => closed.push(s) };
+}
+
+/** Serves the next request as a stream; resolves with it once it is live. */
+function nextStream(after: number, resume: boolean, holder: StreamHolder, shared: SseStreams) {
+  return new Promise<SseStream>((resolve) => {
+    serve = (req, res) => {
+      const stream = new SseStream(req, res, lotChannel, after, holder, shared);
       void stream.start(resume).then(() => resolve(stream));
     };
   });
+}
+
+/** A stream served by a real HTTP server to a real client, and what the client read. */
+async function open(
+  after: number,
+  resume: boolean,
+  holder: StreamHolder = {},
+  shared: SseStreams = streams(),
+) {
+  const started = nextStream(after, resume, holder, shared);
   const { port } = server.address() as AddressInfo;
   const response = await new Promise<IncomingMessage>((resolve) =>
     get(`http://127.0.0.1:${port}/`, resolve),
@@ -47,6 +69,16 @@ async function open(after: number, resume: boolean, options: Partial<SseOptions>
   response.on("data", (chunk: string) => (client.body += chunk));
   response.on("end", () => (client.ended = true));
   return client;
+}
+
+/** A client that sends `request` as it is over TCP, and everything it read so far. */
+function rawClient(request: string) {
+  const { port } = server.address() as AddressInfo;
+  const socket = connect(port, "127.0.0.1");
+  let read = "";
+  socket.setEncoding("utf8").on("data", (text: string) => (read += text));
+  socket.write(request);
+  return { socket, read: () => read };
 }
 
 /** The records of a body (each ends with a blank line), as their lines. */
@@ -94,6 +126,7 @@ describe("an SSE stream", () => {
 
   it("ends with an expired event when its credential expires, and leaves the feed", async () => {
     const client = await open(0, false, { expiresAtMs: Date.now() + 100 });
+    expect(client.ended).toBe(false);
     await vi.waitFor(() => expect(client.ended).toBe(true));
     const [event, data] = records(client.body).at(-1)!;
     expect(event).toBe("event: expired");
@@ -103,12 +136,70 @@ describe("an SSE stream", () => {
     expect(memory.listeners.size).toBe(0);
   });
 
-  it("leaves the feed when its client goes away", async () => {
+  it("leaves the feed when its client goes away, and says so once", async () => {
     const client = await open(0, false);
     expect(memory.listeners.size).toBe(1);
     client.response.destroy();
     await vi.waitFor(() => expect(memory.listeners.size).toBe(0));
+    expect(closed).toEqual([client.stream]);
     expect(() => client.stream.sendEvent(bidEvent(4))).not.toThrow();
+  });
+
+  it("closes its connection once it has ended, so nothing else is asked on it", async () => {
+    const client = await open(0, false);
+    const socket = client.response.socket;
+    client.stream.end();
+    await vi.waitFor(() => expect(closed).toEqual([client.stream]));
+    expect(client.ended).toBe(true);
+    expect(socket.destroyed || socket.readableEnded).toBe(true);
+  });
+
+  it("owns its connection: what the client sends after the request is not a request", async () => {
+    let requests = 0;
+    const started = nextStream(0, false, {}, streams());
+    const counted = serve;
+    serve = (req, res) => {
+      requests++;
+      counted(req, res);
+    };
+    const client = rawClient("GET / HTTP/1.1\r\nhost: push\r\n\r\n");
+    const stream = await started;
+    client.socket.write("GET /again HTTP/1.1\r\nhost: push\r\n\r\n");
+    memory.publish(bidEvent(4));
+    await vi.waitFor(() => expect(client.read()).toContain("id: 4\n"));
+    expect(requests).toBe(1);
+    expect(client.read()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(client.read()).toContain("Transfer-Encoding: chunked\r\n");
+    stream.end();
+    await vi.waitFor(() => expect(client.socket.closed).toBe(true));
+    expect(client.read().endsWith("\r\n0\r\n\r\n")).toBe(true);
+  });
+
+  it("sends an HTTP/1.0 client its records unframed, and ends them with the connection", async () => {
+    const started = nextStream(0, false, {}, streams());
+    const client = rawClient("GET / HTTP/1.0\r\n\r\n");
+    const stream = await started;
+    stream.tick();
+    stream.end();
+    await vi.waitFor(() => expect(client.socket.closed).toBe(true));
+    const body = client.read().split("\r\n\r\n")[1];
+    expect(body).toBe("retry: 2000\n\n: live after 3\n\n: ping\n\n");
+  });
+
+  it("is closed, once, when its client went away before its head was sent", async () => {
+    const shared = streams();
+    const gone = new Promise<SseStream>((resolve) => {
+      serve = (req, res) => {
+        req.socket.destroy();
+        const stream = new SseStream(req, res, lotChannel, 0, {}, shared);
+        void stream.start(false).then(() => resolve(stream));
+      };
+    });
+    const { port } = server.address() as AddressInfo;
+    get(`http://127.0.0.1:${port}/`).on("error", () => undefined);
+    const stream = await gone;
+    await vi.waitFor(() => expect(closed).toEqual([stream]));
+    expect(memory.listeners.size).toBe(0);
   });
 
   it("ends when it cannot follow the channel", async () => {
@@ -119,7 +210,7 @@ describe("an SSE stream", () => {
   });
 
   it("ends a stream whose client stops reading once its unsent bytes pass the buffer", async () => {
-    const client = await open(0, false, { sendBufferBytes: 1 << 20 });
+    const client = await open(0, false, {}, streams(1 << 20));
     client.response.pause();
     const big = { ...bidEvent(4), sse: Buffer.alloc(64 << 10, "a") };
     let sent = 0;

@@ -1,12 +1,22 @@
+import type { Duplex } from "node:stream";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { WebSocket } from "ws";
-import { beforeEach, describe, expect, it, vi, type Mock } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
+import { openSocketPair, type SocketPair } from "../../test/fixtures/socket-pair.ts";
+import { framePayload, textFrame } from "./ws-frame.ts";
 import { WsOutbox } from "./ws-outbox.ts";
 
-/** The outbox's sink: records frames and completes each write when the test says. */
+/**
+ * The outbox's sink, both the WebSocket and the socket under it: records frames, sent
+ * through `ws` or written whole, and completes each write when the test says. It never
+ * corks, so a write is in flight from the moment it is made (the socket lags): the
+ * corking of a real socket is tested in ws-outbox-socket.test.ts.
+ */
 class FakeSocket {
   readonly OPEN = 1;
   readyState = 1;
   bufferedAmount = 0;
+  readonly writableCorked = 0;
   readonly frames: Array<{ text: string; binary: boolean }> = [];
   readonly #pending: Array<(err?: Error) => void> = [];
 
@@ -14,6 +24,14 @@ class FakeSocket {
     this.frames.push({ text: data.toString(), binary: options.binary });
     this.#pending.push(done);
   }
+
+  write(frame: Buffer, done: (err?: Error) => void): void {
+    this.frames.push({ text: framePayload(frame).toString(), binary: (frame[0]! & 0x0f) === 2 });
+    this.#pending.push(done);
+  }
+
+  cork(): void {}
+  uncork(): void {}
 
   /** The oldest write in flight completes. */
   complete(): void {
@@ -26,9 +44,9 @@ class FakeSocket {
   }
 }
 
-/** Event `n` as a reply string, and as the bytes a fan-out shares. */
+/** Event `n` as a reply string, and as the frame a fan-out shares. */
 const text = (n: number) => JSON.stringify({ v: 1, type: "event", seq: n });
-const bytes = (n: number) => Buffer.from(text(n));
+const bytes = (n: number) => textFrame(text(n));
 
 let socket: FakeSocket;
 let overflow: Mock<() => void>;
@@ -36,7 +54,12 @@ let outbox: WsOutbox;
 beforeEach(() => {
   socket = new FakeSocket();
   overflow = vi.fn<() => void>();
-  outbox = new WsOutbox(socket as unknown as WebSocket, 1000, overflow);
+  outbox = new WsOutbox(
+    socket as unknown as WebSocket,
+    socket as unknown as Duplex,
+    1000,
+    overflow,
+  );
 });
 
 describe("a socket's outbox", () => {
@@ -106,5 +129,60 @@ describe("a socket's outbox", () => {
     outbox.send(bytes(1));
     expect(socket.frames).toEqual([]);
     expect(overflow).not.toHaveBeenCalled();
+  });
+});
+
+describe("a socket's outbox on a real socket", () => {
+  let pair: SocketPair;
+  beforeEach(async () => {
+    pair = await openSocketPair();
+  });
+  afterEach(() => pair.close());
+
+  const outboxOn = (limitBytes: number, onOverflow: () => void = () => undefined) =>
+    new WsOutbox(pair.server, pair.socket, limitBytes, onOverflow);
+
+  it("sends what one turn gives it in one write, each message its own frame, in order", async () => {
+    const outbox = outboxOn(1000);
+    outbox.send(bytes(1));
+    outbox.send(bytes(2));
+    outbox.send(text(3));
+    outbox.send(bytes(4));
+    expect(pair.writes()).toBe(0);
+    await nextTurn();
+    expect(pair.writes()).toBe(1);
+    expect(await pair.receivedCount(4)).toEqual([1, 2, 3, 4].map(text));
+  });
+
+  it("counts the turn's frames in the socket's buffered amount, against the limit", () => {
+    const overflowed = vi.fn<() => void>();
+    const big = (n: number) => textFrame(JSON.stringify({ v: 1, seq: n, pad: "x".repeat(400) }));
+    const outbox = outboxOn(1000, overflowed);
+    outbox.send(big(1));
+    outbox.send(big(2));
+    expect(pair.server.bufferedAmount).toBe(big(1).length + big(2).length);
+    expect(overflowed).not.toHaveBeenCalled();
+    outbox.send(big(3));
+    expect(overflowed).toHaveBeenCalledTimes(1);
+  });
+
+  it("queues behind a write of an earlier turn still in flight, and sends the queue as a batch", async () => {
+    const outbox = outboxOn(64 * 2 ** 20);
+    pair.client.pause(); // the client stops reading: the kernel's buffers fill
+    const huge = "x".repeat(32 * 2 ** 20);
+    outbox.send(textFrame(huge));
+    await nextTurn();
+    expect(pair.socket.writableLength).toBeGreaterThan(0); // still in flight
+    outbox.send(bytes(1));
+    outbox.send(bytes(2));
+    pair.client.resume();
+    const [first, second] = await pair.receivedCount(2);
+    expect(first).toBe(huge);
+    expect(JSON.parse(second!)).toEqual({
+      v: 1,
+      type: "batch",
+      messages: [1, 2].map((n) => JSON.parse(text(n))),
+    });
+    expect(pair.received).toHaveLength(2);
   });
 });

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { Client } from "@connectrpc/connect";
-import type { WebSocket } from "ws";
-import { InvalidTokenError, onExpiry, type Caller, type TokenVerifier } from "@gavel/auth";
+import type { RawData, WebSocket } from "ws";
+import { InvalidTokenError, type Caller, type TokenVerifier } from "@gavel/auth";
 import type { Logger } from "@gavel/logging";
 import type { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { forwardBid } from "./bid-forwarding.ts";
 import type { ChannelEvent } from "../feeds/channels.ts";
-import { parseChannel } from "../feeds/channels.ts";
+import { followedChannel } from "../feeds/followed-channels.ts";
 import type { ConnectionLimits } from "../access/connection-limits.ts";
+import type { ExpiryWheel } from "../expiry-wheel.ts";
 import type { FeedHub } from "../feeds/feed-hub.ts";
 import {
   traceMessage,
@@ -41,6 +43,18 @@ export interface SessionDeps {
   logger: Logger;
 }
 
+/** What every session of a replica shares besides its dependencies: one object for all. */
+export interface SessionHooks {
+  /** Where a session opened with a credential waits for it to expire. */
+  expiries: ExpiryWheel;
+  /** Runs once for each session, when its socket has closed. */
+  onClosed(session: WsSession): void;
+}
+
+/** A session's socket, which points back at the session for the shared listeners. */
+const SESSION = Symbol("ws session");
+type OwnedWebSocket = WebSocket & { [SESSION]?: WsSession };
+
 /**
  * Who opened the socket: a token (may bid), a ticket (may read), or nobody (lots only).
  * A socket or stream opened with a credential ends when the credential expires.
@@ -51,45 +65,52 @@ export type SocketIdentity =
 /**
  * One WebSocket connection: the protocol's messages in, events and answers out through
  * one bounded outbox, heartbeats, and its subscriptions and presence cleaned up however
- * it ends.
+ * it ends. An idle session keeps no closure or timer of its own: its socket's listeners
+ * are shared by all sessions, the replica's ticker pings it and its expiry wheel ends it.
  */
 export class WsSession implements EventSink {
   readonly id = randomUUID();
-  readonly transport = "websocket";
-  readonly #ws: WebSocket;
-  readonly #deps: SessionDeps;
+  readonly #ws: OwnedWebSocket;
+  readonly #deps: SessionDeps & SessionHooks;
   readonly #outbox: WsOutbox;
   readonly #bucket: TokenBucket;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #userId: string | undefined;
-  readonly #source: MessageSource;
   #token: string | undefined;
-  #cancelExpiry: () => void = () => undefined;
   #alive = true;
   #closed = false;
 
-  constructor(ws: WebSocket, identity: SocketIdentity, deps: SessionDeps) {
+  /** `socket`: the one the server upgraded to `ws`, which event frames are written to. */
+  constructor(
+    ws: WebSocket,
+    socket: Duplex,
+    identity: SocketIdentity,
+    deps: SessionDeps & SessionHooks,
+  ) {
     this.#ws = ws;
     this.#deps = deps;
     const holder = holderOf(identity);
     this.#userId = holder?.userId;
     this.#token = identity.kind === "token" ? identity.caller.token : undefined;
-    const owner = this.#userId ? `user:${this.#userId}` : `connection:${this.id}`;
-    this.#source = { owner, replica: deps.replica, claims: deps.claims };
-    this.#outbox = new WsOutbox(ws, deps.limits.sendBufferBytes, () =>
+    this.#outbox = new WsOutbox(ws, socket, deps.limits.sendBufferBytes, () =>
       this.close(Close.tryAgainLater, "slow consumer: reconnect and resume from your last seq"),
     );
     this.#bucket = new TokenBucket(deps.limits.messagesPerSecond);
 
-    ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
-    ws.on("pong", () => (this.#alive = true));
-    ws.on("close", () => this.#cleanUp());
-    ws.on("error", (err) => deps.logger.debug({ err, connection: this.id }, "socket error"));
+    this.#ws[SESSION] = this;
+    ws.on("message", WsSession.#onWsMessage);
+    ws.on("pong", WsSession.#onWsPong);
+    ws.on("close", WsSession.#onWsClose);
+    ws.on("error", WsSession.#onWsError);
 
     if (this.#userId) deps.presence.userConnected(this.#userId);
     const expiresAtMs = holder?.sessionExpiresAtMs;
     this.#outbox.send(serverMessage.welcome(this.id, this.#userId, deps.replica, expiresAtMs));
     if (expiresAtMs !== undefined) this.#endAt(expiresAtMs);
+  }
+
+  get transport(): "websocket" {
+    return "websocket";
   }
 
   sendEvent(event: ChannelEvent): void {
@@ -110,7 +131,7 @@ export class WsSession implements EventSink {
     setTimeout(() => this.#ws.terminate(), 5_000).unref();
   }
 
-  #onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  #onMessage(data: RawData, isBinary: boolean): void {
     if (this.#closed) return;
     if (!this.#bucket.take()) {
       this.close(Close.policy, `more than ${this.#deps.limits.messagesPerSecond} messages/s`);
@@ -139,7 +160,7 @@ export class WsSession implements EventSink {
   async #handle(message: ClientMessage): Promise<void> {
     switch (message.type) {
       case "subscribe":
-        return traceMessage(message, this.#source, () =>
+        return traceMessage(message, this.#source(), () =>
           this.#subscribe(message.id, message.channel, message.after),
         );
       case "unsubscribe": {
@@ -148,7 +169,7 @@ export class WsSession implements EventSink {
         return;
       }
       case "bid":
-        return traceMessage(message, this.#source, () => this.#bid(message));
+        return traceMessage(message, this.#source(), () => this.#bid(message));
       case "authenticate":
         return this.#authenticate(message.id, message.token);
       case "ping":
@@ -158,7 +179,7 @@ export class WsSession implements EventSink {
   }
 
   async #subscribe(id: string, name: string, after: number | undefined): Promise<MessageOutcome> {
-    const channel = parseChannel(name);
+    const channel = followedChannel(name);
     if (!channel) {
       const hint = 'channels are "lot:<lot id>" and "user:<your user id>"';
       return this.#error(id, "unknown_channel", `no channel ${name}; ${hint}`);
@@ -176,7 +197,7 @@ export class WsSession implements EventSink {
     }
     if (existing) this.#unsubscribe(name); // a new `after` replaces the old position
     const subscription = new Subscription(this.#deps.hub, channel, after ?? 0, this);
-    this.#subscriptions.set(name, subscription);
+    this.#subscriptions.set(channel.name, subscription); // the shared string, not the message's
     if (channel.kind === "lot") this.#deps.presence.lotWatched(channel.id);
     try {
       const started = await subscription.start(after !== undefined);
@@ -259,13 +280,21 @@ export class WsSession implements EventSink {
    * when the credential expires, unless an `authenticate` with a fresh token came first.
    */
   #endAt(expiresAtMs: number): void {
-    this.#cancelExpiry();
-    this.#cancelExpiry = onExpiry(expiresAtMs, () =>
-      this.close(
-        Close.unauthorized,
-        "your access token expired: reconnect with a fresh one and resume",
-      ),
+    this.#deps.expiries.add(this, expiresAtMs);
+  }
+
+  /** Called by the replica's expiry wheel once the socket's credential expired. */
+  expire(): void {
+    this.close(
+      Close.unauthorized,
+      "your access token expired: reconnect with a fresh one and resume",
     );
+  }
+
+  /** Who the session's traced messages come from (trace-claims.ts). */
+  #source(): MessageSource {
+    const owner = this.#userId ? `user:${this.#userId}` : `connection:${this.id}`;
+    return { owner, replica: this.#deps.replica, claims: this.#deps.claims };
   }
 
   /** Called every ping interval (one Ticker for all sessions): drops a peer that went quiet. */
@@ -278,10 +307,33 @@ export class WsSession implements EventSink {
     this.#ws.ping();
   }
 
+  /** Drops the socket at once, without the close handshake: a drain's last step. */
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
   #cleanUp(): void {
     this.#closed = true;
-    this.#cancelExpiry();
+    this.#deps.expiries.delete(this);
     for (const name of [...this.#subscriptions.keys()]) this.#unsubscribe(name);
     if (this.#userId) this.#deps.presence.userDisconnected(this.#userId);
+    this.#deps.onClosed(this);
+  }
+
+  static #onWsMessage(this: OwnedWebSocket, data: RawData, isBinary: boolean): void {
+    this[SESSION]!.#onMessage(data, isBinary);
+  }
+
+  static #onWsPong(this: OwnedWebSocket): void {
+    this[SESSION]!.#alive = true;
+  }
+
+  static #onWsClose(this: OwnedWebSocket): void {
+    this[SESSION]!.#cleanUp();
+  }
+
+  static #onWsError(this: OwnedWebSocket, err: Error): void {
+    const session = this[SESSION]!;
+    session.#deps.logger.debug({ err, connection: session.id }, "socket error");
   }
 }

@@ -1,0 +1,82 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { Socket } from "node:net";
+
+/** node:http's parser pool, which it exposes as its legacy `_http_common` module. */
+interface HttpCommon {
+  freeParser(parser: unknown, req: IncomingMessage, socket: Socket): void;
+}
+const { freeParser } = process.getBuiltinModule("_http_common") as HttpCommon;
+
+/** The events node:http listens to on a connection's socket, dropped as for an upgrade. */
+const HTTP_SOCKET_EVENTS = [
+  "data",
+  "end",
+  "close",
+  "drain",
+  "error",
+  "timeout",
+  "resume",
+  "pause",
+] as const;
+
+/** What the stream listens to on its socket from then on. */
+export interface StreamListeners {
+  close(this: Socket): void;
+  error(this: Socket, err: Error): void;
+}
+
+/** An event stream's connection, node:http's no longer. */
+export interface StreamSocket {
+  socket: Socket;
+  /** Whether the body is chunk-framed (HTTP/1.1); an HTTP/1.0 body ends with the connection. */
+  chunked: boolean;
+}
+
+/**
+ * Sends a 200 head with `headers` as node:http writes any (its Date, Connection and
+ * Transfer-Encoding included) and takes the socket from node:http the way it does itself
+ * for an upgraded connection (lib/_http_server.js, onParserExecuteCommon): the response,
+ * the request and the connection's HTTP parser are let go, 10 KiB of native memory and
+ * 5 KiB of heap an idle stream no longer holds (docs/architecture.md, "What an idle
+ * connection holds"). The body is the caller's to write and end; the connection carries
+ * no other request. `listeners` are added before node:http's are removed, so the socket's
+ * table of listeners keeps its size (emptied and refilled, it would double).
+ */
+export function takeStreamSocket(
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: OutgoingHttpHeaders,
+  listeners: StreamListeners,
+): StreamSocket {
+  // Null while the response waits behind an earlier one on a pipelining connection.
+  const socket = res.socket as (Socket & { parser?: unknown }) | null;
+  if (!socket) throw new Error("an event stream was asked for behind another request");
+  res.writeHead(200, headers);
+  res.flushHeaders();
+  for (const event of HTTP_SOCKET_EVENTS) {
+    const theirs = socket.listeners(event);
+    if (event === "close" || event === "error") socket.on(event, listeners[event]);
+    for (const listener of theirs) socket.removeListener(event, listener as () => void);
+  }
+  freeParser(socket.parser, req, socket);
+  // node:http wraps these to watch for readers while it parses; the wrappers restore them
+  // on their next call once the parser is gone (generateSocketListenerWrapper).
+  socket.on = Socket.prototype.on;
+  socket.addListener = Socket.prototype.addListener;
+  socket.prependListener = Socket.prototype.prependListener;
+  res.detachSocket(socket);
+  // Whatever else the client sends is read and dropped; its end ends the stream's side too.
+  socket.allowHalfOpen = false;
+  socket.resume();
+  return { socket, chunked: res.chunkedEncoding };
+}
+
+const CRLF = Buffer.from("\r\n");
+
+/** The chunk that ends a chunk-framed body. */
+export const LAST_CHUNK = Buffer.from("0\r\n\r\n");
+
+/** `bytes` as one chunk of a chunk-framed body (RFC 9112 7.1), as res.write frames it. */
+export function chunk(bytes: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, CRLF]);
+}
