@@ -4,8 +4,9 @@
  * least-squares slope of the samples after the warm-up. What is read is the log's: RSS
  * from /proc, or the live heap after a forced collection (heapAfterGc).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { heapAfterGc, rssBytes } from "@gavel/testing";
+import { childrenOf } from "../shared/process-tree.ts";
 
 const MiB = 1024 * 1024;
 
@@ -114,16 +115,11 @@ const mib = (value: number | undefined): number | string =>
  * nats-server @gavel/testing started, whose handle does not name its pid.
  */
 export function childPidsRunning(command: string): number[] {
-  const pids: number[] = [];
-  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
-    const children = readFileSync(`/proc/${process.pid}/task/${task}/children`, "utf8");
-    for (const pid of children.split(" ").filter(Boolean).map(Number)) {
-      try {
-        if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === command) pids.push(pid);
-      } catch {
-        // Gone meanwhile.
-      }
+  return childrenOf(process.pid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === command;
+    } catch {
+      return false; // gone meanwhile
     }
-  }
-  return pids;
+  });
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { generateSigningKeyPair, type PemKeyPair } from "@gavel/auth";
+import { generateSigningKeyPair, type PemKeyPair } from "@gavel/auth/key-pair";
 
 /**
  * The local stack's token signing keys, made once and kept in .gavel/ (git-ignored) so

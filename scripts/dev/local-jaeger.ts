@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { untilHttpOk } from "@gavel/testing";
+import { untilHttpOk } from "@gavel/testing/processes";
 import type { PortNeed } from "./port-holder.ts";
 import { forgetProcess, recordProcess } from "./process-records.ts";
 

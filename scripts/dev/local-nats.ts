@@ -1,7 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { natsAccountsConfig, natsPasswords, natsPasswordsEnv, type AppName } from "@gavel/testing";
+import {
+  natsAccountsConfig,
+  natsPasswords,
+  natsPasswordsEnv,
+  type AppName,
+} from "@gavel/testing/processes";
 import { forgetProcess, recordProcess } from "./process-records.ts";
 
 export interface LocalNats {

@@ -32,7 +32,7 @@ async function options(): Promise<LocalStackOptions> {
     stateDir,
     ports: await freeDevPorts(),
     env: {}, // nothing from this shell: no NATS_URL, no OTEL_*
-    seed: false,
+    seed: true,
     load: false,
     jaeger: false,
     echo: "errors",
@@ -72,6 +72,11 @@ describe("npm start's stack", () => {
       pushUrl: string;
     };
     expect(page.pushUrl).toBe(stack.push.rpcUrl);
+  });
+
+  it("seeds the demo lots (a short-lived process of its own) and names them", () => {
+    expect(stack.lots).toHaveLength(4);
+    expect(new Set(stack.lots).size).toBe(4);
   });
 
   it("records every process it runs, so a later start can stop what a killed one left", () => {

@@ -1,14 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { join } from "node:path";
-import type { defaultPorts } from "@gavel/config";
-import { natsUserEnv, startService, type AppName, type ServiceProcess } from "@gavel/testing";
+import type { defaultPorts } from "@gavel/config/ports";
+import {
+  natsUserEnv,
+  startService,
+  type AppName,
+  type ServiceProcess,
+} from "@gavel/testing/processes";
 import { startLocalJaeger, type LocalJaeger } from "./local-jaeger.ts";
 import { startLocalNats, type LocalNats } from "./local-nats.ts";
 import { portsInUse } from "./port-holder.ts";
 import { forgetProcess, recordProcess, stopLeftovers } from "./process-records.ts";
-import { seed } from "./seed.ts";
-import { baseEnv, CONNECT_SERVICES, edgeEnv, portNeeds } from "./stack-wiring.ts";
+import { baseEnv, compileCacheEnv, CONNECT_SERVICES, edgeEnv, portNeeds } from "./stack-wiring.ts";
 
 /** Where each process listens: `defaultPorts` for npm start, free ports for its test. */
 export type DevPorts = {
@@ -86,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const env = baseEnv(options, natsUrl, started.jaeger !== undefined);
     const fronts = await startServices(options, env, started);
     const [identity, catalog] = started.services;
-    const lots = options.seed ? await seed(identity!.rpcUrl, catalog!.rpcUrl) : [];
+    const lots = options.seed ? await seed(options, identity!.rpcUrl, catalog!.rpcUrl) : [];
     if (options.load) started.loadgen = startLoadgen(options, fronts.edge.rpcUrl);
     options.signal?.throwIfAborted();
     return {
@@ -157,7 +162,8 @@ async function startServices(
     const service = await startService(
       app,
       { ...env, ...passwords, ...own },
-      { echo: options.echo },
+      // It runs for hours: keep no more of its lines than a failure to start would show.
+      { echo: options.echo, keepLines: 20 },
     );
     recordProcess(options.stateDir, app, service.pid);
     started.services.push(service);
@@ -169,7 +175,7 @@ async function startServices(
     started.services.map((p) => [`GAVEL_${p.app.toUpperCase()}_URL`, p.rpcUrl]),
   );
   const notifier = await run("notifier", { PORT: String(ports.notifier.http) });
-  buildWebPage(options.root);
+  buildWebPage(options);
   const edge = await run("edge", {
     ...upstream,
     ...edgeEnv(options, started.jaeger !== undefined),
@@ -185,22 +191,48 @@ async function startServices(
 }
 
 /** The web page's static files, which the edge serves; esbuild takes about a second. */
-function buildWebPage(root: string): void {
-  const bundler = join(root, "scripts", "build", "bundle-web.ts");
+function buildWebPage(options: LocalStackOptions): void {
+  const bundler = join(options.root, "scripts", "build", "bundle-web.ts");
   const built = spawnSync(process.execPath, [bundler], {
-    cwd: join(root, "apps", "web"),
+    cwd: join(options.root, "apps", "web"),
+    env: { ...options.env, ...compileCacheEnv(options) },
     stdio: "inherit",
   });
   if (built.status !== 0) throw new Error("building the web page (apps/web) failed");
+}
+
+/**
+ * Demo users and lots (seed.ts), in a process of its own: its Connect clients are not
+ * kept in the launcher. The open lots' titles.
+ */
+async function seed(
+  options: LocalStackOptions,
+  identityUrl: string,
+  catalogUrl: string,
+): Promise<string[]> {
+  const seeder = spawn(
+    process.execPath,
+    [join(options.root, "scripts", "dev", "seed.ts"), identityUrl, catalogUrl],
+    { env: { ...options.env, ...compileCacheEnv(options) }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  seeder.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  seeder.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = (await once(seeder, "close")) as [number | null];
+  if (code !== 0) throw new Error(`seeding the demo data failed: ${err.trim() || `exit ${code}`}`);
+  return JSON.parse(out) as string[];
 }
 
 /** Demo traffic; its progress lines go to this terminal. Its exit stops nothing else. */
 function startLoadgen(options: LocalStackOptions, edgeUrl: string): ChildProcess {
   const loadgen = spawn(
     process.execPath,
-    [join(options.root, "apps", "loadgen", "src", "main.ts")],
+    // A few bids a second: a 1 MiB young generation idles some 5 MiB smaller and costs
+    // nothing that matters here (the services keep V8's default: it would cost them CPU).
+    ["--max-semi-space-size=1", join(options.root, "apps", "loadgen", "src", "main.ts")],
     {
-      env: { ...options.env, GAVEL_LOADGEN_EDGE_URL: edgeUrl },
+      env: { ...options.env, ...compileCacheEnv(options), GAVEL_LOADGEN_EDGE_URL: edgeUrl },
       stdio: ["ignore", "inherit", "inherit"],
     },
   );

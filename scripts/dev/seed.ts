@@ -1,15 +1,17 @@
+/**
+ * Demo users (signed up once, then kept) and, when the seller has no open lot, a few
+ * open lots, so a fresh stack has something to bid on. npm start runs it as a process of
+ * its own once the services are up, so its Connect clients and generated code are not
+ * kept in the launcher for hours; it prints the open lots' titles as a JSON array.
+ *
+ *   node scripts/dev/seed.ts <identity url> <catalog url>
+ */
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { CatalogService, LotStatus } from "@gavel/proto/catalog/v1/catalog";
 import { IdentityService } from "@gavel/proto/identity/v1/identity";
 import { connectClient } from "@gavel/testing";
-
-export const DEMO_PASSWORD = "gavel-demo-password";
-export const DEMO_USERS = [
-  { email: "ada@gavel.test", displayName: "Ada (seller)" },
-  { email: "grace@gavel.test", displayName: "Grace" },
-  { email: "linus@gavel.test", displayName: "Linus" },
-];
+import { DEMO_PASSWORD, DEMO_USERS } from "./demo-users.ts";
 
 const DEMO_LOTS = [
   { title: "Walnut lounge chair, 1956", minor: 120_00n, minutes: 30 },
@@ -18,13 +20,21 @@ const DEMO_LOTS = [
   { title: "Hand-thrown stoneware teapot", minor: 30_00n, minutes: 45 },
 ];
 
-/**
- * Demo users (signed up once, then kept) and, when the seller has no open lot, a few
- * open lots, so a fresh stack has something to bid on.
- */
-export async function seed(identityUrl: string, catalogUrl: string): Promise<string[]> {
-  const identity = connectClient(IdentityService, identityUrl);
-  const catalog = connectClient(CatalogService, catalogUrl);
+const [identityUrl, catalogUrl] = process.argv.slice(2);
+if (!identityUrl || !catalogUrl) {
+  process.stderr.write("usage: node scripts/dev/seed.ts <identity url> <catalog url>\n");
+  process.exit(2);
+}
+const identity = connectClient(IdentityService, identityUrl);
+const catalog = connectClient(CatalogService, catalogUrl);
+try {
+  process.stdout.write(`${JSON.stringify(await seed())}\n`);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+
+async function seed(): Promise<string[]> {
   for (const user of DEMO_USERS) {
     await identity.signUp({ ...user, password: DEMO_PASSWORD }).catch((err: unknown) => {
       if (ConnectError.from(err).code !== Code.AlreadyExists) throw err;

@@ -21,14 +21,18 @@
  *
  * What goes wrong before it runs (a port taken, npm start already running) is one line
  * and exit 1; what an earlier run killed outright left running is stopped first.
+ *
+ * It stays up for hours only to relay log lines and stop it all, so it imports no more
+ * than that needs, and the npm script runs it with Node's compile cache (.gavel/) and a
+ * 1 MiB young generation: docs/benchmarks.md#local-stack-memory-and-start-time
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { defaultPorts } from "@gavel/config";
-import { repoRoot } from "@gavel/testing";
+import { defaultPorts } from "@gavel/config/ports";
+import { repoRoot } from "@gavel/testing/processes";
 import { localJaeger } from "./local-jaeger.ts";
 import { startLocalStack, type LocalStack } from "./local-stack.ts";
-import { DEMO_PASSWORD, DEMO_USERS } from "./seed.ts";
+import { DEMO_PASSWORD, DEMO_USERS } from "./demo-users.ts";
 
 const { values: flags } = parseArgs({
   options: {

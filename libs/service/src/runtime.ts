@@ -32,7 +32,7 @@ export interface Runtime {
  * logger, the fatal-error handlers, the NATS connection and the token verifier.
  */
 export async function startRuntime(service: string, config: RuntimeConfig): Promise<Runtime> {
-  const telemetry = startTelemetry({ service });
+  const telemetry = await startTelemetry({ service });
   atShutdownEnd(() => telemetry.shutdown());
   const logger = createLogger({ service, level: config.LOG_LEVEL });
   exitOnFatal(logger);

@@ -1,8 +1,7 @@
 import { hostname } from "node:os";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { NodeSDK } from "@opentelemetry/sdk-node";
-import { NoopSpanProcessor } from "@opentelemetry/sdk-trace";
+import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { startSpansOnly } from "./spans-only.ts";
 
 export interface TelemetryOptions {
   /** service.name, unless OTEL_SERVICE_NAME says otherwise. */
@@ -20,42 +19,40 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
+/** Settings that only label what is exported: without an endpoint they change nothing. */
+const LABELS_ONLY = new Set(["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"]);
+
 /**
- * Starts the OpenTelemetry Node SDK from the standard OTEL_* variables; call it first in
- * main, before anything makes a span. Without an endpoint it exports nothing and connects
- * nowhere, but spans still exist; there is no auto-instrumentation, each protocol boundary
- * makes its own spans. docs/architecture.md#telemetry-libstelemetry
+ * Starts telemetry from the standard OTEL_* variables; call it first in main, before
+ * anything makes a span. With an OTLP endpoint, or any other OTEL_* setting, that is the
+ * OpenTelemetry Node SDK. Without any, nothing is exported and nothing connects, but
+ * spans still exist: the SDK, its exporters and their dependencies are not even loaded
+ * (a lighter process; see spans-only.ts). There is no auto-instrumentation, each
+ * protocol boundary makes its own spans. docs/architecture.md#telemetry-libstelemetry
  */
-export function startTelemetry(options: TelemetryOptions): Telemetry {
+export async function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const env = options.env ?? process.env;
   const exporting = Boolean(
     env.OTEL_EXPORTER_OTLP_ENDPOINT ||
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
     env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
   );
-  if (!exporting) env.OTEL_METRICS_EXPORTER ??= "none";
-  env.OTEL_LOGS_EXPORTER ??= "none"; // logs go to stdout as JSON with trace ids
-  env.OTEL_METRIC_EXPORT_INTERVAL ??= "10000";
-  const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? options.service,
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME ?? options.service,
-      [ATTR_SERVICE_VERSION]: options.version ?? env.GAVEL_VERSION ?? "0.1.0",
-      "deployment.environment.name": options.environment ?? env.GAVEL_ENV ?? "development",
-      // The chart sets POD_NAME from the downward API; elsewhere the host names it.
-      ...(env.POD_NAME ? { "k8s.pod.name": env.POD_NAME } : {}),
-      "service.instance.id": env.POD_NAME ?? `${hostname()}-${process.pid}`,
-    }),
-    // Ours only: the default detectors would replace service.instance.id with a UUID.
-    autoDetectResources: false,
-    instrumentations: [],
-    // Without an endpoint, a tracer provider that exports nothing: "none" would register
-    // no provider at all, and new traces would get all-zero ids in spans and logs.
-    ...(exporting ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
+  const configured = Object.keys(env).some(
+    (name) => name.startsWith("OTEL_") && !LABELS_ONLY.has(name),
+  );
+  const resource = resourceOf(options, env);
+  if (!exporting && !configured) return startSpansOnly(resource);
+  const { startNodeSdk } = await import("./node-sdk.ts");
+  return startNodeSdk(resource, env, exporting);
+}
+
+function resourceOf(options: TelemetryOptions, env: NodeJS.ProcessEnv): Resource {
+  return resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME ?? options.service,
+    [ATTR_SERVICE_VERSION]: options.version ?? env.GAVEL_VERSION ?? "0.1.0",
+    "deployment.environment.name": options.environment ?? env.GAVEL_ENV ?? "development",
+    // The chart sets POD_NAME from the downward API; elsewhere the host names it.
+    ...(env.POD_NAME ? { "k8s.pod.name": env.POD_NAME } : {}),
+    "service.instance.id": env.POD_NAME ?? `${hostname()}-${process.pid}`,
   });
-  sdk.start();
-  return {
-    exporting: exporting && env.OTEL_SDK_DISABLED !== "true",
-    shutdown: () => sdk.shutdown(),
-  };
 }

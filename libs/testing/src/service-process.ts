@@ -36,7 +36,7 @@ export interface ServiceProcess {
    * for heapAfterGc.
    */
   inspectUrl?: string;
-  /** Every line the process wrote, parsed when JSON. */
+  /** Every line the process wrote, parsed when JSON (the latest `keepLines`, if given). */
   logs: Array<Record<string, unknown>>;
   /** Resolves with the exit code once the process has exited. */
   exited: Promise<number | null>;
@@ -57,6 +57,11 @@ export interface StartOptions {
    * a test can collect garbage and read the live heap (heapAfterGc). Tests only.
    */
   inspect?: boolean;
+  /**
+   * Keep only the latest lines in `logs` (default: every line, for tests to read back);
+   * npm start, which runs for hours, keeps what a failure to start would show.
+   */
+  keepLines?: number;
 }
 
 export async function startService(
@@ -92,7 +97,7 @@ export async function startService(
       resolve(code);
     }),
   );
-  collectLines(app, child, logs, options.echo ?? "errors");
+  collectLines(app, child, logs, options);
   const urls = { rpcUrl: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}` };
   try {
     await waitUntilReady(app, urls.adminUrl, logs, exited);
@@ -127,9 +132,11 @@ function commandOf(app: AppName, inspectPort?: number): [string, string[]] {
     throw new Error(`GAVEL_TEST_ENTRY must be src or dist, not ${entry}`);
   if (app === "settlement")
     return [entry === "dist" ? join(repoRoot, "apps/settlement/dist/settlement") : goBinary(), []];
-  const file = entry === "src" ? `apps/${app}/src/main.ts` : `apps/${app}/dist/main.js`;
   const inspect = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
-  return [process.execPath, [...inspect, "--enable-source-maps", file]];
+  // Type stripping keeps every line and column, so the source needs no maps; the bundle
+  // does (kept in memory: some 10 MiB a process).
+  if (entry === "src") return [process.execPath, [...inspect, `apps/${app}/src/main.ts`]];
+  return [process.execPath, [...inspect, "--enable-source-maps", `apps/${app}/dist/main.js`]];
 }
 
 let builtGoBinary: string | undefined;
@@ -155,12 +162,12 @@ export function goBinary(): string {
   return out;
 }
 
-/** Keeps every line, and echoes errors to the test output so failures explain themselves. */
+/** Keeps the lines, and echoes errors to the test output so failures explain themselves. */
 function collectLines(
   app: AppName,
   child: ChildProcess,
   logs: Array<Record<string, unknown>>,
-  echo: "errors" | "all",
+  { echo = "errors", keepLines = Infinity }: StartOptions,
 ): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
@@ -172,6 +179,7 @@ function collectLines(
         entry = { msg: line };
       }
       logs.push(entry);
+      if (logs.length > keepLines) logs.shift();
       if (echo === "all" || entry.level === "error" || entry.level === "fatal")
         process.stderr.write(`[${app}] ${line}\n`);
     });

@@ -1,3 +1,5 @@
+import { get } from "node:http";
+
 export interface UntilHttpOkOptions {
   /** How long to keep asking. */
   timeoutMs: number;
@@ -19,12 +21,24 @@ export async function untilHttpOk(
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (options.gone?.()) return "gone";
-    const ok = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return "ok";
+    if (await answersOk(url)) return "ok";
     if (Date.now() >= deadline) return "timeout";
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
   }
+}
+
+/**
+ * One ask, 2xx or not, over node:http rather than fetch: npm start's launcher asks every
+ * service, and fetch would load undici and its WASM parser into it for hours (~17 MiB).
+ */
+function answersOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get(url, { timeout: 5_000, agent: false }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 300);
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(false));
+  });
 }
