@@ -1,17 +1,12 @@
 /**
- * PlaceBid under load against two real bidding replicas and a real NATS: latency
- * percentiles and accepted bids per second, on one hot lot and spread over 100 lots.
+ * PlaceBid under load against two real bidding replicas and a real NATS: latency, accepted
+ * bids/s and CPU per bid, on one hot lot and spread over 100 lots; medians of --runs.
+ * Why: docs/benchmarks.md#placebid
  *
  *   npm run bench -- [--seconds 10] [--concurrency 32] [--runs 3]
- *
- * Each scenario runs --runs times and the table shows the median of the runs, with the
- * CPU each kind of process spent per bid request in the measured window (from /proc:
- * the two bidding replicas together, the catalog with its projector, nats-server), the
- * figures a capacity plan scales from.
- * Figures and the command that made them go to docs/benchmarks.md.
  */
 import { randomUUID } from "node:crypto";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -40,7 +35,7 @@ import {
 import { startBenchNats } from "../shared/bench-nats.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench --", {
   options: {
     seconds: { type: "string", default: "10" },
     concurrency: { type: "string", default: "32" },

@@ -1,15 +1,12 @@
 /**
- * The web page's dashboard query through the GraphQL BFF, with the loaders batching and
- * without: throughput, latency percentiles and the RPCs one query costs. Two BFFs run side
- * by side on the same services and data, one with GAVEL_GRAPHQL_BATCHING=false.
+ * The web page's dashboard query through two GraphQL BFFs side by side, one batching and
+ * one not: throughput, latency and the RPCs one query costs.
+ * Why: docs/benchmarks.md#graphql-dashboard-query-with-and-without-batching
  *
  *   npm run bench:bff -- [--seconds 10] [--connections 16] [--runs 3]
- *
- * Data: 50 open lots from 25 sellers, each with a few bids from 10 bidders. Figures and
- * the command that made them go to docs/benchmarks.md.
  */
 import { randomUUID } from "node:crypto";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import autocannon from "autocannon";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
@@ -30,7 +27,7 @@ import { startBenchNats } from "../shared/bench-nats.ts";
 import { cpuPerRequest, cpuSecondsByGroup } from "../shared/cpu-time.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench:bff --", {
   options: {
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "16" },

@@ -1,15 +1,14 @@
 /**
- * The REST edge's read paths against a bare Express route, measured side by side with
- * autocannon: a full GET of a lot (edge -> catalog over Connect -> NATS KV), the same GET
- * answered 304 Not Modified, and the baseline. The ratio to the baseline is the cost of
- * the edge and the service hop behind it.
+ * The REST edge's read paths (a full GET of a lot, the same GET answered 304) beside a bare
+ * Express route: the ratio is the cost of the edge and the service hop behind it.
+ * Why: docs/benchmarks.md#rest-edge-read-paths
  *
  *   npm run bench:edge -- [--seconds 10] [--connections 32] [--runs 3]
  */
 import { fileURLToPath } from "node:url";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import autocannon from "autocannon";
 import { freePort, serviceEnv, startService, type ServiceProcess } from "@gavel/testing";
 import { median, printTable } from "@gavel/load";
@@ -17,7 +16,7 @@ import { startBenchNats } from "../shared/bench-nats.ts";
 import { childNamed, cpuPerRequest, cpuSecondsByGroup } from "../shared/cpu-time.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench:edge --", {
   options: {
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "32" },

@@ -9,7 +9,7 @@ import { printTable } from "@gavel/load";
 import { PERSISTED_GET, registerPersistedQuery } from "./graphql-reads.ts";
 import { expectOk, http1Client, type HttpRequest } from "./http-clients.ts";
 import { measureLoad, tenths } from "./load.ts";
-import { findNginx, NGINX_INSTALL_HINT, startNginx } from "./nginx.ts";
+import type { Nginx } from "./nginx.ts";
 import { restRequest } from "./rest-reads.ts";
 import type { ProtocolSettings } from "./settings.ts";
 import { portOf, type ProtocolStack } from "./stack.ts";
@@ -78,42 +78,39 @@ function describeStatuses(statuses: Map<string, number>) {
   return { hitRatio: statuses.has("-") ? "-" : `${hits.toFixed(1)}%`, breakdown };
 }
 
-export async function runCacheTable(stack: ProtocolStack, settings: ProtocolSettings) {
-  const bin = findNginx();
-  if (!bin) throw new Error(NGINX_INSTALL_HINT); // protocols.bench.ts checked it first
+export async function runCacheTable(
+  stack: ProtocolStack,
+  nginx: Nginx,
+  settings: ProtocolSettings,
+) {
   const origins = { edge: portOf(stack.edge.rpcUrl), bff: portOf(stack.bff.rpcUrl) };
-  const nginx = await startNginx(bin, origins);
   const rows: Array<Record<string, string | number>> = [];
-  try {
-    // The hash must be known to the BFF before a GET with only the hash can work.
-    const registrar = http1Client(stack.bff.rpcUrl);
-    await registerPersistedQuery(registrar).finally(() => registrar.close());
-    for (const read of READS) {
-      const paths: Array<[string, number]> = [
-        ["direct to origin", origins[read.origin]],
-        ["nginx, proxy only", nginx.ports[read.origin]!.proxied],
-        ["nginx proxy_cache", nginx.ports[read.origin]!.cached],
-      ];
-      let direct: number | undefined;
-      for (const [path, port] of paths) {
-        const { figures, statuses } = await measurePath(read, path, port, settings);
-        direct ??= figures.requestsPerSecond;
-        const cache = describeStatuses(statuses);
-        rows.push({
-          read: read.name,
-          path,
-          "req/s": Math.round(figures.requestsPerSecond),
-          "vs direct": `${(figures.requestsPerSecond / direct).toFixed(2)}x`,
-          "p50 ms": tenths(figures.p50Ms),
-          "p99 ms": tenths(figures.p99Ms),
-          "hit ratio": cache.hitRatio,
-          "cache statuses": cache.breakdown || "-",
-          failed: figures.failed,
-        });
-      }
+  // The hash must be known to the BFF before a GET with only the hash can work.
+  const registrar = http1Client(stack.bff.rpcUrl);
+  await registerPersistedQuery(registrar).finally(() => registrar.close());
+  for (const read of READS) {
+    const paths: Array<[string, number]> = [
+      ["direct to origin", origins[read.origin]],
+      ["nginx, proxy only", nginx.ports[read.origin]!.proxied],
+      ["nginx proxy_cache", nginx.ports[read.origin]!.cached],
+    ];
+    let direct: number | undefined;
+    for (const [path, port] of paths) {
+      const { figures, statuses } = await measurePath(read, path, port, settings);
+      direct ??= figures.requestsPerSecond;
+      const cache = describeStatuses(statuses);
+      rows.push({
+        read: read.name,
+        path,
+        "req/s": Math.round(figures.requestsPerSecond),
+        "vs direct": `${(figures.requestsPerSecond / direct).toFixed(2)}x`,
+        "p50 ms": tenths(figures.p50Ms),
+        "p99 ms": tenths(figures.p99Ms),
+        "hit ratio": cache.hitRatio,
+        "cache statuses": cache.breakdown || "-",
+        failed: figures.failed,
+      });
     }
-  } finally {
-    await nginx.stop();
   }
   console.log(
     `\n## 2. Through an HTTP cache (nginx proxy_cache), ${settings.seconds} s each ` +

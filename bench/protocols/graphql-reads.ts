@@ -38,12 +38,21 @@ const PERSISTED = { persistedQuery: { version: 1, sha256Hash: HASH } };
 
 const ACCEPT = { accept: "application/json", "accept-encoding": "gzip" };
 
-const POST: HttpRequest = {
-  method: "POST",
-  path: "/graphql",
-  headers: { ...ACCEPT, "content-type": "application/json" },
-  body: JSON.stringify({ query: LOTS_PAGE_QUERY }),
-};
+/** The page query POSTed, asking for the given content coding. */
+export function graphqlPost(coding: string): HttpRequest {
+  return {
+    method: "POST",
+    path: "/graphql",
+    headers: {
+      accept: "application/json",
+      "accept-encoding": coding,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ query: LOTS_PAGE_QUERY }),
+  };
+}
+
+const POST = graphqlPost("gzip");
 
 /** Only the hash in the URL; the header satisfies Apollo's CSRF prevention for GET. */
 export const PERSISTED_GET: HttpRequest = {

@@ -1,11 +1,12 @@
 /**
- * The plain HTTP clients of the protocol bench: HTTP/1.1 over a keep-alive agent, HTTP/2
- * as one session with concurrent streams. Bodies are kept as received (compressed when
+ * The plain HTTP clients of the protocol bench: HTTP/1.1 over a keep-alive agent (TLS for
+ * an https: URL), HTTP/2 as one session with concurrent streams. Bodies are kept as received (compressed when
  * the server compressed them), so their length is what crossed the wire; `decodedBody`
  * undoes the content coding when the bench checks what a response holds.
  */
 import http from "node:http";
 import http2 from "node:http2";
+import https from "node:https";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
 export interface HttpAnswer {
@@ -29,12 +30,20 @@ export interface HttpClient {
   close(): void;
 }
 
-export function http1Client(baseUrl: string): HttpClient {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+/**
+ * HTTP/1.1 on keep-alive sockets, at most `maxSockets` at once (a browser opens six per
+ * origin); over TLS, without ALPN, for an https: URL with a self-signed certificate.
+ */
+export function http1Client(baseUrl: string, maxSockets = Infinity): HttpClient {
+  const tls = new URL(baseUrl).protocol === "https:";
+  const agent = tls
+    ? new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
+    : new http.Agent({ keepAlive: true, maxSockets });
+  const open = tls ? https.request : http.request;
   return {
     send: (request) =>
       new Promise((resolve, reject) => {
-        const req = http.request(
+        const req = open(
           new URL(request.path, baseUrl),
           { method: request.method, headers: request.headers, agent },
           (res) => {
@@ -58,16 +67,22 @@ export function http1Client(baseUrl: string): HttpClient {
 }
 
 /**
- * HTTP/2 over TLS to a server with a self-signed certificate (the edge's front), or over
- * cleartext (h2c) for an http: URL.
+ * HTTP/2 over TLS to a server with a self-signed certificate (the edge's front, nginx), or
+ * over cleartext (h2c) for an http: URL. A session the server ended (GOAWAY) is replaced
+ * by a new one on the next request, as a browser would.
  */
 export function http2Client(baseUrl: string): HttpClient {
-  const session = http2.connect(baseUrl, { rejectUnauthorized: false });
-  session.on("error", () => undefined); // each stream reports its own failure
+  const connect = () => {
+    const opened = http2.connect(baseUrl, { rejectUnauthorized: false });
+    opened.on("error", () => undefined); // each stream reports its own failure
+    return opened;
+  };
+  let session = connect();
+  const current = () => (session.closed || session.destroyed ? (session = connect()) : session);
   return {
     send: (request) =>
       new Promise((resolve, reject) => {
-        const stream = session.request({
+        const stream = current().request({
           ":method": request.method,
           ":path": request.path,
           ...request.headers,

@@ -1,10 +1,10 @@
 /**
- * A real HTTP cache for the protocol bench: Debian's nginx with proxy_cache, started from
- * a generated configuration in a temporary folder (pid, logs, temp files and the cache
- * all in it; nothing of the system's nginx is used), in the foreground, and stopped by
- * its pid. It keeps what the origin's Cache-Control allows, no more: no proxy_cache_valid,
- * no ignored headers. Each origin gets two listeners: one caching, one only proxying, so
- * the cache's effect is measured apart from the extra hop.
+ * A real HTTP cache for the protocol bench: Debian's nginx with proxy_cache, from a
+ * generated configuration in a temporary folder, keeping what Cache-Control allows and no
+ * more; each origin gets a caching and a proxy-only listener, and, given a certificate,
+ * the same two over TLS speaking HTTP/2 and HTTP/1.1 by ALPN (a front that speaks h2
+ * itself, to set against the edge's, which relays h2 to its own HTTP/1.1 listener).
+ * Why: docs/benchmarks.md#the-same-read-and-the-same-event-over-every-protocol
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +22,15 @@ export interface CachePorts {
   cached: number;
   /** Proxy-only listener in front of the same origin. */
   proxied: number;
+  /** The same two over TLS, HTTP/2 or HTTP/1.1 by ALPN; when started with a certificate. */
+  tlsCached?: number;
+  tlsProxied?: number;
+}
+
+/** PEM files for the TLS listeners. */
+export interface Certificate {
+  cert: string;
+  key: string;
 }
 
 export interface Nginx {
@@ -37,7 +46,33 @@ export function findNginx(): string | undefined {
   return candidates.find((bin) => spawnSync(bin, ["-v"], { stdio: "ignore" }).status === 0);
 }
 
-function serverBlock(port: number, upstream: string, cache: boolean): string {
+/** nginx 1.25.1 turned HTTP/2 on by a directive of its own; older ones by a listen flag. */
+function hasHttp2Directive(bin: string): boolean {
+  const banner = spawnSync(bin, ["-v"], { encoding: "utf8" }).stderr;
+  const [major = 0, minor = 0, patch = 0] = (/nginx\/(\d+)\.(\d+)\.(\d+)/.exec(banner) ?? [])
+    .slice(1)
+    .map(Number);
+  return major > 1 || (major === 1 && (minor > 25 || (minor === 25 && patch >= 1)));
+}
+
+/** How a TLS listener is written: its certificate, and how this nginx turns HTTP/2 on. */
+interface TlsListener {
+  cert: Certificate;
+  http2Directive: boolean;
+}
+
+/** The listen line, plain or TLS with HTTP/2 offered by ALPN. */
+function listen(port: number, tls: TlsListener | undefined): string {
+  if (!tls) return `listen 127.0.0.1:${port};`;
+  return [
+    `listen 127.0.0.1:${port} ssl${tls.http2Directive ? "" : " http2"};`,
+    ...(tls.http2Directive ? ["http2 on;"] : []),
+    `ssl_certificate ${tls.cert.cert};`,
+    `ssl_certificate_key ${tls.cert.key};`,
+  ].join("\n    ");
+}
+
+function serverBlock(port: number, upstream: string, cache: boolean, tls?: TlsListener): string {
   const caching = cache
     ? `
       proxy_cache gavel;
@@ -48,14 +83,19 @@ function serverBlock(port: number, upstream: string, cache: boolean): string {
     : "";
   return `
   server {
-    listen 127.0.0.1:${port};
+    ${listen(port, tls)}
     location / {
       proxy_pass http://${upstream};${caching}
     }
   }`;
 }
 
-function configuration(dir: string, origins: Record<string, number>, ports: Nginx["ports"]) {
+function configuration(
+  dir: string,
+  origins: Record<string, number>,
+  ports: Nginx["ports"],
+  tls: TlsListener | undefined,
+) {
   const upstreams = Object.entries(origins).map(
     ([name, port]) => `
   upstream ${name} {
@@ -66,6 +106,9 @@ function configuration(dir: string, origins: Record<string, number>, ports: Ngin
   const servers = Object.entries(ports).flatMap(([name, p]) => [
     serverBlock(p.cached, name, true),
     serverBlock(p.proxied, name, false),
+    ...(tls && p.tlsCached && p.tlsProxied
+      ? [serverBlock(p.tlsCached, name, true, tls), serverBlock(p.tlsProxied, name, false, tls)]
+      : []),
   ]);
   return `daemon off;
 worker_processes 1;
@@ -74,6 +117,8 @@ error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  # nginx ends a connection after 1,000 requests by default; a bench client would reconnect.
+  keepalive_requests 10000000;
   client_body_temp_path ${dir}/client_body;
   proxy_temp_path ${dir}/proxy_temp;
   fastcgi_temp_path ${dir}/fastcgi_temp;
@@ -107,16 +152,27 @@ function stopChild(child: ChildProcess): Promise<void> {
   return exited.finally(() => clearTimeout(timer));
 }
 
-/** nginx in front of each origin (name: its port on 127.0.0.1). */
-export async function startNginx(bin: string, origins: Record<string, number>): Promise<Nginx> {
+/**
+ * nginx in front of each origin (name: its port on 127.0.0.1); with a certificate, TLS
+ * listeners beside the plain ones.
+ */
+export async function startNginx(
+  bin: string,
+  origins: Record<string, number>,
+  cert?: Certificate,
+): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), "gavel-nginx-"));
   // Run as root, nginx's workers are `nobody`: they must reach the cache folder in here.
   chmodSync(dir, 0o755);
   const ports: Nginx["ports"] = {};
-  for (const name of Object.keys(origins))
+  for (const name of Object.keys(origins)) {
     ports[name] = { cached: await freePort(), proxied: await freePort() };
+    if (cert)
+      Object.assign(ports[name], { tlsCached: await freePort(), tlsProxied: await freePort() });
+  }
+  const tls = cert ? { cert, http2Directive: hasHttp2Directive(bin) } : undefined;
   const conf = join(dir, "nginx.conf");
-  writeFileSync(conf, configuration(dir, origins, ports));
+  writeFileSync(conf, configuration(dir, origins, ports, tls));
   const child = spawn(bin, ["-p", dir, "-c", conf, "-e", join(dir, "error.log")], {
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -125,7 +181,9 @@ export async function startNginx(bin: string, origins: Record<string, number>): 
     await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   };
-  const all = Object.values(ports).flatMap((p) => [p.cached, p.proxied]);
+  const all = Object.values(ports).flatMap((p) =>
+    [p.cached, p.proxied, p.tlsCached, p.tlsProxied].filter((port) => port !== undefined),
+  );
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && child.exitCode === null) {
     const answers = await Promise.all(all.map(acceptsConnections));

@@ -1,11 +1,7 @@
 /**
- * The subscribers of the push table, one per protocol, each following one lot and
- * reporting the bench's probe events (bids whose id is `probe-<n>`) as they arrive:
- *
- * - WebSocket: the push gateway's /ws, subprotocol gavel.v1, `subscribe` to lot:<id>.
- * - SSE: the push gateway's /sse/lots/<id>, read raw.
- * - Connect server stream: bidding's WatchLot, after the lot's current version, over
- *   Connect (JSON or binary) or gRPC on one HTTP/2 connection per client.
+ * The push table's subscribers, one per protocol (WebSocket /ws, SSE /sse/lots/<id>,
+ * bidding's WatchLot over Connect or gRPC), each following one lot and reporting the
+ * bench's probe events (bids whose id is `probe-<n>`) as they arrive.
  */
 import http from "node:http";
 import { createClient } from "@connectrpc/connect";

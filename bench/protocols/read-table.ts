@@ -1,18 +1,26 @@
 /**
- * Table 1 of the protocol bench: every read variant's bytes on the wire, then its
- * requests/s and latency at each concurrency level, one variant after another on the same
- * running stack and data.
+ * A read table of the protocol bench (1: one read over each protocol; 4: HTTP/2 against
+ * HTTP/1.1; 5: a whole page): every variant's bytes on the wire, then its reads/s and
+ * latency at each concurrency level, one variant after another on the same running stack
+ * and data.
  */
 import { printTable } from "@gavel/load";
 import { measureLoad, measureWireBytes } from "./load.ts";
-import type { Inspection, ReadTarget, ReadVariant } from "./read-variant.ts";
+import { TLS_TARGETS, type Inspection, type ReadTarget, type ReadVariant } from "./read-variant.ts";
 import type { ProtocolSettings } from "./settings.ts";
 
-/** Where each target listens on 127.0.0.1. */
-export type TargetPorts = Record<ReadTarget, number>;
+/** Where each target listens on 127.0.0.1 (nginx's only when it runs). */
+export type TargetPorts = Partial<Record<ReadTarget, number>>;
+
+/** The table's heading, and what one read is called in its columns. */
+export interface ReadTableTitle {
+  heading: string;
+  /** "req" where a read is one request; "page" where it is all a page's requests. */
+  unit: "req" | "page";
+}
 
 export function baseUrlOf(target: ReadTarget, port: number): string {
-  return `${target === "edgeTls" ? "https" : "http"}://127.0.0.1:${port}`;
+  return `${TLS_TARGETS.has(target) ? "https" : "http"}://127.0.0.1:${port}`;
 }
 
 interface VariantResult {
@@ -29,6 +37,7 @@ async function measureVariant(
   position: string,
 ): Promise<VariantResult> {
   const port = ports[variant.target];
+  if (port === undefined) throw new Error(`${variant.name}: nothing listens for ${variant.target}`);
   process.stderr.write(`[reads ${position}] ${variant.name}: wire bytes\n`);
   let inspection: Inspection | undefined;
   const wire = await measureWireBytes(
@@ -58,6 +67,7 @@ async function measureVariant(
 }
 
 export async function runReadTable(
+  title: ReadTableTitle,
   variants: ReadVariant[],
   ports: TargetPorts,
   settings: ProtocolSettings,
@@ -67,18 +77,20 @@ export async function runReadTable(
     results.push(await measureVariant(variant, ports, settings, `${i + 1}/${variants.length}`));
 
   const round = (n: number) => Math.round(n);
-  console.log("\n## 1. The same read over each protocol\n");
+  const page = title.unit === "page";
+  console.log(`\n## ${title.heading}\n`);
   printTable(
     results.map(({ variant, inspection, wire, levels }) => {
       const row: Record<string, string | number> = {
         variant: variant.name,
         coding: inspection.encoding,
+        ...(page ? { "requests/page": inspection.requests ?? 1 } : {}),
         "body B": inspection.bodyBytes ?? "-",
-        "wire B/resp": round(wire.received),
-        "wire B/req": round(wire.sent),
+        [page ? "wire B in/page" : "wire B/resp"]: round(wire.received),
+        [page ? "wire B out/page" : "wire B/req"]: round(wire.sent),
       };
       for (const [c, f] of levels) {
-        row[`req/s @${c}`] = round(f.requestsPerSecond);
+        row[`${page ? "pages/s" : "req/s"} @${c}`] = round(f.requestsPerSecond);
         row[`p50/p99 ms @${c}`] = `${f.p50Ms.toFixed(1)} / ${f.p99Ms.toFixed(1)}`;
       }
       row.failed = [...levels.values()].reduce((n, f) => n + f.failed, 0);

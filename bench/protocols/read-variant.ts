@@ -4,8 +4,18 @@
  * the same way, so only the protocol differs.
  */
 
-/** The servers a read can go to; the bench maps each to a port. */
-export type ReadTarget = "edge" | "edgeTls" | "bff" | "catalog";
+/**
+ * The servers a read can go to; the bench maps each to a port. nginxTls and
+ * nginxTlsCached are nginx's TLS listeners in front of the edge, proxying and caching.
+ */
+export type ReadTarget = "edge" | "edgeTls" | "bff" | "catalog" | "nginxTls" | "nginxTlsCached";
+
+/** The targets reached over TLS. */
+export const TLS_TARGETS: ReadonlySet<ReadTarget> = new Set([
+  "edgeTls",
+  "nginxTls",
+  "nginxTlsCached",
+]);
 
 /** What one checked read held and how it came. */
 export interface Inspection {
@@ -18,6 +28,8 @@ export interface Inspection {
   sellerNames: number;
   /** Lots with a highest bid. */
   highestBids: number;
+  /** HTTP requests or calls the read took (1 when absent). */
+  requests?: number;
 }
 
 export interface Reader {
@@ -33,7 +45,7 @@ export interface ReadVariant {
   target: ReadTarget;
   /** What the reader should know to compare this row with the others. */
   note: string;
-  /** A client of the target at baseUrl (http://127.0.0.1:port, or https:// for edgeTls). */
+  /** A client of the target at baseUrl (http://127.0.0.1:port, https:// for TLS_TARGETS). */
   open(baseUrl: string): Promise<Reader>;
 }
 

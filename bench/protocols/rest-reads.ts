@@ -28,7 +28,8 @@ export function restRequest(coding: string): HttpRequest {
   };
 }
 
-interface RestPage {
+/** The part of GET /v1/lots the bench reads. */
+export interface RestPage {
   items: Array<{ seller_id: string; highest_bid: unknown }>;
 }
 

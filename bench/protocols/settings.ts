@@ -1,9 +1,36 @@
 /**
  * The knobs of bench/protocols/protocols.bench.ts, read once from the environment. A bad value stops
- * the bench with a message naming it, before anything is started.
+ * the bench with a message naming it, before anything is started; --help lists them.
  */
-export type Table = "reads" | "cache" | "push";
-const TABLES: Table[] = ["reads", "cache", "push"];
+export type Table = "reads" | "cache" | "push" | "http2" | "page";
+const TABLES: Table[] = ["reads", "cache", "push", "http2", "page"];
+/** The tables that run nginx. */
+export const NGINX_TABLES: Table[] = ["cache", "http2", "page"];
+
+const USAGE = `npm run bench:protocols [-- --help]
+
+The same data over every protocol, on real service processes; tables to stdout, progress
+to stderr. Settings are environment variables:
+
+  GAVEL_BENCH_ONLY               tables to make, of ${TABLES.join(",")} (all)
+                                 reads: one page of lots over REST, GraphQL, the RPCs
+                                 cache: REST and persisted GraphQL through nginx's cache
+                                 push:  one lot event over WebSocket, SSE, WatchLot
+                                 http2: REST over HTTP/2 against HTTP/1.1, edge and nginx
+                                 page:  the GraphQL page's data over REST (lots + sellers)
+  GAVEL_BENCH_SECONDS            measured seconds per cell (5)
+  GAVEL_BENCH_WARMUP_SECONDS     warm-up before each cell (1)
+  GAVEL_BENCH_CONCURRENCY        closed-loop workers of the read tables (1,8,32)
+  GAVEL_BENCH_CACHE_CONCURRENCY  workers of the cache table (32)
+  GAVEL_BENCH_BYTES_SAMPLES      sequential reads counted for wire bytes (20)
+  GAVEL_BENCH_PUSH_CLIENTS       subscribers per push protocol (10)
+  GAVEL_BENCH_PUSH_EVENTS        events published (200)
+  GAVEL_BENCH_PUSH_INTERVAL_MS   between events (20)
+  GAVEL_BENCH_LOTS, _SELLERS     lots seeded (60) and their sellers (8)
+  NGINX_BIN                      nginx for ${NGINX_TABLES.join(", ")} (nginx on the PATH)
+
+Figures and what they mean: docs/benchmarks.md#the-same-read-and-the-same-event-over-every-protocol
+`;
 
 export interface ProtocolSettings {
   /** Which tables to make (all by default). */
@@ -58,6 +85,12 @@ function tableList(name: string): Set<Table> {
 }
 
 export function readSettings(): ProtocolSettings {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  if (args.length) failures.push(`unknown arguments ${args.join(" ")} (see --help)`);
   const settings: ProtocolSettings = {
     tables: tableList("GAVEL_BENCH_ONLY"),
     seconds: integer("GAVEL_BENCH_SECONDS", 5, 1, 600),

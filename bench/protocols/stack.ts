@@ -14,6 +14,7 @@ import {
   type NatsServerHandle,
   type ServiceProcess,
 } from "@gavel/testing";
+import type { Certificate } from "./nginx.ts";
 import { startBenchNats } from "../shared/bench-nats.ts";
 
 export interface ProtocolStack {
@@ -24,6 +25,8 @@ export interface ProtocolStack {
   edge: ServiceProcess;
   /** The edge's TLS front (HTTP/2 and HTTP/1.1 by ALPN). */
   edgeTlsPort: number;
+  /** Its self-signed certificate, which nginx's TLS listeners serve too. */
+  tls: Certificate;
   bff: ServiceProcess;
   push: ServiceProcess;
   stop(): Promise<void>;
@@ -33,7 +36,7 @@ export interface ProtocolStack {
 export const portOf = (url: string): number => Number(new URL(url).port);
 
 /** A throwaway self-signed certificate for the edge's TLS front, made with openssl. */
-function selfSignedCertificate(dir: string): { cert: string; key: string } {
+function selfSignedCertificate(dir: string): Certificate {
   const cert = join(dir, "cert.pem");
   const key = join(dir, "key.pem");
   execFileSync(
@@ -89,6 +92,7 @@ export async function startProtocolStack(): Promise<ProtocolStack> {
       bidding: bidding!,
       edge: edge!,
       edgeTlsPort,
+      tls,
       bff: bff!,
       push: push!,
       stop,

@@ -24,7 +24,7 @@
  *                          [--feeds-per-lot 2] [--rate 1000] [--seconds 15]
  */
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { toBinary } from "@bufbuild/protobuf";
 import { DeliverPolicy, jetstream, type ConsumerMessages } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -41,7 +41,7 @@ import { percentile, printTable } from "@gavel/load";
 import { childNamed, totalCpuSeconds } from "../shared/cpu-time.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench:feeds --", {
   options: {
     feeds: { type: "string", default: "1000,5000,10000,20000" },
     connections: { type: "string", default: "4" },

@@ -16,7 +16,7 @@
  *
  * Progress goes to stderr, tables to stdout.
  */
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { toBinary } from "@bufbuild/protobuf";
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
@@ -38,7 +38,7 @@ import { processCpuSeconds } from "../shared/cpu-time.ts";
 import { InspectorSession, selfTimeByArea, topSelfTime } from "../shared/node-inspector.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench:push-event --", {
   options: {
     lots: { type: "string", default: "100" },
     viewers: { type: "string", default: "1,10" },

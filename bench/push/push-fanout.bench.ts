@@ -40,7 +40,7 @@ import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { cpuPercent, outsideCpuPercent } from "../shared/cpu-time.ts";
 import { InspectorSession, selfTimeByArea, topSelfTime } from "../shared/node-inspector.ts";
 import {
@@ -65,7 +65,7 @@ import {
   type Prerequisite,
 } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench:push --", {
   options: {
     clients: { type: "string", default: "10000" },
     rates: { type: "string", default: "2,3,4,5,6,8,10,15,20" },

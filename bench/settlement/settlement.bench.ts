@@ -1,18 +1,12 @@
 /**
- * Settlement (issue 10): how fast two replicas of the Go service turn closed lots into
- * invoices, and how long a lot waits from its close to its invoice.
+ * Settlement (issue 10): how fast two replicas of the Go service turn a burst of closed
+ * lots into invoices, and how long a lot waits from its close to its invoice at steady rates.
+ * Why: docs/benchmarks.md#settlement-closes-to-invoices
  *
  *   npm run bench:settlement -- [--lots 5000] [--rates 100,250,500] [--seconds 10]
- *
- * Real NATS and two real settlement processes (the Go binary). The bench writes the lot
- * events itself, as bidding would (a listing, a winning bid, the close), so only
- * settlement's work is measured. Latency is server time to server time: the close's
- * timestamp in LOT_EVENTS to the invoice's in INVOICES.
- *   1. Throughput: --lots closes appended at once; invoices per second until all are issued.
- *   2. Latency: closes at a steady rate for --seconds, per rate; p50/p99 close-to-invoice.
  */
 import { randomUUID } from "node:crypto";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { jetstream, jetstreamManager, type JetStreamClient } from "@nats-io/jetstream";
@@ -25,7 +19,7 @@ import { serviceEnv, ServiceGroup } from "@gavel/testing";
 import { startBenchNats } from "../shared/bench-nats.ts";
 import { go, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench:settlement --", {
   options: {
     lots: { type: "string", default: "5000" },
     rates: { type: "string", default: "100,250,500" },

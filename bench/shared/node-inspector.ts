@@ -1,10 +1,8 @@
 /**
- * Looks inside a server process from outside through its inspector, so the bench can
- * measure Gavel's push gateway and the processes it is compared with the same way without
- * changing their code: a full GC and then process.memoryUsage(), or a CPU profile of a
- * time window. The process runs with INSPECTABLE in NODE_OPTIONS and its inspector is
- * switched on with SIGUSR1 once it serves (a port chosen earlier could be the one the
- * server is about to take).
+ * Looks inside a server process through its inspector, so the bench measures Gavel's push
+ * gateway and the servers it is compared with alike, without changing their code: memory
+ * after a full GC, or a CPU profile. The inspector is switched on with SIGUSR1 once the
+ * process serves (INSPECTABLE in NODE_OPTIONS): an earlier port could be the server's.
  */
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";

@@ -1,9 +1,7 @@
 /**
- * An OTLP/HTTP receiver that accepts every export and keeps nothing, for the tracing
- * overhead bench: services export to it as they would to a collector (protobuf, the
- * SDK's default), and it only counts what arrived, so the bench can show the spans really
- * left the services. In its own process, so its work is not on the load generator's
- * event loop.
+ * An OTLP/HTTP receiver that accepts every export, counts it and keeps nothing, so the
+ * tracing bench can show the spans left the services; in its own process, off the load
+ * generator's event loop.
  *   node otlp-sink.ts <port>     # prints "ready"; GET /stats answers the counts as JSON
  */
 import http from "node:http";

@@ -1,14 +1,8 @@
 /**
- * The load generators' WebSocket clients, text frames only, in two implementations:
- *
- * - "raw": the HTTP upgrade from node:http, then frames read straight off the TCP socket
- *   (server frames are unmasked, so a text frame's payload is a slice of what was read)
- *   and written as masked frames by hand. No stream per socket, no per-message event:
- *   about as little JavaScript per received frame as a client can run.
- * - "ws": the `ws` package's client, what a Node program would normally use; it costs a
- *   load generator noticeably more CPU per frame (see docs/benchmarks.md).
- *
- * Both answer pings with pongs, so servers with heartbeats keep the client.
+ * The load generators' WebSocket clients, text frames only: "raw" reads frames straight off
+ * the TCP socket and writes masked ones by hand (about as little JavaScript per frame as a
+ * client can run); "ws" is the `ws` package's client, which costs a load generator
+ * noticeably more CPU per frame. Both answer pings, so servers with heartbeats keep them.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";

@@ -1,11 +1,8 @@
 /**
- * The soak's push subscribers (docs/push-protocol.md): WebSocket clients (the `ws`
- * package, as a Node program would use) that follow their user's channel and a few open
- * lots, and SSE streams that follow one open lot or their user's notifications. They move
- * to other lots as lots close, resume after the last seq they saw when they reconnect,
- * and a few are dropped on purpose every round, so the gateway's connect, subscribe and
- * teardown paths run all soak long. A client keeps only its current channels' positions:
- * nothing in here grows with the length of the run.
+ * The soak's push subscribers (docs/push-protocol.md): WebSocket clients on their user's
+ * channel and a few open lots, SSE streams on a lot or their notifications. They move on
+ * as lots close, resume when they reconnect, and some are dropped every round; a client
+ * keeps only its current channels' positions, so nothing grows with the run's length.
  */
 import { PushCounts, type FleetContext, type PushUser } from "./push-context.ts";
 import { SseClient } from "./sse-client.ts";

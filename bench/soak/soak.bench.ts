@@ -1,41 +1,9 @@
 /**
  * A soak of the whole stack: does any service's memory keep growing under steady, mixed
- * traffic? Every app runs as its own process on a real NATS (startWholeStack: identity,
- * catalog, bidding, settlement in Go, notifier, edge, BFF, push), exporting telemetry as
- * in the chart (10% of traces, and metrics) to otlp-sink.ts, for GAVEL_SOAK_MINUTES
- * (default 10) of:
- *   - sellers keeping 30 short lots open through the REST edge (each ends 20-60 s after it
- *     is listed, snipe window 1-3 s), so lots keep closing with winners, notifications and
- *     invoices; 8 bidders' workers bidding on them, each pausing 250 ms between bids (about
- *     one bid a second per lot: more would keep extending lots inside their snipe window);
- *   - GraphQL reads from the BFF, two at a time, one a second each;
- *   - 200 WebSocket clients (their user's channel and 3 open lots each) and 100 SSE streams
- *     (half a lot, half their user's notifications), moving to new lots as lots close, and
- *     5% of them dropped and reconnected (resuming) every 15 s.
- * Every 15 s it samples each process's resident memory (VmRSS) and each Node service's live
- * heap after a full collection, forced over its V8 inspector (the services start with
- * --inspect on loopback for this), and prints a progress line. The collection every 15 s
- * costs each service some milliseconds; the soak measures memory, not latency.
+ * traffic? Every 15 s, each process's RSS and each Node service's live heap after a full
+ * collection. Why, and how to read it: docs/reliability.md#soak-ten-minutes-of-mixed-traffic
  *
- *   npm run bench:soak                        # 10 minutes
- *   GAVEL_SOAK_MINUTES=2 npm run bench:soak    # a quick try
- *   GAVEL_LOT_CACHE_SIZE=100 npm run bench:soak   # bidding's, catalog's and the
- *                                             # notifier's lot-state caches fill in minutes
- *
- * Ctrl-C ends the soak after the window in progress, prints the table for what ran and
- * stops every process. The terminal's signal also reaches nats-server (it shares the
- * bench's process group), so that last window ends with errors in the services' logs.
- *
- * How to read the table: the first minute (half of a shorter run) is warm-up (code
- * compiled and optimised, caches, connection pools and V8's heap growing to their working
- * size), so judge what comes after it; a run of a minute or two only shows that it works.
- * Flat memory is a slope near 0 MiB/min after the warm-up, with growth that does not track
- * the run's length; a leak shows as a steady positive slope that stays when the soak runs
- * longer. Compare slopes, not absolute sizes: V8 (and Go's runtime) keep heap pages they
- * grew into, so RSS sits at a plateau above what is live and moves in steps as the heap is
- * resized (or drops when it is given back). The live-heap table has no such plateau: it is
- * what is still reachable after a full collection, so a leak shows there first and
- * plainly. "bench" is this process, the load generator, and should be flat too.
+ *   npm run bench:soak          # 10 minutes; GAVEL_SOAK_MINUTES=2 for a quick try
  */
 import { fileURLToPath } from "node:url";
 import { spawn } from "node:child_process";

@@ -1,10 +1,7 @@
 /**
- * The soak's auction floor, driven with the load generator's clients (@gavel/loadgen):
- * sellers who keep a few short lots open each through the REST edge (each ends 20 to 60 s
- * after it is listed, with a snipe window of 1 to 3 s, so lots keep closing with winners,
- * notifications and invoices), bidders who bid on the open lots in closed-loop windows,
- * and GraphQL readers who load the lots page, a lot's bids and their own bids and
- * invoices from the BFF.
+ * The soak's auction floor, driven with the load generator's clients: sellers keeping
+ * short lots open through the REST edge (so lots keep closing with winners, notifications
+ * and invoices), bidders in closed-loop windows, and GraphQL readers on the BFF.
  */
 import { randomUUID } from "node:crypto";
 import {

@@ -13,14 +13,14 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { median, printTable } from "@gavel/load";
 import { repoRoot } from "@gavel/testing";
 import { go, linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 import { npmStart } from "./npm-start.ts";
 import { processTree, type ProcessMemory } from "./process-memory.ts";
 
-const { values: options, positionals: startFlags } = parseArgs({
+const { values: options, positionals: startFlags } = parseCommandLine("npm run bench:stack --", {
   options: {
     runs: { type: "string", default: "3" },
     settle: { type: "string", default: "30" },

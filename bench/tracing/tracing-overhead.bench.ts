@@ -1,31 +1,14 @@
 /**
- * What tracing costs on the bid path: the same stack twice, catalog and bidding as real
- * processes behind the path's front, each stack on its own NATS (bid-stack.ts). One
- * stack samples no trace (OTEL_TRACES_SAMPLER=always_off) but records and exports its RED
- * metrics; the other also samples every trace (always_on). Both export over OTLP/HTTP
- * protobuf, the SDK's default, to otlp-sink.ts, a real receiver that counts and discards.
- * --baseline sdk-off runs the first stack with no telemetry at all (OTEL_SDK_DISABLED).
- *
- * --path says which front the bids go through: `rest` (default), the REST edge
- * (rest-bid-path.ts); `ws`, the push gateway's WebSocket, as the page bids, each bid
- * message with a fresh traceparent when tracing is on (ws-bid-path.ts). Workers bid on
- * fresh lots with the load generator's market and closed loop (@gavel/loadgen); refused
- * bids are a normal outcome, counted apart. Runs go in pairs, off then on, then on then
- * off, so drift on the shared machine hits both alike; the tables show the medians and
- * the overhead.
+ * What tracing costs on the bid path: the same stack twice, each on its own NATS, one
+ * sampling no trace and one every trace. Why: docs/benchmarks.md#tracing-overhead-on-the-bid-path
  *
  *   npm run bench:tracing -- [--path rest|ws] [--seconds 20] [--concurrency 32] [--runs 3]
- *     [--lots 100]
- *     [--cpu-prof DIR]          # CPU profiles of both stacks' processes but the catalog,
- *                               # and the share of their CPU spent in telemetry code
- *     [--on-env NAME=VALUE]...  # more settings for the "on" stack, to find where the
- *                               # cost goes, e.g. OTEL_METRICS_EXPORTER=none
- *     [--baseline traces-off|sdk-off]
+ *     [--lots 100] [--cpu-prof DIR] [--on-env NAME=VALUE]... [--baseline traces-off|sdk-off]
  */
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { closedLoop, printTable, type RestLot } from "@gavel/load";
 import { freePort, mintToken } from "@gavel/testing";
 import {
@@ -43,7 +26,7 @@ import { report, runLine, type RunResult } from "./tracing-report.ts";
 import { wsBidPath } from "../bidding/ws-bid-path.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommandLine("npm run bench:tracing --", {
   options: {
     path: { type: "string", default: "rest" },
     seconds: { type: "string", default: "20" },
@@ -175,13 +158,10 @@ async function measure(
 }
 
 /**
- * Waits until the stack is done with the run: its last spans have reached the sink (the
- * SDK sends a batch when it is full, else every OTEL_BSP_SCHEDULE_DELAY, 5 s by default, a
- * wait too cheap to show as CPU), then it is idle (under a tenth of a core for half a
- * second; the catalog projects the run's events after the fact). That work belongs to the
- * run's CPU and spans per bid, and must not land in the next run, which measures the
- * other stack. The "off" stack waits as long, so that both stacks' runs follow the same
- * pause. Returns the seconds it took.
+ * Waits until the stack's last spans reached the sink and it is idle (under a tenth of a
+ * core for half a second), so the run's late work counts toward it and not the next; the
+ * "off" stack waits as long. Returns the seconds it took.
+ * Why: docs/benchmarks.md#tracing-overhead-on-the-bid-path
  */
 async function settle(stack: BidStack, spansAtSink: () => Promise<number>): Promise<number> {
   const started = performance.now();

@@ -27,14 +27,14 @@
  * 1 MiB young generation: docs/benchmarks.md#local-stack-memory-and-start-time
  */
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "@gavel/config/command-line";
 import { defaultPorts } from "@gavel/config/ports";
 import { repoRoot } from "@gavel/testing/processes";
 import { localJaeger } from "./local-jaeger.ts";
 import { startLocalStack, type LocalStack } from "./local-stack.ts";
 import { DEMO_PASSWORD, DEMO_USERS } from "./demo-users.ts";
 
-const { values: flags } = parseArgs({
+const { values: flags } = parseCommandLine("npm start --", {
   options: {
     "no-seed": { type: "boolean", default: false },
     "no-load": { type: "boolean", default: false },
