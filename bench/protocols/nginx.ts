@@ -1,10 +1,8 @@
 /**
- * A real HTTP cache for the protocol bench: Debian's nginx with proxy_cache, from a
- * generated configuration in a temporary folder, keeping what Cache-Control allows and no
- * more; each origin gets a caching and a proxy-only listener, and, given a certificate,
- * the same two over TLS speaking HTTP/2 and HTTP/1.1 by ALPN (a front that speaks h2
- * itself, to set against the edge's, which relays h2 to its own HTTP/1.1 listener).
- * Why: docs/benchmarks.md#the-same-read-and-the-same-event-over-every-protocol
+ * A real HTTP cache for the protocol bench: Debian's nginx with proxy_cache, keeping what
+ * Cache-Control allows; per origin a caching and a proxy-only listener and, given a
+ * certificate, the same two over TLS (h2 and HTTP/1.1 by ALPN), an h2 front to set against
+ * the edge's: docs/benchmarks.md#the-same-read-and-the-same-event-over-every-protocol
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

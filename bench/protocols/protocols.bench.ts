@@ -1,8 +1,7 @@
 /**
- * The same data over every protocol Gavel speaks: a page of 50 lots over REST, GraphQL and
- * the RPCs, direct and through nginx's cache, REST over HTTP/2 against HTTP/1.1, the whole
- * GraphQL page over REST, and lot events over WebSocket, SSE, WatchLot.
- * Why: docs/benchmarks.md#the-same-read-and-the-same-event-over-every-protocol
+ * The same data over every protocol Gavel speaks (50 lots over REST on HTTP/1.1 and h2,
+ * GraphQL and the RPCs, direct and through nginx; a page over REST and GraphQL; lot events
+ * over WebSocket, SSE, WatchLot): docs/benchmarks.md#the-same-read-and-the-same-event-over-every-protocol
  *
  *   npm run bench:protocols            # -- --help lists the tables and the GAVEL_BENCH_* knobs
  */

@@ -1,12 +1,9 @@
 /**
- * The floor of bench/push/push-fanout.bench.ts: a `ws` server subscribed to core NATS subjects
- * `<prefix>.<lot id>`, writing each message as it is to every socket open on
- * `/lots/<lot id>`. No protocol, no subscriptions, no backpressure, no persistence, no
- * heartbeats: what fan-out costs when it does nothing else.
+ * The floor of push-fanout.bench.ts: a `ws` server writing each message of core NATS subject
+ * `<prefix>.<lot id>` as it is to every socket on `/lots/<lot id>`. No protocol, backpressure,
+ * persistence or heartbeats: what fan-out costs when it does nothing else.
  *
- *   node bare-ws-server.ts <port> <nats url> <subject prefix>
- *
- * Prints "ready" on stdout once it listens.
+ *   node bare-ws-server.ts <port> <nats url> <subject prefix>   # prints "ready" once it listens
  */
 import { connect } from "@nats-io/transport-node";
 import { WebSocketServer, type WebSocket } from "ws";

@@ -1,27 +1,9 @@
 /**
- * What the push gateway's live feeds cost NATS: the figure a capacity plan needs next to
- * the gateway's own. A push replica opens one ordered JetStream consumer per lot its
- * clients watch (apps/push/src/feeds/feed-hub.ts), so at scale the server holds
- * replicas x watched lots consumers. This bench opens that many feeds, the way the
- * gateway does, on one real nats-server with the real LOT_EVENTS stream, and measures:
- *
- * 1. Opening: feeds opened per second.
- * 2. Idle: nats-server's resident memory and CPU with the feeds open and no events
- *    (each feed still pulls every CONSUME_EXPIRES_MS and gets idle heartbeats).
- * 3. Busy: events appended to the lots' subjects at --rate per second, spread evenly
- *    over the lots, each delivered to its lot's feeds: nats-server CPU per delivery and
- *    delivery latency (append to arrival).
- *
- * 4. The alternative: one feed per connection on every lot's subject (the replica would
- *    filter), the last step's lots, the same rate.
- *
- * Steps add feeds (--feeds, cumulative totals) over --connections NATS connections (the
- * replicas). Each lot gets --feeds-per-lot feeds (replicas with viewers of it). One
- * process holds every feed, on the same two cores as nats-server: its CPU is shown
- * apart. Progress goes to stderr, tables to stdout.
+ * What the push gateway's live feeds cost NATS, idle and busy, against one feed per replica
+ * on every lot's subject: docs/benchmarks.md#what-the-push-gateways-live-feeds-cost-nats
  *
  *   npm run bench:feeds -- [--feeds 1000,5000,10000,20000] [--connections 4]
- *                          [--feeds-per-lot 2] [--rate 1000] [--seconds 15]
+ *                          [--feeds-per-lot 2] [--rate 1000] [--seconds 15]   # --feeds: totals
  */
 import { performance } from "node:perf_hooks";
 import { parseCommandLine } from "@gavel/config/command-line";

@@ -1,20 +1,9 @@
 /**
- * What one event costs a push replica, apart from what its deliveries cost: the figure the
- * capacity plan (docs/capacity-plan.md) multiplies by every lot a pod follows. One replica
- * follows --lots lots, each watched by --viewers WebSocket clients; the bench appends
- * bids to the lots' subjects at --rate per second, spread evenly, and reads the replica's
- * CPU from /proc over the window, minus the same replica's CPU over an idle window. It
- * prints µs of replica CPU per event and per delivery, for each feed mode
- * (GAVEL_PUSH_FEEDS), tracing (off, or every span exported over OTLP to otlp-sink.ts) and
- * viewer count, then splits each mode's cost into a fixed part per event and a part per
- * delivery. --profile adds where the replica's busy time went (V8's sampling profiler
- * over the inspector, which itself costs the replica: read its shares, not the µs).
+ * What one event costs a push replica apart from its deliveries, by feed mode, tracing and
+ * viewers per lot: docs/benchmarks.md#what-one-event-costs-a-push-replica
  *
- *   npm run bench:push-event -- [--lots 100] [--viewers 1,10] [--rate 1000]
- *                               [--seconds 10] [--modes per-channel,shared]
- *                               [--tracing off,export] [--profile]
- *
- * Progress goes to stderr, tables to stdout.
+ *   npm run bench:push-event -- [--lots 100] [--viewers 1,10] [--rate 1000] [--seconds 10]
+ *                               [--modes per-channel,shared] [--tracing off,export] [--profile]
  */
 import { parseCommandLine } from "@gavel/config/command-line";
 import { toBinary } from "@bufbuild/protobuf";

@@ -1,40 +1,9 @@
 /**
- * The push gateway's fan-out and idle memory, side by side in one run with Socket.IO
- * (Redis adapter) and a bare `ws` + NATS floor: each system is --servers server
- * processes, the clients spread evenly over them and over --lots lot channels, every
- * lot published on at the step's rate (see push-systems.ts).
- *
+ * The push gateway's fan-out and idle memory beside Socket.IO and a bare `ws` floor; its flags
+ * and figures: docs/development.md#running-the-push-benches
  *   npm run bench:push -- [--clients 10000] [--rates 2,3,4,5,6,8,10,15,20] [--seconds 8]
- *                         [--systems gavel,gavel-sse,socketio,bare] [--runs 1]
- *                         [--servers 2] [--lots 1] [--generators 4]
- *                         [--source-addresses 0] [--profile-rate 5]
- *                         [--feeds per-channel|shared] [--idle]
- *
- * Per system and client count (--clients takes a list, e.g. 10000,50000): start the
- * servers, measure their memory (after full GCs, through the inspector), open the
- * clients, measure again, then raise the publish rate (events/s on each lot) step by step
- * until the system saturates twice in a row: p99 over 1 s, or more than 1 s worth of
- * deliveries still owed at the end of the window. With several client counts, the steps
- * of equal offered deliveries/s are printed side by side at the end.
- *
- * Every socket is a descriptor in a server and in a generator process, each under the
- * open-file limit, and a client end takes an ephemeral port: for tens of thousands of
- * clients use more --servers and --generators, and --source-addresses N to bind the
- * clients to 127.0.0.2 ... 127.0.0.(N+1) in turn (0: the kernel picks 127.0.0.1). The
- * bench checks this before it starts.
- *
- * One replica's share of a burst to 50,000 viewers of one lot over four replicas, with
- * its event-loop delay (the "loop p99 ms" column), runs on a small box as
- * `--systems gavel,bare --clients 12500 --servers 1 --generators 2 --rates 0.4,1,2`.
- *
- * --idle measures only the idle memory per connection (no fan-out steps): each system's
- * RSS and heap KiB per connection side by side, as a ratio to the bare floor's when bare
- * is in the run, against Gavel's idle-memory targets.
- *
- * --profile-rate takes a CPU profile of one server per system during that rate's window
- * and prints its top self-time functions (it slows that server: do not record figures
- * from a profiled run). --feeds is the push processes' GAVEL_PUSH_FEEDS (their own
- * default when absent). Progress goes to stderr, tables to stdout.
+ *     [--systems gavel,gavel-sse,socketio,bare] [--runs 1] [--servers 2] [--lots 1] [--idle]
+ *     [--generators 4] [--source-addresses 0] [--profile-rate 5] [--feeds per-channel|shared]
  */
 import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";

@@ -1,15 +1,8 @@
 /**
- * One load-generator process of bench/push/push-fanout.bench.ts (forked with IPC): opens its
- * share of the bench's clients to the servers it is given, each following one lot's
- * channel, and counts what arrives. The parent asks for a `mark` at the edges of a
- * measurement window and gets the running total of deliveries plus the latency samples
- * since the previous mark.
- *
- * Every client is kept as cheap as the protocol allows, so the generators take as little
- * of the shared CPU as possible: no JSON parsing, events are counted by searching the raw
- * frame for `"type":"event"` (a Gavel `batch` frame holds several), and only every
- * `sampleEvery`-th client of each server and lot reads the publish time the bench wrote
- * into each event's bid id.
+ * One load-generator process of push-fanout.bench.ts (forked with IPC): opens its share of
+ * the clients, each on one lot, and answers a `mark` with the deliveries so far and the
+ * latencies since the last. To spare the shared CPU nothing is parsed: events are counted by
+ * `"type":"event"` in the raw frame, and only every sampleEvery-th client reads latencies.
  */
 import http from "node:http";
 import {

@@ -1,16 +1,8 @@
 /**
- * The systems bench/push/push-fanout.bench.ts compares, each as some server processes (two by
- * default) carrying the same lot channels (one by default), plus the publisher that feeds
- * them the same synthetic bid events, on the lots in turn:
- *
- * - gavel, gavel-sse: push gateway replicas (apps/push, every feature on), fed through
- *   JetStream on each lot's subject exactly as bidding appends; WebSocket or SSE clients.
- * - socketio: Socket.IO 4 servers with the Redis adapter (socketio-server.ts), fed by
- *   @socket.io/redis-emitter broadcasting to the lot's room.
- * - bare: `ws` servers on core NATS subjects, one per lot (bare-ws-server.ts), fed by
- *   plain publishes of the frame Gavel would send.
- *
- * Every event carries its publish time in the bid id, so clients measure latency.
+ * The systems push-fanout.bench.ts compares (gavel, gavel-sse, socketio, bare:
+ * docs/benchmarks.md#push-fan-out-against-socketio-and-a-bare-ws-floor), each as server
+ * processes carrying the same lots, and the publisher that feeds each the same synthetic
+ * bids, on the lots in turn, with the publish time in the bid id for clients' latency.
  */
 import { toBinary, toJsonString } from "@bufbuild/protobuf";
 import { jetstream } from "@nats-io/jetstream";

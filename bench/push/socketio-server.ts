@@ -1,13 +1,9 @@
 /**
- * The Socket.IO side of bench/push/push-fanout.bench.ts: one Socket.IO 4 server with the Redis
- * adapter, as its documentation sets up several nodes. A client emits `subscribe` with a
- * room name (acknowledged) and joins it; the bench broadcasts to the room from outside
- * with @socket.io/redis-emitter, which every node receives through Redis and writes to its
- * own members of the room.
+ * The Socket.IO side of push-fanout.bench.ts: a Socket.IO 4 server with the Redis adapter. A
+ * client emits `subscribe` with a room (acknowledged) and joins it; the bench broadcasts to
+ * the room with @socket.io/redis-emitter, which reaches every node through Redis.
  *
- *   node socketio-server.ts <port> <redis url>
- *
- * Prints "ready" on stdout once it listens.
+ *   node socketio-server.ts <port> <redis url>     # prints "ready" once it listens
  */
 import http from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";

@@ -1,14 +1,9 @@
 /**
- * The local stack's footprint: `npm start` as a person runs it, how long until it says it
- * is ready, cold (no compile cache: a fresh clone, or every file edited) and warm (the
- * second start), and what each process it starts holds once it has settled (RSS and PSS).
- * Each run starts it cold, waits, reads /proc, stops it, and does the same warm; the
- * tables are the medians of the runs. Why, and how to read it:
- * docs/benchmarks.md#local-stack-memory-and-start-time
+ * `npm start`'s footprint: time to ready, cold and warm, and each process's settled RSS and
+ * PSS, medians of the runs: docs/benchmarks.md#local-stack-memory-and-start-time
  *
  *   npm run bench:stack -- [--runs 3] [--settle 30] [-- <npm start's flags, e.g. --no-load>]
- *
- * It runs npm start itself, on its default ports: stop any npm start first.
+ *   # it runs npm start on its default ports: stop any other npm start first
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";

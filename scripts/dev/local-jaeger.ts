@@ -33,12 +33,10 @@ export interface LocalJaeger {
 const RECORD = "jaeger";
 
 /**
- * Jaeger v2 all-in-one with memory storage for the local stack, built from its pinned
- * Go module by scripts/tools/jaeger.sh on first use (minutes, once per version). Run
- * without a config it uses its embedded all-in-one one; JAEGER_LISTEN_HOST moves every
- * receiver and extension of that config to loopback, and the two `--set`s do the same
- * for the query servers, which that config leaves on all interfaces. Resolves once the
- * query API answers. Its log goes to <state dir>/jaeger.log; its traces die with it.
+ * Jaeger v2 all-in-one with memory storage for the local stack, built by scripts/tools/jaeger.sh
+ * on first use; JAEGER_LISTEN_HOST and two `--set`s keep every port of its embedded config on
+ * loopback. Resolves once the query API answers; logs to <state dir>/jaeger.log:
+ * docs/development.md#the-stack-on-one-machine-npm-start
  */
 export async function startLocalJaeger(root: string, stateDir: string): Promise<LocalJaeger> {
   const bin = execFileSync(join(root, "scripts/tools/jaeger.sh"), {

@@ -30,13 +30,10 @@ export interface LocalNatsOptions {
 const RECORD = "nats-server";
 
 /**
- * A nats-server with JetStream for the local stack, built from its pinned Go module
- * by scripts/tools/nats-server.sh on first use, storing under <state dir>/nats so lots and
- * users survive a restart of the stack. It has the chart's NATS users (one per app,
- * allowed only its own subjects, no anonymous access), with fresh passwords each run:
- * the services are started with theirs, and nothing else connects. So one an earlier run
- * left running is stopped (stopLeftovers, through its pid file), never reused: its
- * passwords are gone with the launcher that made them.
+ * A nats-server with JetStream for the local stack, built by scripts/tools/nats-server.sh on
+ * first use, storing under <state dir>/nats so lots and users survive a restart. Its users
+ * are the chart's, with fresh passwords each run, so one an earlier run left running is
+ * stopped (stopLeftovers), never reused: docs/development.md#the-stack-on-one-machine-npm-start
  */
 export async function startLocalNats(options: LocalNatsOptions): Promise<LocalNats> {
   const { root, stateDir, port, monitorPort } = options;

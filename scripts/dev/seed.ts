@@ -1,8 +1,7 @@
 /**
- * Demo users (signed up once, then kept) and, when the seller has no open lot, a few
- * open lots, so a fresh stack has something to bid on. npm start runs it as a process of
- * its own once the services are up, so its Connect clients and generated code are not
- * kept in the launcher for hours; it prints the open lots' titles as a JSON array.
+ * Demo users (signed up once, then kept) and, when the seller has no open lot, a few open
+ * lots; prints the open lots' titles as a JSON array. npm start runs it as its own process so
+ * its clients and generated code do not stay in the launcher for hours.
  *
  *   node scripts/dev/seed.ts <identity url> <catalog url>
  */

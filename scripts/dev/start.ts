@@ -1,30 +1,9 @@
 /**
- * `npm start`: the whole stack on this machine. Starts NATS (a pinned nats-server the
- * project builds itself, unless NATS_URL points at one), then every service on its
- * default port, seeds demo users and lots, and stops it all on Ctrl-C.
- *
- *   npm start                 # everything, with demo data and demo traffic
+ * `npm start`: the whole stack on this machine; it stays up for hours only to relay logs, so
+ * it imports little: docs/development.md#the-stack-on-one-machine-npm-start
  *   npm start -- --no-seed    # without demo data
  *   npm start -- --no-load    # without the load generator's lots and bidders
  *   npm start -- --jaeger     # and a local Jaeger that every service exports traces to
- *
- * The edge serves the web page (apps/web, built here first) at http://localhost:8080/ and
- * tells it, in /config.json, where the BFF and the push gateway listen (their own ports;
- * their CORS defaults allow the page's origin); its lots link their live feeds to the
- * push gateway's port too. With --jaeger the page's spans go through the edge (POST
- * /otlp/v1/traces) to Jaeger, and its waterfall reads traces back through the edge (GET
- * /traces/<id>); without, both are off.
- *
- * Every OTEL_* variable set here reaches every service, so a collector or Jaeger that
- * already runs is used with OTEL_EXPORTER_OTLP_ENDPOINT=http://host:4318 instead; so does
- * every GAVEL_* setting (GAVEL_RATE_LIMIT_PER_IP, say), except what this script wires.
- *
- * What goes wrong before it runs (a port taken, npm start already running) is one line
- * and exit 1; what an earlier run killed outright left running is stopped first.
- *
- * It stays up for hours only to relay log lines and stop it all, so it imports no more
- * than that needs, and the npm script runs it with Node's compile cache (.gavel/) and a
- * 1 MiB young generation: docs/benchmarks.md#local-stack-memory-and-start-time
  */
 import { join } from "node:path";
 import { parseCommandLine } from "@gavel/config/command-line";

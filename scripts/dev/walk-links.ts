@@ -3,13 +3,10 @@ import { SseText } from "@gavel/testing";
 import WebSocket from "ws";
 
 /**
- * A client that knows one URL, the REST API's, and follows links from `/v1`, as the
- * README invites: signs up a seller and a bidder, lists a lot, opens the lot's `stream`
- * and `websocket` links as they are given (relative ones resolved against the page that
- * gave them), bids through `place_bid`, and throws unless both deliver the bid. The
- * proof, for `npm start`'s setup (local-stack.test.ts) and the chart's
- * (k8s/local/test/links.test.ts), that the links reach the push gateway wherever they
- * are served.
+ * A client that knows only the REST API's URL and follows links from `/v1`: signs up a seller
+ * and a bidder, lists a lot, opens its `stream` and `websocket` links as given (relative ones
+ * resolved), bids through `place_bid`, and throws unless both deliver the bid. Proof, for
+ * local-stack.test.ts and k8s/local/test/links.test.ts, that the links reach the push gateway.
  */
 export interface LinkWalk {
   lotId: string;

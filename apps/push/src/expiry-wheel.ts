@@ -1,10 +1,8 @@
 /**
  * One timer for many connections' credential expiries: a member's expire() runs once its
- * time has passed (at once when it already has), unless it was deleted first. Members are
- * kept in buckets of `resolutionMs`, their time rounded up, and one interval started with
- * the wheel checks the oldest bucket: expire() runs never early and at most two
- * resolutions late, outside any request's context. A timer per connection would cost
- * each of thousands of idle sockets its own timer object and closures.
+ * time has passed (at once if it already has), unless deleted first; never early, at most
+ * two `resolutionMs` late, outside any request's context. Why not a timer per connection:
+ * docs/architecture.md#what-an-idle-connection-holds
  */
 export interface Expiring {
   expire(): void;

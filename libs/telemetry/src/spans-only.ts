@@ -10,12 +10,10 @@ import { NoopSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import type { Telemetry } from "./start-telemetry.ts";
 
 /**
- * What the Node SDK registers when nothing is exported and no OTEL_* variable is set,
- * without loading it: spans with real ids (parent-based, always on) that go nowhere, the
- * W3C trace context and baggage carried across every hop, and the active span kept
- * across awaits. So context still crosses every hop and every log line carries its
- * trace_id, in a process some 18 MiB lighter:
- * docs/benchmarks.md#local-stack-memory-and-start-time
+ * What the Node SDK registers when nothing is exported and no OTEL_* variable is set, without
+ * loading it: spans with real ids (parent-based, always on) that go nowhere, W3C trace context
+ * and baggage, and the active span kept across awaits. So every log line still carries its
+ * trace_id, in a process some 18 MiB lighter: docs/benchmarks.md#local-stack-memory-and-start-time
  */
 export function startSpansOnly(resource: Resource): Telemetry {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

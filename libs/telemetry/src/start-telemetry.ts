@@ -23,12 +23,10 @@ export interface Telemetry {
 const LABELS_ONLY = new Set(["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"]);
 
 /**
- * Starts telemetry from the standard OTEL_* variables; call it first in main, before
- * anything makes a span. With an OTLP endpoint, or any other OTEL_* setting, that is the
- * OpenTelemetry Node SDK. Without any, nothing is exported and nothing connects, but
- * spans still exist: the SDK, its exporters and their dependencies are not even loaded
- * (a lighter process; see spans-only.ts). There is no auto-instrumentation, each
- * protocol boundary makes its own spans. docs/architecture.md#telemetry-libstelemetry
+ * Starts telemetry from the standard OTEL_* variables; call it first in main, before anything
+ * makes a span. With an OTLP endpoint or any other OTEL_* setting that is the Node SDK;
+ * without, nothing is exported or loaded but spans still exist (spans-only.ts). No
+ * auto-instrumentation: docs/architecture.md#telemetry-libstelemetry
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const env = options.env ?? process.env;

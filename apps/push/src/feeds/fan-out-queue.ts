@@ -29,13 +29,10 @@ interface FanOut {
 }
 
 /**
- * One channel's fan-out on a replica: each event goes to every listener of the channel,
- * at most SLICE_SIZE listeners per turn of the event loop, so a burst to thousands of
- * sockets leaves room between its slices for everything else (pings, subscribes, bids,
- * other channels). One FIFO: an event starts once the one before it has reached every
- * listener, so no listener ever gets them out of order. The listener set is read live:
- * one that leaves mid-fan-out gets nothing more; one that joins gets the rest, and its
- * subscription drops by sequence what it already has.
+ * One channel's fan-out on a replica: each event to every listener, one event after the
+ * other (never out of order), at most SLICE_SIZE listeners per turn of the event loop so a
+ * burst leaves room for everything else. The listener set is read live: one that leaves gets
+ * nothing more. Why: docs/architecture.md#writing-one-event-to-thousands-of-sockets
  */
 export class FanOutQueue {
   readonly #listeners: ReadonlySet<Listener>;

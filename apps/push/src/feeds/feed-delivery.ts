@@ -10,13 +10,10 @@ import type { TraceClaims } from "../tracing/trace-claims.ts";
 import { traceIdOf } from "../tracing/traceparent.ts";
 
 /**
- * Hands a channel's live messages to its local listeners, whichever feed received them,
- * one event after the other (FanOutQueue): each is decoded and serialized once for all of
- * them, inside one span per event per replica (the publisher's child; a span per socket
- * would cost more than the write) that counts the receivers by transport. The span runs
- * from the message's arrival until the last listener has it, so it includes any wait
- * behind the event before; the fan-out's lag and deliveries are counted at its end. Each
- * event's trace becomes the server's in `claims`: no client may join it.
+ * Hands a channel's live messages to its local listeners in order (FanOutQueue), each event
+ * decoded and serialized once for all, in one `deliver` span per event per replica that ends
+ * when the last listener has it; lag and deliveries are counted then. Each event's trace
+ * becomes the server's: docs/architecture.md#who-may-continue-a-trace
  */
 export class ChannelDelivery {
   readonly #channel: Channel;

@@ -66,13 +66,9 @@ type OwnedSocket = Socket & { [STREAM]?: SseStream };
 
 /**
  * One Server-Sent Events stream of one channel: `id:` is the event's stream sequence, so
- * EventSource's automatic reconnection (with Last-Event-ID) resumes with no gap and no
- * duplicate, on any replica. A stream whose unsent bytes pass the send buffer is ended:
- * the client reconnects and replays rather than holding the replica's memory.
- *
- * An idle stream holds little: its socket, taken from node:http once the head is sent
- * (stream-socket.ts), its subscription, and no closure or timer of its own (the
- * replica's ticker sends heartbeats, its expiry wheel ends streams whose credential expired).
+ * EventSource resumes (Last-Event-ID) with no gap and no duplicate, on any replica. Past the
+ * send buffer it is ended: the client resumes rather than hold the replica's memory. Idle,
+ * it holds little: docs/architecture.md#what-an-idle-connection-holds
  */
 export class SseStream implements EventSink {
   readonly userId: string | undefined;

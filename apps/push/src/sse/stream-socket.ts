@@ -33,14 +33,11 @@ export interface StreamSocket {
 }
 
 /**
- * Sends a 200 head with `headers` as node:http writes any (its Date, Connection and
- * Transfer-Encoding included) and takes the socket from node:http the way it does itself
- * for an upgraded connection (lib/_http_server.js, onParserExecuteCommon): the response,
- * the request and the connection's HTTP parser are let go, 10 KiB of native memory and
- * 5 KiB of heap an idle stream no longer holds (docs/architecture.md, "What an idle
- * connection holds"). The body is the caller's to write and end; the connection carries
- * no other request. `listeners` are added before node:http's are removed, so the socket's
- * table of listeners keeps its size (emptied and refilled, it would double).
+ * Sends a 200 head with `headers` as node:http writes any, then takes the socket from
+ * node:http as it does for an upgrade (lib/_http_server.js, onParserExecuteCommon), letting
+ * the response, request and parser go (docs/architecture.md#what-an-idle-connection-holds).
+ * The body is the caller's; the connection carries no other request. `listeners` are added
+ * before node:http's are removed, so the socket's listener table does not double in size.
  */
 export function takeStreamSocket(
   req: IncomingMessage,

@@ -8,21 +8,11 @@ import { framePayload } from "./ws-frame.ts";
 const TEXT = { binary: false };
 
 /**
- * A socket's bounded send queue. While nothing is in flight a message is written at once,
- * and so is anything else written in the same turn of the event loop: the socket is corked
- * until the turn ends, so all of it leaves in one system call. While a write of an earlier
- * turn is still in flight (the socket lags) messages queue and then leave together as one
- * `batch` frame, so a lagging socket costs one write per burst instead of one per event.
- * When the queue and the socket's own buffer pass the limit, the client is a slow consumer:
- * `onOverflow` ends the connection (it resumes later from its last sequence) before it can
- * slow anyone else or hold unbounded memory.
- *
- * An event's frame, built once for every socket (ws-frame.ts), is written to the upgraded
- * socket itself, past `ws`. That is safe because `ws` writes each frame of its own whole
- * and synchronously, never leaving one half-written between calls, as long as it neither
- * compresses (the server turns permessage-deflate off) nor sends a Blob (nothing here
- * does): see Sender#send and Sender#sendFrame in ws/lib/sender.js. `ws.bufferedAmount`
- * counts the socket's buffer, so it counts these frames too.
+ * A socket's bounded send queue: a message is written at once, corked with the rest of its
+ * turn (turn-cork.ts), unless an earlier turn's write is still in flight; then messages queue
+ * and leave as one `batch` frame. Past the limit `onOverflow` ends the slow consumer. Shared
+ * frames are written past `ws`, which is safe only while it neither compresses nor sends a
+ * Blob: docs/architecture.md#writing-one-event-to-thousands-of-sockets
  */
 export class WsOutbox {
   readonly #ws: WebSocket;
