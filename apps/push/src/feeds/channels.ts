@@ -13,8 +13,8 @@ import {
 import { LotEventSchema } from "@gavel/proto/lot/v1/lot_events";
 import { NotificationSchema } from "@gavel/proto/notification/v1/notifications";
 import { sseEvent } from "@gavel/sse";
-import { PROTOCOL_VERSION } from "../ws/protocol.ts";
-import { textFrame } from "../ws/ws-frame.ts";
+import { PROTOCOL_VERSION, serverMessage } from "../ws/protocol.ts";
+import { framePayload, textFrame } from "../ws/ws-frame.ts";
 
 /**
  * What a client can follow: a lot's live feed (`lot:<lot id>`, public: the bids on a lot
@@ -48,6 +48,7 @@ export interface Channel {
  */
 export interface ChannelEvent {
   channel: string;
+  /** The event's stream sequence; a run's is its last event's. */
   seq: number;
   /** The event's kind, snake_case: bid_accepted, closed, outbid, won, ... */
   type: string;
@@ -55,6 +56,25 @@ export interface ChannelEvent {
   frame: Buffer;
   /** The SSE record (id, event, data lines and the blank line). */
   sse: Buffer;
+  /** In a run (eventRun), the events it holds, in order; undefined in a single event. */
+  parts?: readonly ChannelEvent[];
+}
+
+/**
+ * Consecutive events of one channel as one: a `batch` frame and the SSE records end to
+ * end, built once for every follower, so a fan-out that fell behind catches up with one
+ * write per connection instead of one per event.
+ */
+export function eventRun(events: readonly ChannelEvent[]): ChannelEvent {
+  const last = events.at(-1)!;
+  return {
+    channel: last.channel,
+    seq: last.seq,
+    type: "batch",
+    frame: textFrame(serverMessage.batch(events.map((event) => framePayload(event.frame)))),
+    sse: Buffer.concat(events.map((event) => event.sse)),
+    parts: events.flatMap((event) => event.parts ?? event),
+  };
 }
 
 export function parseChannel(name: string): Channel | undefined {

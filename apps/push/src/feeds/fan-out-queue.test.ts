@@ -3,7 +3,14 @@ import { createLogger } from "@gavel/logging";
 import { beforeEach, describe, expect, it } from "vitest";
 import { bidEvent } from "../../test/fixtures/memory-hub.ts";
 import type { ChannelEvent } from "./channels.ts";
-import { FanOutQueue, SLICE_SIZE, type Receivers } from "./fan-out-queue.ts";
+import { framePayload } from "../ws/ws-frame.ts";
+import {
+  FanOutQueue,
+  MAX_RUN_BYTES,
+  MAX_RUN_EVENTS,
+  SLICE_SIZE,
+  type Receivers,
+} from "./fan-out-queue.ts";
 import type { Listener, Transport } from "./feed-hub.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
@@ -27,7 +34,7 @@ function listener(
   return {
     transport,
     push(event) {
-      handOffs.push({ listener: id, seq: event.seq });
+      for (const { seq } of event.parts ?? [event]) handOffs.push({ listener: id, seq });
       onPush(event);
     },
   };
@@ -81,7 +88,7 @@ describe("a channel's fan-out", () => {
     const last = (seq: number) => handOffs.findLastIndex((h) => h.seq === seq);
     const first = (seq: number) => handOffs.findIndex((h) => h.seq === seq);
     expect(last(1)).toBeLessThan(first(2));
-    expect(last(2)).toBeLessThan(first(3));
+    expect(last(1)).toBeLessThan(first(3));
     for (const id of [1, SLICE_SIZE + 1, SLICE_SIZE * 3 + 7]) expect(seqsOf(id)).toEqual([1, 2, 3]);
   });
 
@@ -93,6 +100,36 @@ describe("a channel's fan-out", () => {
     listeners.add(listener(7));
     await Promise.all([big, fanOut(2), fanOut(3)]);
     expect(seqsOf(7)).toEqual([1, 2, 3]);
+  });
+
+  it("joins the events that waited behind a fan-out into one run, in order", async () => {
+    const pushed: ChannelEvent[] = [];
+    listeners.add(listener(0, (event) => pushed.push(event)));
+    addListeners(SLICE_SIZE);
+    const done = [1, 2, 3, 4].map(fanOut);
+    const receivers = await Promise.all(done);
+    expect(pushed.map((event) => event.parts?.map((part) => part.seq) ?? event.seq)).toEqual([
+      1,
+      [2, 3, 4],
+    ]);
+    expect(receivers).toEqual(Array(4).fill({ ws: SLICE_SIZE + 1, sse: 0 }));
+    const run = JSON.parse(framePayload(pushed[1]!.frame).toString());
+    expect(run).toMatchObject({ type: "batch" });
+    expect(run.messages.map((m: { seq: number }) => m.seq)).toEqual([2, 3, 4]);
+    expect(pushed[1]!.sse.toString().match(/^id: \d+$/gm)).toEqual(["id: 2", "id: 3", "id: 4"]);
+  });
+
+  it("keeps a run within MAX_RUN_EVENTS and MAX_RUN_BYTES", async () => {
+    const pushed: ChannelEvent[] = [];
+    listeners.add(listener(0, (event) => pushed.push(event)));
+    addListeners(SLICE_SIZE);
+    const waiting = MAX_RUN_EVENTS + 5;
+    await Promise.all(Array.from({ length: waiting + 1 }, (_, i) => fanOut(i + 1)));
+    const runs = pushed.slice(1).map((event) => event.parts?.length ?? 1);
+    expect(runs.reduce((a, b) => a + b)).toBe(waiting);
+    for (const event of pushed) expect(event.frame.length).toBeLessThanOrEqual(MAX_RUN_BYTES);
+    expect(Math.max(...runs)).toBeLessThanOrEqual(MAX_RUN_EVENTS);
+    expect(seqsOf(0)).toEqual(Array.from({ length: waiting + 1 }, (_, i) => i + 1));
   });
 
   it("hands nothing more to a listener removed mid-fan-out, of this event or the next", async () => {

@@ -1,6 +1,6 @@
 import { context, type Context } from "@opentelemetry/api";
 import type { Logger } from "@gavel/logging";
-import type { ChannelEvent } from "./channels.ts";
+import { eventRun, type ChannelEvent } from "./channels.ts";
 import type { Listener } from "./feed-hub.ts";
 
 /**
@@ -9,6 +9,13 @@ import type { Listener } from "./feed-hub.ts";
  * box, at no CPU cost: docs/architecture.md#writing-one-event-to-thousands-of-sockets
  */
 export const SLICE_SIZE = 500;
+
+/**
+ * The most events, and frame bytes, one run may join: under the smallest send buffer a
+ * connection may have (GAVEL_PUSH_SEND_BUFFER_BYTES), so a run alone never overflows one.
+ */
+export const MAX_RUN_EVENTS = 64;
+export const MAX_RUN_BYTES = 16_384;
 
 /** Whom an event was handed to, by transport. */
 export interface Receivers {
@@ -31,8 +38,9 @@ interface FanOut {
 /**
  * One channel's fan-out on a replica: each event to every listener, one event after the
  * other (never out of order), at most SLICE_SIZE listeners per turn of the event loop so a
- * burst leaves room for everything else. The listener set is read live: one that leaves gets
- * nothing more. Why: docs/architecture.md#writing-one-event-to-thousands-of-sockets
+ * burst leaves room for everything else. Events that waited behind a fan-out leave as one
+ * run (eventRun). The listener set is read live: one that leaves gets nothing more.
+ * Why: docs/architecture.md#writing-one-event-to-thousands-of-sockets
  */
 export class FanOutQueue {
   readonly #listeners: ReadonlySet<Listener>;
@@ -68,7 +76,10 @@ export class FanOutQueue {
     let budget = SLICE_SIZE;
     let fanOut = this.#queue[0];
     while (fanOut && budget > 0) {
-      fanOut.rest ??= this.#listeners.values();
+      if (!fanOut.rest) {
+        fanOut = this.#joinWaiting();
+        fanOut.rest = this.#listeners.values();
+      }
       budget -= context.with(fanOut.context, this.#slice, this, fanOut, budget);
       if (!fanOut.complete) break;
       this.#queue.shift();
@@ -77,6 +88,32 @@ export class FanOutQueue {
     }
     if (this.#queue.length > 0) setImmediate(this.#handOut);
   };
+
+  /** The first fan-out, joined with those waiting behind it into one run while they fit. */
+  #joinWaiting(): FanOut {
+    const queue = this.#queue;
+    let count = 0;
+    let bytes = 0;
+    for (const { event } of queue) {
+      bytes += event.frame.length;
+      if (count === MAX_RUN_EVENTS || (count > 0 && bytes > MAX_RUN_BYTES)) break;
+      count++;
+    }
+    if (count === 1) return queue[0]!;
+    const joined = queue.splice(0, count);
+    const run: FanOut = {
+      event: eventRun(joined.map((fanOut) => fanOut.event)),
+      context: joined[0]!.context,
+      done: (receivers) => {
+        for (const fanOut of joined) fanOut.done(receivers);
+      },
+      receivers: joined[0]!.receivers,
+      rest: undefined,
+      complete: false,
+    };
+    queue.unshift(run);
+    return run;
+  }
 
   /** Hands the event to up to `budget` more listeners; returns how many it did. */
   #slice(fanOut: FanOut, budget: number): number {

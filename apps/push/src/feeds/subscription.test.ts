@@ -1,14 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { bidEvent, lotChannel, MemoryHub } from "../../test/fixtures/memory-hub.ts";
-import type { ChannelEvent } from "./channels.ts";
+import { eventRun, type ChannelEvent } from "./channels.ts";
 import { Subscription, type EventSink } from "./subscription.ts";
 
 class RecordingSink implements EventSink {
   readonly transport = "websocket";
   readonly seqs: number[] = [];
   readonly failures: string[] = [];
+  readonly sent: ChannelEvent[] = [];
   sendEvent(event: ChannelEvent): void {
-    this.seqs.push(event.seq);
+    this.sent.push(event);
+    for (const { seq } of event.parts ?? [event]) this.seqs.push(seq);
   }
   fail(reason: string): void {
     this.failures.push(reason);
@@ -59,6 +61,16 @@ describe("a subscription", () => {
     await subscribe(0).start(false);
     [6, 6, 4, 7, 5].forEach((seq) => memory.publish(bidEvent(seq)));
     expect(sink.seqs).toEqual([6, 7]);
+  });
+
+  it("sends a run whole when all of it is new, else only its new events, one by one", async () => {
+    await subscribe(0).start(false);
+    const run = eventRun([6, 7].map((seq) => bidEvent(seq)));
+    memory.publish(run);
+    memory.publish(eventRun([7, 8, 9].map((seq) => bidEvent(seq))));
+    expect(sink.seqs).toEqual([6, 7, 8, 9]);
+    expect(sink.sent.map((event) => event.parts?.length ?? 1)).toEqual([2, 1, 1]);
+    expect(sink.sent[0]).toBe(run);
   });
 
   it("stopped mid-replay, sends nothing more and leaves the feed", async () => {

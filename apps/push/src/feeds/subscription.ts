@@ -89,9 +89,13 @@ export class Subscription implements Listener {
     this.#hub.leave(this.channel, this);
   }
 
-  /** Sends an event the client has not had; says whether it did. */
+  /** Sends an event the client has not had (a run's new events alone); says whether it did. */
   #deliver(event: ChannelEvent): boolean {
     if (!this.#active || event.seq <= this.#last) return false;
+    if (event.parts && event.parts[0]!.seq <= this.#last) {
+      for (const part of event.parts) this.#deliver(part);
+      return true;
+    }
     this.#last = event.seq;
     this.#sink.sendEvent(event);
     return true;

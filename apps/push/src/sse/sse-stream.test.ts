@@ -60,8 +60,9 @@ async function open(
 ) {
   const started = nextStream(after, resume, holder, shared);
   const { port } = server.address() as AddressInfo;
+  // A connection of its own: a kept-alive one of an earlier test may be closing.
   const response = await new Promise<IncomingMessage>((resolve) =>
-    get(`http://127.0.0.1:${port}/`, resolve),
+    get(`http://127.0.0.1:${port}/`, { agent: false }, resolve),
   );
   responses.push(response);
   const client = { response, stream: await started, body: "", ended: false };

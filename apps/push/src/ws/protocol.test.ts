@@ -93,6 +93,15 @@ describe("server messages", () => {
     });
   });
 
+  it("open a batch inside a batch, so batches never nest", () => {
+    const event = (seq: number) => Buffer.from(`{"v":1,"type":"event","seq":${seq}}`);
+    const inner = serverMessage.batch([event(2), event(3)]);
+    const batch = serverMessage.batch([event(1), inner, event(4)]);
+    expect(JSON.parse(batch.toString()).messages.map((m: { seq: number }) => m.seq)).toEqual([
+      1, 2, 3, 4,
+    ]);
+  });
+
   it("give a guest's welcome no user and no expiry, a user's an ISO expiry", () => {
     expect(JSON.parse(serverMessage.welcome("c-1", undefined, "push-a", undefined))).toEqual({
       v: 1,

@@ -142,17 +142,26 @@ export const serverMessage = {
   pong: (id: string) => JSON.stringify({ v: PROTOCOL_VERSION, type: "pong", id }),
   error: (id: string | undefined, code: ErrorCode, message: string, detail?: unknown) =>
     JSON.stringify({ v: PROTOCOL_VERSION, type: "error", id, code, message, detail }),
-  /** Several messages in one frame: what a lagging socket gets instead of one frame each. */
+  /**
+   * Several messages in one frame: what a lagging socket gets instead of one frame each.
+   * A batch among them is opened, so batches never nest.
+   */
   batch(messages: readonly Buffer[]): Buffer {
     const parts: Buffer[] = [BATCH_OPEN];
     for (const [i, message] of messages.entries()) {
       if (i > 0) parts.push(COMMA);
-      parts.push(message);
+      parts.push(
+        isBatch(message) ? message.subarray(BATCH_OPEN.length, -BATCH_CLOSE.length) : message,
+      );
     }
     parts.push(BATCH_CLOSE);
     return Buffer.concat(parts);
   },
 };
+
+function isBatch(message: Buffer): boolean {
+  return message.subarray(0, BATCH_OPEN.length).equals(BATCH_OPEN);
+}
 
 const BATCH_OPEN = Buffer.from(`{"v":${PROTOCOL_VERSION},"type":"batch","messages":[`);
 const COMMA = Buffer.from(",");

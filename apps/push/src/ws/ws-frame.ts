@@ -4,7 +4,7 @@
  * frames are never masked), no RSV bits (the server turns permessage-deflate off), then
  * the payload length in 7, 7 + 16 or 7 + 64 bits, then the UTF-8 payload.
  */
-export function textFrame(text: string): Buffer {
+export function textFrame(text: string | Buffer): Buffer {
   const length = Buffer.byteLength(text);
   const header = headerLength(length);
   const frame = Buffer.allocUnsafe(header + length);
@@ -18,7 +18,8 @@ export function textFrame(text: string): Buffer {
     frame[1] = 127;
     frame.writeBigUInt64BE(BigInt(length), 2);
   }
-  frame.write(text, header);
+  if (typeof text === "string") frame.write(text, header);
+  else text.copy(frame, header);
   return frame;
 }
 

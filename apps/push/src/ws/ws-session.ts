@@ -3,20 +3,15 @@ import type { Duplex } from "node:stream";
 import type { Client } from "@connectrpc/connect";
 import type { RawData, WebSocket } from "ws";
 import { InvalidTokenError, type Caller, type TokenVerifier } from "@gavel/auth";
-import type { Logger } from "@gavel/logging";
 import type { BiddingService } from "@gavel/proto/bidding/v1/bidding";
 import { forwardBid } from "./bid-forwarding.ts";
 import type { ChannelEvent } from "../feeds/channels.ts";
-import { followedChannel } from "../feeds/followed-channels.ts";
-import type { ConnectionLimits } from "../access/connection-limits.ts";
 import type { ExpiryWheel } from "../expiry-wheel.ts";
-import type { FeedHub } from "../feeds/feed-hub.ts";
 import {
   traceMessage,
   type MessageOutcome,
   type MessageSource,
 } from "../tracing/message-tracing.ts";
-import type { Presence } from "../presence.ts";
 import {
   Close,
   parseClientMessage,
@@ -26,21 +21,18 @@ import {
 } from "./protocol.ts";
 import { TokenBucket } from "../access/token-bucket.ts";
 import { holderOf } from "../access/request-identity.ts";
-import { Subscription, type EventSink } from "../feeds/subscription.ts";
+import type { EventSink } from "../feeds/subscription.ts";
 import type { TicketHolder } from "../access/tickets.ts";
 import type { TraceClaims } from "../tracing/trace-claims.ts";
 import { WsOutbox } from "./ws-outbox.ts";
+import { WsSubscriptions, type SubscriptionDeps } from "./ws-subscriptions.ts";
 
-export interface SessionDeps {
-  hub: FeedHub;
-  presence: Presence;
+export interface SessionDeps extends SubscriptionDeps {
   verifier: TokenVerifier;
   bidding: Client<typeof BiddingService>;
-  limits: ConnectionLimits;
   replica: string;
   /** The replica's one table of who may continue which trace. */
   claims: TraceClaims;
-  logger: Logger;
 }
 
 /** What every session of a replica shares besides its dependencies: one object for all. */
@@ -74,7 +66,7 @@ export class WsSession implements EventSink {
   readonly #deps: SessionDeps & SessionHooks;
   readonly #outbox: WsOutbox;
   readonly #bucket: TokenBucket;
-  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #subscriptions: WsSubscriptions;
   readonly #userId: string | undefined;
   #token: string | undefined;
   #alive = true;
@@ -96,6 +88,7 @@ export class WsSession implements EventSink {
       this.close(Close.tryAgainLater, "slow consumer: reconnect and resume from your last seq"),
     );
     this.#bucket = new TokenBucket(deps.limits.messagesPerSecond);
+    this.#subscriptions = new WsSubscriptions(this, this.#outbox, deps, this.#userId);
 
     this.#ws[SESSION] = this;
     ws.on("message", WsSession.#onWsMessage);
@@ -161,10 +154,10 @@ export class WsSession implements EventSink {
     switch (message.type) {
       case "subscribe":
         return traceMessage(message, this.#source(), () =>
-          this.#subscribe(message.id, message.channel, message.after),
+          this.#subscriptions.subscribe(message.id, message.channel, message.after),
         );
       case "unsubscribe": {
-        this.#unsubscribe(message.channel);
+        this.#subscriptions.unsubscribe(message.channel);
         this.#outbox.send(serverMessage.unsubscribed(message.id, message.channel));
         return;
       }
@@ -176,51 +169,6 @@ export class WsSession implements EventSink {
         this.#outbox.send(serverMessage.pong(message.id));
         return;
     }
-  }
-
-  async #subscribe(id: string, name: string, after: number | undefined): Promise<MessageOutcome> {
-    const channel = followedChannel(name);
-    if (!channel) {
-      const hint = 'channels are "lot:<lot id>" and "user:<your user id>"';
-      return this.#error(id, "unknown_channel", `no channel ${name}; ${hint}`);
-    }
-    if (channel.kind === "user" && channel.id !== this.#userId) {
-      const [code, text] = this.#userId
-        ? (["permission_denied", "you can follow only your own notifications"] as const)
-        : (["unauthenticated", "sign in to follow notifications"] as const);
-      return this.#error(id, code, text);
-    }
-    const existing = this.#subscriptions.get(name);
-    if (!existing && this.#subscriptions.size >= this.#deps.limits.maxSubscriptions) {
-      const text = `at most ${this.#deps.limits.maxSubscriptions} channels per connection`;
-      return this.#error(id, "too_many_subscriptions", text);
-    }
-    if (existing) this.#unsubscribe(name); // a new `after` replaces the old position
-    const subscription = new Subscription(this.#deps.hub, channel, after ?? 0, this);
-    this.#subscriptions.set(channel.name, subscription); // the shared string, not the message's
-    if (channel.kind === "lot") this.#deps.presence.lotWatched(channel.id);
-    try {
-      const started = await subscription.start(after !== undefined);
-      // The subscription may have been replaced or the socket closed meanwhile.
-      if (this.#subscriptions.get(name) !== subscription) {
-        return { answer: undefined, replayed: started.replayed };
-      }
-      this.#outbox.send(serverMessage.subscribed(id, name, started.after));
-      return { answer: "subscribed", replayed: started.replayed };
-    } catch (err) {
-      this.#unsubscribe(name);
-      this.#deps.logger.warn({ err, channel: name }, "subscribing failed");
-      return this.#error(id, "unavailable", "could not follow the channel; retry");
-    }
-  }
-
-  #unsubscribe(name: string): void {
-    const subscription = this.#subscriptions.get(name);
-    if (!subscription) return;
-    subscription.stop();
-    this.#subscriptions.delete(name);
-    if (subscription.channel.kind === "lot")
-      this.#deps.presence.lotUnwatched(subscription.channel.id);
   }
 
   async #bid(message: Extract<ClientMessage, { type: "bid" }>): Promise<MessageOutcome> {
@@ -315,7 +263,7 @@ export class WsSession implements EventSink {
   #cleanUp(): void {
     this.#closed = true;
     this.#deps.expiries.delete(this);
-    for (const name of [...this.#subscriptions.keys()]) this.#unsubscribe(name);
+    this.#subscriptions.unsubscribeAll();
     if (this.#userId) this.#deps.presence.userDisconnected(this.#userId);
     this.#deps.onClosed(this);
   }
