@@ -15,7 +15,7 @@ export interface NatsServerHandle {
 /**
  * Starts a real nats-server with JetStream for tests, in a container or from the binary.
  * Which, and from what image or binary, is configuration (GAVEL_TEST_NATS, default auto:
- * a container when a Docker engine answers), listed in README.md#tests.
+ * a container when a Docker engine answers), listed in docs/development.md#tests-npm-test.
  */
 export async function startNatsServer(env = process.env): Promise<NatsServerHandle> {
   const mode = env.GAVEL_TEST_NATS ?? "auto";
