@@ -78,6 +78,11 @@ if ! vitest run --config k8s/local/vitest.config.ts; then
   for pod in $("${kubectl[@]}" -n gavel get pods -o name 2>/dev/null); do
     echo "==== $pod" >&2
     "${kubectl[@]}" -n gavel logs "$pod" --all-containers --tail=40 >&2 || true
+    # A container that crashed and was restarted: why it ended.
+    if previous=$("${kubectl[@]}" -n gavel logs "$pod" --all-containers --previous --tail=40 2>/dev/null); then
+      echo "==== $pod, the container before its restart" >&2
+      echo "$previous" >&2
+    fi
   done
   exit 1
 fi

@@ -11,6 +11,7 @@ import type { Logger } from "@gavel/logging";
 import { traceProcess } from "@gavel/telemetry";
 import { manageJetStream } from "./connect.ts";
 import { CONSUME_EXPIRES_MS } from "./consume.ts";
+import { untilAvailable } from "./unavailable.ts";
 
 /** How long a failed message waits before it is delivered again. */
 const RETRY_MS = 1_000;
@@ -80,13 +81,16 @@ export class DurableWorker {
       ack_wait: nanos(this.#work.ackWaitMs ?? 10_000),
       max_ack_pending: 1_000,
     };
-    try {
-      await jsm.consumers.add(stream, config);
-    } catch (err) {
-      if (!(err instanceof JetStreamApiError)) throw err;
-      await jsm.consumers.update(stream, name, config);
-    }
-    const consumer = await jetstream(this.#nc).consumers.get(stream, name);
+    // A start-up step: NATS may be restarting (a rolling upgrade) or electing a leader.
+    const consumer = await untilAvailable(async () => {
+      try {
+        await jsm.consumers.add(stream, config);
+      } catch (err) {
+        if (!(err instanceof JetStreamApiError)) throw err;
+        await jsm.consumers.update(stream, name, config);
+      }
+      return jetstream(this.#nc).consumers.get(stream, name);
+    });
     const messages = await consumer.consume({
       max_messages: this.#work.batch ?? 64,
       expires: CONSUME_EXPIRES_MS,

@@ -1,7 +1,13 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { createLogger } from "@gavel/logging";
+import { freePort, natsServerBinary } from "@gavel/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DurableWorker, Unprocessable, type DurableWork } from "../src/durable-worker.ts";
 
@@ -65,5 +71,61 @@ describe("a durable worker", () => {
       await worker.stop();
     }
     expect(worker.running).toBe(false);
+  });
+});
+
+describe("a durable worker starting while NATS restarts", () => {
+  it("sets its consumer up once NATS answers again, instead of failing the start", async () => {
+    const port = await freePort();
+    const storeDir = await mkdtemp(join(tmpdir(), "gavel-worker-"));
+    const startServer = () =>
+      spawn(natsServerBinary(), ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
+        stdio: "ignore",
+      });
+    const stop = async (server: ChildProcess) => {
+      server.kill();
+      if (server.exitCode === null) await once(server, "exit");
+    };
+    let server = startServer();
+    const restarting = await connect({
+      servers: `nats://127.0.0.1:${port}`,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
+    const name = "RESTART_TEST";
+    await (await jetstreamManager(restarting)).streams.add({ name, subjects: ["restart.*"] });
+    await stop(server); // down while the worker starts, as in a rolling upgrade
+    const calls: string[] = [];
+    const worker = new DurableWorker(
+      restarting,
+      {
+        stream: name,
+        consumer: "restart-test",
+        filterSubject: "restart.*",
+        subjectTemplate: "restart.{id}",
+        deliverPolicy: DeliverPolicy.All,
+        async handle(message) {
+          calls.push(message.subject);
+        },
+      },
+      createLogger({ service: "worker-test", level: "silent" }),
+    );
+    let started = false;
+    const starting = worker.start().then(() => (started = true));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(started).toBe(false);
+      server = startServer(); // the same store: the stream is still there
+      await starting;
+      expect(worker.running).toBe(true);
+      await jetstream(restarting).publish("restart.one");
+      await expect.poll(() => calls, { timeout: 10_000 }).toEqual(["restart.one"]);
+    } finally {
+      await worker.stop();
+      await restarting.close();
+      await stop(server);
+      await rm(storeDir, { recursive: true, force: true });
+    }
   });
 });
