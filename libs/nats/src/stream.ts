@@ -1,10 +1,18 @@
-import { JetStreamApiError, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  type StreamConfig,
+} from "@nats-io/jetstream";
 import { untilAvailable } from "./unavailable.ts";
 
 /** "stream name already in use with a different configuration". */
 const STREAM_NAME_IN_USE = 10058;
 
 type Config = Partial<StreamConfig> & { name: string };
+
+/** How long a stream just created or found may answer "not found" before that is final. */
+const FORMING_MS = 30_000;
 
 /**
  * Adds a stream; answers false, without error, when one of that name exists already.
@@ -27,6 +35,7 @@ async function addUnlessExists(jsm: JetStreamManager, config: Config): Promise<b
 export async function addOrUpdateStream(jsm: JetStreamManager, config: Config): Promise<void> {
   if (!(await addUnlessExists(jsm, config)))
     await untilAvailable(() => jsm.streams.update(config.name, config));
+  await untilStreamAnswers(jsm, config.name);
 }
 
 /**
@@ -35,4 +44,18 @@ export async function addOrUpdateStream(jsm: JetStreamManager, config: Config): 
  */
 export async function addStreamUnlessExists(jsm: JetStreamManager, config: Config): Promise<void> {
   await addUnlessExists(jsm, config);
+  await untilStreamAnswers(jsm, config.name);
+}
+
+/**
+ * Resolves once the stream answers for itself. On a new cluster a replicated stream that
+ * was just created can still be "not found" for a moment while its group forms, and a
+ * consumer opened on it then would fail the start (seen on the chart's first install).
+ */
+async function untilStreamAnswers(jsm: JetStreamManager, name: string): Promise<void> {
+  await untilAvailable(() => jsm.streams.info(name), {
+    forMs: FORMING_MS,
+    alsoWhile: (err) =>
+      err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound,
+  });
 }

@@ -58,6 +58,17 @@ describe("untilAvailable", () => {
     expect(step.calls).toBe(1);
   });
 
+  it("runs a step again on an error it says passes too, and on no other", async () => {
+    const forming = new JetStreamApiError({ code: 404, err_code: 10059, description: "not found" });
+    const alsoWhile = (err: unknown) => err === forming;
+    const step = failing(forming, new TimeoutError(), forming);
+    expect(await untilAvailable(step.run, { alsoWhile })).toBe("done");
+    expect(step.calls).toBe(4);
+    const final = failing(forming);
+    await expect(untilAvailable(final.run)).rejects.toBe(forming);
+    expect(final.calls).toBe(1);
+  });
+
   it("throws the unavailable error that outlasts its time", async () => {
     const timeouts = Array.from({ length: 100 }, () => new TimeoutError());
     const step = failing(...timeouts);

@@ -43,6 +43,8 @@ export interface UntilAvailableOptions {
   onRetry?: (err: unknown, failures: number) => void;
   /** Whether to give up now (the connection was closed), throwing the last error. */
   stop?: () => boolean;
+  /** Other errors that pass for this step, retried the same way. */
+  alsoWhile?: (err: unknown) => boolean;
 }
 
 /**
@@ -60,7 +62,8 @@ export async function untilAvailable<T>(
     try {
       return await step();
     } catch (err) {
-      if (!isNatsUnavailable(err) || Date.now() >= deadline || options.stop?.()) throw err;
+      const passing = isNatsUnavailable(err) || options.alsoWhile?.(err) === true;
+      if (!passing || Date.now() >= deadline || options.stop?.()) throw err;
       options.onRetry?.(err, attempt + 1);
       await sleep(Math.min(250 * 2 ** attempt, 2_000, Math.max(0, deadline - Date.now())));
     }
