@@ -1,13 +1,14 @@
 // Writes apps/settlement/gen/names/names.go: every string constant of
 // libs/nats/src/names.ts as a Go constant, so the Go service reads the one table of NATS
-// names the TypeScript services use. Run by scripts/proto/generate.sh; generate:check
-// fails when the committed file is stale. Plain Node 24, no dependencies.
+// names the TypeScript services use. Run by scripts/proto/generate.sh (its one argument,
+// optional, is the base directory to write under); generate:check fails when the
+// committed file is stale. Plain Node 24, no dependencies.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as names from "../../libs/nats/src/names.ts";
 
-const root = join(import.meta.dirname, "..", "..");
-const out = join(root, "apps", "settlement", "gen", "names", "names.go");
+const base = process.argv[2] ?? join(import.meta.dirname, "..", "..");
+const out = join(base, "apps", "settlement", "gen", "names", "names.go");
 
 /** LOT_EVENTS_STREAM -> LotEventsStream (exported, Go's MixedCaps). */
 const goName = (constant: string) =>
