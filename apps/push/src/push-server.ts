@@ -11,6 +11,7 @@ import { resumeAttributes } from "./tracing/message-tracing.ts";
 import { Close, SUBPROTOCOL } from "./ws/protocol.ts";
 import { AuthError, bearer, holderOf, identify } from "./access/request-identity.ts";
 import { SseStream, type SseStreams } from "./sse/sse-stream.ts";
+import { connectionTurn } from "./sse/stream-socket.ts";
 import { lotOfPresencePath, lotOfStreamPath, PUSH_PATHS } from "@gavel/config/push-paths";
 import { ExpiryWheel } from "./expiry-wheel.ts";
 import { Ticker } from "./ticker.ts";
@@ -181,6 +182,8 @@ export function createPushServer(deps: PushServerDeps): PushServer {
         "Last-Event-ID (or ?after=) must be the id of an event you received: a non-negative integer",
       );
     }
+    // Pipelined behind another request, the stream waits for that one's answer.
+    if (!(await connectionTurn(req, res))) return;
     const expiresAtMs = holder?.sessionExpiresAtMs;
     const stream = new SseStream(req, res, channel, resumeAt ?? 0, { userId, expiresAtMs }, sse);
     heartbeats.add(stream);

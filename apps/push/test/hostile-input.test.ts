@@ -1,10 +1,11 @@
 import http from "node:http";
 import { once } from "node:events";
+import { connect } from "node:net";
 import { readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import {
   expectSurvived,
   hostileRuns,
@@ -180,6 +181,24 @@ describe("SSE hostile input", () => {
       ...survival,
     });
   }, 180_000);
+
+  it("serves a stream pipelined behind another request on one connection", async () => {
+    const { hostname, port } = new URL(push.rpcUrl);
+    const socket = connect(Number(port), hostname);
+    let read = "";
+    socket.setEncoding("utf8").on("data", (text: string) => (read += text));
+    // Presence answers after a NATS round trip: the stream's request waits for its turn.
+    socket.write(
+      `GET /presence/lots/${lotId} HTTP/1.1\r\nhost: push\r\n\r\n` +
+        `GET /sse/lots/${lotId} HTTP/1.1\r\nhost: push\r\n\r\n`,
+    );
+    await vi.waitFor(() => expect(read).toContain("retry: 2000\n"), { timeout: 10_000 });
+    socket.destroy();
+    const [presence, stream] = read.split(/(?=HTTP\/1\.1 )/);
+    expect(presence).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*"viewers"/);
+    expect(stream).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(stream).toContain("text/event-stream");
+  });
 
   it("holds thousands of idle streams and gives their memory back when they go", async () => {
     const started = Date.now();

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { bidEvent, lotChannel, MemoryHub } from "../../test/fixtures/memory-hub.ts";
 import { ExpiryWheel } from "../expiry-wheel.ts";
 import { SseStream, type SseStreams, type StreamHolder } from "./sse-stream.ts";
+import { connectionTurn } from "./stream-socket.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
 let server: Server;
@@ -174,6 +175,48 @@ describe("an SSE stream", () => {
     stream.end();
     await vi.waitFor(() => expect(client.socket.closed).toBe(true));
     expect(client.read().endsWith("\r\n0\r\n\r\n")).toBe(true);
+  });
+
+  it("answers a request pipelined behind another once that one is answered", async () => {
+    const shared = streams();
+    const started = new Promise<SseStream>((resolve) => {
+      serve = (req, res) => {
+        if (req.url === "/first") {
+          setTimeout(() => res.end("first"), 50);
+          return;
+        }
+        void connectionTurn(req, res).then((turn) => {
+          expect(turn).toBe(true);
+          const stream = new SseStream(req, res, lotChannel, 0, {}, shared);
+          void stream.start(false).then(() => resolve(stream));
+        });
+      };
+    });
+    const client = rawClient(
+      "GET /first HTTP/1.1\r\nhost: push\r\n\r\nGET /stream HTTP/1.1\r\nhost: push\r\n\r\n",
+    );
+    const stream = await started;
+    await vi.waitFor(() => expect(client.read()).toContain("retry: 2000\n"));
+    const [first, second] = client.read().split(/(?=HTTP\/1\.1 )/);
+    expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nfirst$/);
+    expect(second).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(second).toContain("text/event-stream");
+    stream.end();
+  });
+
+  it("gives up a pipelined request whose connection closes before its turn", async () => {
+    const turns: boolean[] = [];
+    serve = (req, res) => {
+      if (req.url === "/first") return; // never answered
+      void connectionTurn(req, res).then((turn) => turns.push(turn));
+    };
+    const client = rawClient(
+      "GET /first HTTP/1.1\r\nhost: push\r\n\r\nGET /stream HTTP/1.1\r\nhost: push\r\n\r\n",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(turns).toEqual([]);
+    client.socket.destroy();
+    await vi.waitFor(() => expect(turns).toEqual([false]));
   });
 
   it("sends an HTTP/1.0 client its records unframed, and ends them with the connection", async () => {

@@ -45,9 +45,8 @@ export function takeStreamSocket(
   headers: OutgoingHttpHeaders,
   listeners: StreamListeners,
 ): StreamSocket {
-  // Null while the response waits behind an earlier one on a pipelining connection.
   const socket = res.socket as (Socket & { parser?: unknown }) | null;
-  if (!socket) throw new Error("an event stream was asked for behind another request");
+  if (!socket) throw new Error("a response still queued on its connection: await connectionTurn");
   res.writeHead(200, headers);
   res.flushHeaders();
   for (const event of HTTP_SOCKET_EVENTS) {
@@ -66,6 +65,25 @@ export function takeStreamSocket(
   socket.allowHalfOpen = false;
   socket.resume();
   return { socket, chunked: res.chunkedEncoding };
+}
+
+/**
+ * Resolves true once `res` may be written: at once, or, for a request pipelined behind
+ * another on its connection, when node:http hands the connection on to it; false if the
+ * connection closed first (one taken by an earlier stream is never handed on).
+ */
+export function connectionTurn(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (res.socket) return Promise.resolve(true);
+  const connection = req.socket;
+  if (connection.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const closed = () => resolve(false);
+    connection.once("close", closed);
+    res.once("socket", () => {
+      connection.removeListener("close", closed);
+      resolve(true);
+    });
+  });
 }
 
 const CRLF = Buffer.from("\r\n");
