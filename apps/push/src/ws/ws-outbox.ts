@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import { serverMessage } from "./protocol.ts";
+import { serverMessage, type ErrorCode } from "./protocol.ts";
 import { corkedForTurn, corkForTurn } from "./turn-cork.ts";
 import { framePayload } from "./ws-frame.ts";
 
@@ -52,6 +52,12 @@ export class WsOutbox {
     this.#queue.push(bytes);
     this.#queuedBytes += bytes.length;
     if (this.#queuedBytes + this.#ws.bufferedAmount > this.#limitBytes) this.#overflow();
+  }
+
+  /** Answers the client's message `id` with an error; returns the answer for its span. */
+  answerError(id: string, code: ErrorCode, text: string, detail?: unknown): { answer: ErrorCode } {
+    this.send(serverMessage.error(id, code, text, detail));
+    return { answer: code };
   }
 
   /** A reply through `ws`; a frame as it is, to the socket. */

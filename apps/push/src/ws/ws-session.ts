@@ -12,13 +12,7 @@ import {
   type MessageOutcome,
   type MessageSource,
 } from "../tracing/message-tracing.ts";
-import {
-  Close,
-  parseClientMessage,
-  serverMessage,
-  type ClientMessage,
-  type ErrorCode,
-} from "./protocol.ts";
+import { Close, parseClientMessage, serverMessage, type ClientMessage } from "./protocol.ts";
 import { TokenBucket } from "../access/token-bucket.ts";
 import { holderOf } from "../access/request-identity.ts";
 import type { EventSink } from "../feeds/subscription.ts";
@@ -176,26 +170,23 @@ export class WsSession implements EventSink {
       const text = this.#userId
         ? "a ticket only reads; send an authenticate message with your access token to bid"
         : "sign in to bid: connect with your access token";
-      return this.#error(message.id, "unauthenticated", text);
+      return this.#outbox.answerError(message.id, "unauthenticated", text);
     }
     try {
       await this.#deps.verifier.verify(this.#token);
     } catch (err) {
       if (!(err instanceof InvalidTokenError)) throw err;
       const text = `${err.message}; send an authenticate message with a fresh token`;
-      return this.#error(message.id, "unauthenticated", text);
+      return this.#outbox.answerError(message.id, "unauthenticated", text);
     }
     const outcome = await forwardBid(this.#deps.bidding, this.#token, message);
-    if (!outcome.ok) return this.#error(message.id, outcome.code, outcome.message, outcome.detail);
+    if (!outcome.ok)
+      return this.#outbox.answerError(message.id, outcome.code, outcome.message, outcome.detail);
     this.#outbox.send(serverMessage.ack(message.id, outcome.result));
     return { answer: "ack" };
   }
 
   /** Answers a request with an error, and says so for the request's span. */
-  #error(id: string, code: ErrorCode, text: string, detail?: unknown): MessageOutcome {
-    this.#outbox.send(serverMessage.error(id, code, text, detail));
-    return { answer: code };
-  }
 
   async #authenticate(id: string, token: string): Promise<void> {
     let caller: Caller;

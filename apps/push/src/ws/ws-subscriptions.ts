@@ -5,7 +5,7 @@ import { followedChannel } from "../feeds/followed-channels.ts";
 import { Subscription, type EventSink } from "../feeds/subscription.ts";
 import type { Presence } from "../presence.ts";
 import type { MessageOutcome } from "../tracing/message-tracing.ts";
-import { serverMessage, type ErrorCode } from "./protocol.ts";
+import { serverMessage } from "./protocol.ts";
 import type { WsOutbox } from "./ws-outbox.ts";
 
 /** What a socket's subscriptions need of its replica. */
@@ -40,19 +40,19 @@ export class WsSubscriptions {
     const channel = followedChannel(name);
     if (!channel) {
       const hint = 'channels are "lot:<lot id>" and "user:<your user id>"';
-      return this.#error(id, "unknown_channel", `no channel ${name}; ${hint}`);
+      return this.#outbox.answerError(id, "unknown_channel", `no channel ${name}; ${hint}`);
     }
     if (channel.kind === "user" && channel.id !== this.#userId) {
       const [code, text] = this.#userId
         ? (["permission_denied", "you can follow only your own notifications"] as const)
         : (["unauthenticated", "sign in to follow notifications"] as const);
-      return this.#error(id, code, text);
+      return this.#outbox.answerError(id, code, text);
     }
     const { maxSubscriptions } = this.#deps.limits;
     const existing = this.#byName.get(name);
     if (!existing && this.#byName.size >= maxSubscriptions) {
       const text = `at most ${maxSubscriptions} channels per connection`;
-      return this.#error(id, "too_many_subscriptions", text);
+      return this.#outbox.answerError(id, "too_many_subscriptions", text);
     }
     if (existing) this.unsubscribe(name); // a new `after` replaces the old position
     const subscription = new Subscription(this.#deps.hub, channel, after ?? 0, this.#sink);
@@ -69,7 +69,7 @@ export class WsSubscriptions {
     } catch (err) {
       this.unsubscribe(name);
       this.#deps.logger.warn({ err, channel: name }, "subscribing failed");
-      return this.#error(id, "unavailable", "could not follow the channel; retry");
+      return this.#outbox.answerError(id, "unavailable", "could not follow the channel; retry");
     }
   }
 
@@ -85,10 +85,5 @@ export class WsSubscriptions {
   /** Stops following every channel: the socket has closed. */
   unsubscribeAll(): void {
     for (const name of [...this.#byName.keys()]) this.unsubscribe(name);
-  }
-
-  #error(id: string, code: ErrorCode, text: string): MessageOutcome {
-    this.#outbox.send(serverMessage.error(id, code, text));
-    return { answer: code };
   }
 }
