@@ -23,7 +23,7 @@ import { percentile, printTable } from "@gavel/load";
 import { childNamed, totalCpuSeconds } from "../shared/cpu-time.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseCommandLine("npm run bench:feeds --", {
+const { values: args, fail } = parseCommandLine("npm run bench:feeds --", {
   options: {
     feeds: { type: "string", default: "1000,5000,10000,20000" },
     connections: { type: "string", default: "4" },
@@ -38,7 +38,7 @@ const PER_LOT = Number(args["feeds-per-lot"]);
 const RATE = Number(args.rate);
 const WINDOW_MS = Number(args.seconds) * 1000;
 if (STEPS.some((n) => !(n > 0) || n % PER_LOT !== 0))
-  throw new Error(`--feeds: positive multiples of --feeds-per-lot (${PER_LOT})`);
+  fail(`--feeds: positive multiples of --feeds-per-lot (${PER_LOT})`);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 

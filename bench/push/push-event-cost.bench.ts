@@ -27,7 +27,7 @@ import { processCpuSeconds } from "../shared/cpu-time.ts";
 import { InspectorSession, selfTimeByArea, topSelfTime } from "../shared/node-inspector.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseCommandLine("npm run bench:push-event --", {
+const { values: args, fail } = parseCommandLine("npm run bench:push-event --", {
   options: {
     lots: { type: "string", default: "100" },
     viewers: { type: "string", default: "1,10" },
@@ -45,9 +45,9 @@ const WINDOW_MS = Number(args.seconds) * 1000;
 const MODES = args.modes.split(",");
 const TRACING = args.tracing.split(",");
 if (TRACING.some((t) => t !== "off" && t !== "export"))
-  throw new Error("--tracing: off (OTEL_SDK_DISABLED) and/or export (OTLP to a sink)");
+  fail("--tracing: off (OTEL_SDK_DISABLED) and/or export (OTLP to a sink)");
 if (!(LOTS > 0) || !(RATE > 0) || VIEWERS.some((v) => !(v >= 1)))
-  throw new Error("--lots, --rate and each of --viewers must be positive numbers");
+  fail("--lots, --rate and each of --viewers must be positive numbers");
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const kernelSeconds = (pid: number) => processCpuSeconds(pid).kernel;

@@ -22,7 +22,11 @@ import {
 import { runStep, type StepResult } from "./push-fanout-step.ts";
 import { LoadFleet } from "./push-load-fleet.ts";
 import { startSystem, SYSTEMS, type RunningSystem, type SystemName } from "./push-systems.ts";
-import { socketCapacityProblems, sourceAddresses } from "./socket-capacity.ts";
+import {
+  MAX_SOURCE_ADDRESSES,
+  socketCapacityProblems,
+  sourceAddresses,
+} from "./socket-capacity.ts";
 import { printTable } from "@gavel/load";
 import type { ClientImplementation } from "../shared/text-socket.ts";
 import { startBenchNats } from "../shared/bench-nats.ts";
@@ -34,7 +38,7 @@ import {
   type Prerequisite,
 } from "../shared/prerequisites.ts";
 
-const { values: args } = parseCommandLine("npm run bench:push --", {
+const { values: args, fail } = parseCommandLine("npm run bench:push --", {
   options: {
     clients: { type: "string", default: "10000" },
     rates: { type: "string", default: "2,3,4,5,6,8,10,15,20" },
@@ -60,17 +64,20 @@ const RUNS = Number(args.runs);
 const SERVERS = Number(args.servers);
 const LOTS = Number(args.lots);
 const GENERATORS = Number(args.generators);
-const SOURCE_ADDRESSES = sourceAddresses(Number(args["source-addresses"]));
+const SOURCE_ADDRESS_COUNT = Number(args["source-addresses"]);
+if (!(SOURCE_ADDRESS_COUNT >= 0 && SOURCE_ADDRESS_COUNT <= MAX_SOURCE_ADDRESSES))
+  fail(`--source-addresses: 0 to ${MAX_SOURCE_ADDRESSES}`);
+const SOURCE_ADDRESSES = sourceAddresses(SOURCE_ADDRESS_COUNT);
 const SYSTEMS_RUN = args.systems.split(",") as SystemName[];
 const CLIENT = args.client as ClientImplementation;
-if (CLIENT !== "raw" && CLIENT !== "ws") throw new Error("--client must be raw or ws");
+if (CLIENT !== "raw" && CLIENT !== "ws") fail("--client must be raw or ws");
 const MAX_OUTSIDE_CPU = Number(args["max-outside-cpu"]);
 const PROFILE_RATE = args["profile-rate"] === undefined ? undefined : Number(args["profile-rate"]);
 if (args.feeds !== undefined && args.feeds !== "per-channel" && args.feeds !== "shared")
-  throw new Error("--feeds must be per-channel or shared");
+  fail("--feeds must be per-channel or shared");
 const PUSH_ENV: Record<string, string> = args.feeds ? { GAVEL_PUSH_FEEDS: args.feeds } : {};
 for (const name of SYSTEMS_RUN)
-  if (!SYSTEMS.includes(name)) throw new Error(`--systems: ${name} is not one of ${SYSTEMS}`);
+  if (!SYSTEMS.includes(name)) fail(`--systems: ${name} is not one of ${SYSTEMS.join(", ")}`);
 const counts = {
   "--clients": Math.min(...CLIENT_COUNTS),
   "--servers": SERVERS,
@@ -78,7 +85,7 @@ const counts = {
   "--generators": GENERATORS,
 };
 for (const [option, n] of Object.entries(counts))
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${option}: ${n} is not a whole number >= 1`);
+  if (!Number.isInteger(n) || n < 1) fail(`${option}: ${n} is not a whole number >= 1`);
 /** Whether the machine can hold the run's sockets (read from /proc, so Linux only). */
 const socketRoom: Prerequisite = () => {
   if (linuxProc()) return undefined; // linuxProc says so itself

@@ -63,8 +63,12 @@ export function ephemeralPorts(): number {
   return high! - low! + 1;
 }
 
+/** The most source addresses: 127.0.0.2 to 127.0.0.251. */
+export const MAX_SOURCE_ADDRESSES = 250;
+
 /** The addresses clients bind to: 127.0.0.2, 127.0.0.3, ... (all of 127/8 is loopback). */
 export function sourceAddresses(count: number): string[] {
-  if (count > 250) throw new Error("--source-addresses: at most 250");
+  if (count > MAX_SOURCE_ADDRESSES)
+    throw new Error(`at most ${MAX_SOURCE_ADDRESSES} source addresses`);
   return Array.from({ length: count }, (_, i) => `127.0.0.${i + 2}`);
 }

@@ -15,7 +15,11 @@ import { go, linuxProc, natsServer, requirePrerequisites } from "../shared/prere
 import { npmStart } from "./npm-start.ts";
 import { processTree, type ProcessMemory } from "./process-memory.ts";
 
-const { values: options, positionals: startFlags } = parseCommandLine("npm run bench:stack --", {
+const {
+  values: options,
+  positionals: startFlags,
+  fail,
+} = parseCommandLine("npm run bench:stack --", {
   options: {
     runs: { type: "string", default: "3" },
     settle: { type: "string", default: "30" },
@@ -25,7 +29,7 @@ const { values: options, positionals: startFlags } = parseCommandLine("npm run b
 const RUNS = Number(options.runs);
 const SETTLE_SECONDS = Number(options.settle);
 if (!(RUNS >= 1 && SETTLE_SECONDS >= 0))
-  throw new Error("--runs must be 1 or more, and --settle a number of seconds");
+  fail("--runs must be 1 or more, and --settle a number of seconds");
 /** Not started by the stack: the npm client that runs the script, and its shell. */
 const CLIENT = new Set(["npm (the client)", "sh (npm's shell)"]);
 const say = (line: string) => process.stderr.write(`${line}\n`);

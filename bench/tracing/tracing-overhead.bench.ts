@@ -26,7 +26,7 @@ import { report, runLine, type RunResult } from "./tracing-report.ts";
 import { wsBidPath } from "../bidding/ws-bid-path.ts";
 import { linuxProc, natsServer, requirePrerequisites } from "../shared/prerequisites.ts";
 
-const { values: args } = parseCommandLine("npm run bench:tracing --", {
+const { values: args, fail } = parseCommandLine("npm run bench:tracing --", {
   options: {
     path: { type: "string", default: "rest" },
     seconds: { type: "string", default: "20" },
@@ -40,7 +40,7 @@ const { values: args } = parseCommandLine("npm run bench:tracing --", {
 });
 const PATHS: Record<string, BidPath> = { rest: restBidPath, ws: wsBidPath };
 const PATH = PATHS[args.path];
-if (!PATH) throw new Error("--path must be rest or ws");
+if (!PATH) fail("--path must be rest or ws");
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
 const RUNS = Number(args.runs);
@@ -52,7 +52,7 @@ const LOTS = Number(args.lots);
  */
 const BASELINE = args.baseline;
 if (BASELINE !== "traces-off" && BASELINE !== "sdk-off")
-  throw new Error("--baseline must be traces-off or sdk-off");
+  fail("--baseline must be traces-off or sdk-off");
 const PROFILE_DIR = args["cpu-prof"] ? resolve(args["cpu-prof"]) : undefined;
 /** The "on" stack's settings besides the endpoint: every trace, unless --on-env says. */
 const ON_ENV: Record<string, string> = {

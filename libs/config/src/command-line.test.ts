@@ -4,9 +4,10 @@ import { usageOf } from "./command-line.ts";
 
 const script = `
 import { parseCommandLine } from "${new URL("./command-line.ts", import.meta.url).pathname}";
-const { values } = parseCommandLine("try", {
+const { values, fail } = parseCommandLine("try", {
   options: { runs: { type: "string", default: "3" }, idle: { type: "boolean" } },
 });
+if (!(Number(values.runs) >= 1)) fail("--runs must be 1 or more");
 console.log(JSON.stringify(values));
 `;
 
@@ -28,6 +29,13 @@ describe("parseCommandLine", () => {
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/^try: .*'--rnus'.*--help lists the options/);
+  });
+
+  it("answers a value the command refuses with one line and exit 2", () => {
+    const result = run("--runs", "0");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe("try: --runs must be 1 or more (--help lists the options)\n");
+    expect(result.stdout).toBe("");
   });
 
   it("prints the options and their defaults for --help", () => {

@@ -12,15 +12,21 @@ export function usageOf(command: string, options: Options): string {
   return [`usage: ${command} [options]`, ...lines].join("\n");
 }
 
+/** A bad option of `command`: one line saying what is wrong, then exit 2. */
+export function optionError(command: string, message: string): never {
+  process.stderr.write(`${command.replace(/ --$/, "")}: ${message} (--help lists the options)\n`);
+  process.exit(2);
+}
+
 /**
  * node:util's parseArgs for a command a person types: `--help` prints the options and
  * exits 0; an unknown or malformed option is one line naming it, then exit 2, not a
- * stack trace.
+ * stack trace. `fail` does the same for a value the command itself refuses.
  */
 export function parseCommandLine<const T extends ParseArgsConfig & { options: Options }>(
   command: string,
   config: T,
-): ReturnType<typeof parseArgs<T>> {
+): ReturnType<typeof parseArgs<T>> & { fail(message: string): never } {
   const options = { ...config.options, help: { type: "boolean", short: "h" } } as const;
   let parsed: ReturnType<typeof parseArgs<T>>;
   try {
@@ -28,10 +34,7 @@ export function parseCommandLine<const T extends ParseArgsConfig & { options: Op
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS")) throw err;
-    process.stderr.write(
-      `${command.replace(/ --$/, "")}: ${(err as Error).message} (--help lists the options)\n`,
-    );
-    process.exit(2);
+    optionError(command, (err as Error).message);
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.help) {
@@ -39,5 +42,5 @@ export function parseCommandLine<const T extends ParseArgsConfig & { options: Op
     process.exit(0);
   }
   delete values.help;
-  return parsed;
+  return { ...parsed, fail: (message: string) => optionError(command, message) };
 }
